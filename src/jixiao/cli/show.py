@@ -1,0 +1,164 @@
+"""Terminal rendering of results with rich (the CLI's only output code)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from jixiao.core.findings import Finding, Severity, count
+from jixiao.core.numbers import percent_text, plain
+from jixiao.frameworks.catalog import Catalog
+from jixiao.model.framework import Framework, IndicatorSpec
+from jixiao.score.results import Evaluation, IndicatorResult
+
+_STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.note: "cyan"}
+
+
+def _num(value: object) -> str:
+    if value is None:
+        return "—"
+    return plain(value) if not isinstance(value, str) else value
+
+
+def evaluation(console: Console, ev: Evaluation) -> None:
+    """The indicator table, the totals and the Findings of one evaluation."""
+    title = f"{ev.title}（{ev.year}年度）· {ev.framework_name}"
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col, justify in (
+        ("一级指标", "left"),
+        ("二级指标", "left"),
+        ("三级指标", "left"),
+        ("指标值", "left"),
+        ("完成值", "left"),
+        ("分值", "right"),
+        ("得分", "right"),
+        ("所列得分", "right"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")
+    wrong = {f.location.indicator for f in ev.findings if f.severity is Severity.error}
+    for level1 in ev.indicators:
+        _rows(table, level1, wrong)
+    console.print(table)
+    total = _num(ev.total)
+    rate = percent_text(ev.score_rate) if ev.score_rate is not None else "—"
+    line = Text(f"总分 {total} / {_num(ev.full_score)}，得分率 {rate}，等级 {ev.grade or '—'}")
+    if ev.stated_total is not None or ev.stated_grade:
+        line.append(f"（文件所列：总分 {ev.stated_total or '—'}，等级 {ev.stated_grade or '—'}）")
+    if not ev.complete:
+        line.append("；有指标未能计分，总分不完整", style="yellow")
+    console.print(line)
+    findings(console, ev.findings)
+
+
+def _rows(table: Table, node: IndicatorResult, wrong: set[str | None]) -> None:
+    names = ["", "", ""]
+    names[min(node.level, 3) - 1] = node.name
+    style = "red" if node.path in wrong else ("bold" if node.level == 1 else None)
+    table.add_row(
+        *names,
+        node.target or "",
+        node.actual or "",
+        _num(node.weight),
+        _num(node.score),
+        node.stated or "",
+        style=style,
+    )
+    for child in node.children:
+        _rows(table, child, wrong)
+
+
+def findings(console: Console, items: Iterable[Finding]) -> None:
+    items = list(items)
+    if not items:
+        console.print(Text("未发现问题。", style="green"))
+        return
+    totals = count(items)
+    console.print(
+        f"发现问题：错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个，提示 {totals[Severity.note]} 个"
+    )
+    for f in items:
+        where = f.location.describe()
+        text = Text(f"  [{f.severity.label}] ", style=_STYLE[f.severity])
+        text.append(f"{f.message}")
+        if where:
+            text.append(f"\n      位置：{where}", style="dim")
+        console.print(text)
+
+
+def input_errors(console: Console, items: Iterable[Finding]) -> None:
+    console.print(Text("无法读取输入：", style="bold red"))
+    for f in items:
+        where = f.location.describe()
+        console.print(f"  {where}：{f.message}" if where else f"  {f.message}")
+
+
+def batch_summary(console: Console, evaluations: list[Evaluation]) -> None:
+    table = Table(title="汇总", header_style="bold")
+    for col in ("名称", "年度", "总分", "所列总分", "等级", "错误", "警告"):
+        table.add_column(col)
+    for ev in evaluations:
+        totals = count(ev.findings)
+        table.add_row(
+            ev.title,
+            str(ev.year),
+            _num(ev.total),
+            ev.stated_total or "—",
+            ev.grade or "—",
+            str(totals[Severity.error]),
+            str(totals[Severity.warning]),
+        )
+    console.print(table)
+
+
+def framework_list(console: Console, catalog: Catalog) -> None:
+    table = Table(title="可用的指标体系", header_style="bold")
+    for col in ("ID", "名称", "类型", "地区", "一级指标（分值）"):
+        table.add_column(col, overflow="fold")
+    for fid in catalog.ids():
+        fw = catalog.frameworks[fid]
+        level1 = "、".join(f"{s.name}{_num(s.weight)}" for s in fw.indicators)
+        kind = "部门整体" if fw.kind == "department" else "项目支出"
+        table.add_row(fid, fw.name, kind, fw.region, level1)
+    console.print(table)
+
+
+def framework(console: Console, fw: Framework) -> None:
+    tree = Tree(f"[bold]{fw.name}[/]（{fw.id}，满分 {_num(fw.total)}）")
+    for spec in fw.indicators:
+        _spec(tree, spec)
+    console.print(tree)
+    console.print(f"来源：{fw.source}")
+    if fw.description:
+        console.print(f"说明：{fw.description}")
+    console.print(f"得分取舍：{fw.rounding.describe()}")
+    grades = "；".join(f"{g.name} ≥ {_num(g.min)}" for g in fw.grades)
+    console.print(f"等级：{grades}")
+    bands = "；".join(
+        f"{b.tier.label} {percent_text(b.low, 0)}–{percent_text(b.high, 0)}{'（含上限）' if b.high_inclusive else ''}"
+        for b in fw.bands
+    )
+    console.print(f"定性档次：{bands}")
+    console.print(f"反向指标：{'分值×指标值/完成值' if fw.reverse_rule.value == 'ratio' else '线性扣减，完成值达指标值2倍时为0'}")
+    if fw.overshoot:
+        console.print(f"超额完成：完成值达指标值 {percent_text(fw.overshoot.ratio, 0)} 时扣 {_num(fw.overshoot.penalty)} 分")
+    for cap in fw.execution_caps:
+        console.print(f"执行率低于 {percent_text(cap.below, 0)}：总分不超过 {_num(cap.max_total)}")
+
+
+def _spec(parent: Tree, spec: IndicatorSpec) -> None:
+    bits = [spec.name]
+    if spec.weight is not None:
+        bits.append(f"{_num(spec.weight)}分")
+    if spec.rule is not None:
+        bits.append(f"[{spec.rule.label}]")
+    if spec.target:
+        bits.append(f"指标值 {spec.target}")
+    if spec.open:
+        bits.append("（可自定下级指标）")
+    node = parent.add(" ".join(bits))
+    for child in spec.children:
+        _spec(node, child)

@@ -1,0 +1,211 @@
+"""One result type for every problem jixiao finds: :class:`Finding`.
+
+A Finding has a severity (error / warning / note), a stable ``code`` declared once in
+``codes/*.yaml`` beside this module with its Chinese message template, a :class:`Location`,
+the printed value, the expected value and the message. The CLI, JSON output, documents
+and the web application all show the same Findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "note": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "note": 2}[self.value]
+
+
+class Location(BaseModel):
+    """Where a problem is.
+
+    Attributes:
+        file: the input file, as the user named it.
+        line: 1-based line in that file (YAML/JSON/text), when known.
+        sheet: worksheet name of an Excel workbook.
+        table: a table of the document (公开01表, 绩效自评表 ...).
+        row: the row (a code, a row label or a row number).
+        column: the column label.
+        indicator: indicator path, levels joined by '/'.
+        field: the field of the input (``target``, ``actual``, ``weight`` ...).
+        quote: the quoted sentence of a narrative text.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str | None = None
+    line: int | None = None
+    sheet: str | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    indicator: str | None = None
+    field: str | None = None
+    quote: str | None = None
+
+    def describe(self) -> str:
+        """The location in Chinese, most general part first."""
+        parts: list[str] = []
+        if self.file:
+            parts.append(f"文件“{self.file}”")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.table:
+            parts.append(self.table)
+        if self.row:
+            parts.append(f"行“{self.row}”")
+        if self.column:
+            parts.append(f"列“{self.column}”")
+        if self.indicator:
+            parts.append(f"指标“{self.indicator}”")
+        if self.field:
+            parts.append(f"字段“{self.field}”")
+        if self.quote:
+            parts.append(f"原文“{self.quote}”")
+        return "，".join(parts)
+
+    def merged(self, **changes: Any) -> Location:
+        """A copy with the given fields set (None values leave a field as it is)."""
+        return self.model_copy(update={k: v for k, v in changes.items() if v is not None})
+
+
+class Finding(BaseModel):
+    """A problem found in the input, in a rule or in a published document.
+
+    Attributes:
+        severity: error (must be fixed), warning (needs a look), note (for information).
+        code: stable identifier from the catalogue (``score-mismatch``, ``sum-mismatch`` ...).
+        message: the Chinese message, formatted from the code's template.
+        location: where it is.
+        printed: the value as the document or the input states it, if any.
+        expected: the value jixiao computes, if any.
+        explanation: the department's written explanation (出错说明), when it gave one.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    severity: Severity
+    code: str
+    message: str
+    location: Location = Location()
+    printed: str | None = None
+    expected: str | None = None
+    explanation: str | None = None
+
+    def describe(self) -> str:
+        where = self.location.describe()
+        text = f"[{self.severity.label}] {self.code}：{self.message}"
+        return f"{text}（{where}）" if where else text
+
+    def flat(self) -> tuple[str, str | None]:
+        """(code, indicator-or-row) pair, for compact comparisons in tests and summaries."""
+        loc = self.location
+        return self.code, loc.indicator or loc.row or loc.field or loc.quote
+
+
+class CodeSpec(BaseModel):
+    """A Finding code as declared in ``codes/*.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    severity: Severity
+    title: str
+    template: str
+    doc: str
+    stage: str = ""  # the file that declares it: input, framework, scoring, accounts, audit
+
+
+@cache
+def catalogue() -> Mapping[str, CodeSpec]:
+    """Every Finding code, loaded once from the package data (``core/codes/*.yaml``).
+
+    Each stage keeps its codes in a file of its own; a code declared twice is an error.
+    """
+    specs: dict[str, CodeSpec] = {}
+    folder = resources.files("jixiao.core").joinpath("codes")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        raw = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        for code, spec in raw.items():
+            if code in specs:
+                raise ValueError(f"finding code {code!r} declared twice ({entry.name})")
+            specs[code] = CodeSpec(code=code, stage=entry.name.removesuffix(".yaml"), **spec)
+    return specs
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def finding(
+    code: str,
+    location: Location | None = None,
+    *,
+    severity: Severity | None = None,
+    printed: object = None,
+    expected: object = None,
+    **params: object,
+) -> Finding:
+    """Build a Finding from the catalogue's template for ``code``.
+
+    ``params`` fill the template; ``printed`` and ``expected`` are also available to it.
+    An unknown code is a programming error and raises KeyError.
+    """
+    spec = catalogue()[code]
+    values = _Params(params)
+    values.setdefault("printed", printed)
+    values.setdefault("expected", expected)
+    return Finding(
+        severity=severity or spec.severity,
+        code=code,
+        message=spec.template.format_map(values),
+        location=location or Location(),
+        printed=None if printed is None else str(printed),
+        expected=None if expected is None else str(expected),
+    )
+
+
+def count(findings: Iterable[Finding]) -> dict[Severity, int]:
+    """How many findings of each severity."""
+    totals = dict.fromkeys(Severity, 0)
+    for f in findings:
+        totals[f.severity] += 1
+    return totals
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity is Severity.error for f in findings)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; stable within a severity."""
+    return sorted(findings, key=lambda f: f.severity.rank)
+
+
+class InputError(Exception):
+    """Input that cannot be read at all. Carries the Findings that say why (Chinese)."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.describe() for f in findings))
+        self.findings = findings

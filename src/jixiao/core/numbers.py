@@ -1,0 +1,222 @@
+"""Numbers as the documents write them, and as jixiao computes with them.
+
+Every amount, rate and score is a :class:`decimal.Decimal`; ``float`` never enters.
+
+* ``Money``  -- an amount in 万元 unless a field says otherwise.
+* ``Rate``   -- a ratio as a fraction: 0.9043 means 90.43%.
+* ``Score``  -- points (分), usually out of a weight.
+
+Rounding is 四舍五入 (ROUND_HALF_UP) at the end of a computation; a framework may ask for
+another rounding of scores (whole points, truncation), see :class:`Rounding`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer
+
+# Decimal serialised as a plain string keeps every digit through JSON.
+Dec = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+Money = Dec
+Rate = Dec
+Score = Dec
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """四舍五入 ``value`` to ``places`` decimal places."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+class RoundingMode(StrEnum):
+    half_up = "half_up"  # 四舍五入
+    down = "down"  # 截断 (truncate towards zero)
+
+
+class Rounding(BaseModel):
+    """How a framework rounds scores: ``places`` decimals, ``mode`` half-up or truncation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    places: int = 2
+    mode: RoundingMode = RoundingMode.half_up
+
+    def apply(self, value: Decimal) -> Decimal:
+        step = Decimal(1).scaleb(-self.places)
+        rounding = ROUND_HALF_UP if self.mode is RoundingMode.half_up else ROUND_DOWN
+        return value.quantize(step, rounding=rounding)
+
+    def describe(self) -> str:
+        how = "四舍五入" if self.mode is RoundingMode.half_up else "截断"
+        return f"{how}保留{self.places}位小数" if self.places else f"{how}取整"
+
+
+#: Roundings tried when a printed score matches neither the rule nor the framework's rounding.
+ALTERNATIVE_ROUNDINGS = (
+    Rounding(places=2),
+    Rounding(places=1),
+    Rounding(places=0),
+    Rounding(places=2, mode=RoundingMode.down),
+    Rounding(places=1, mode=RoundingMode.down),
+    Rounding(places=0, mode=RoundingMode.down),
+)
+
+
+def percent_text(rate: Decimal, places: int = 2) -> str:
+    """0.8853 -> '88.53%'."""
+    return f"{round_half_up(rate * HUNDRED, places)}%"
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal without exponent and without trailing zeros ('97', '3.68')."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+class Comparator(StrEnum):
+    """How a target reads: ≥ (正向), ≤ (反向), = (等于)."""
+
+    at_least = "at_least"
+    at_most = "at_most"
+    equal = "equal"
+
+
+COMPARATOR_SIGN = {Comparator.at_least: "≥", Comparator.at_most: "≤", Comparator.equal: "="}
+
+
+class NumberFormatError(ValueError):
+    """Text that should be a number but is not; the message is Chinese and user-facing."""
+
+
+# Units whose values convert into one another (to 万元).
+MONEY_UNITS = {"元": Decimal("0.0001"), "万元": ONE, "亿元": Decimal(10000)}
+
+_PREFIX = [
+    ("不低于", Comparator.at_least),
+    ("不少于", Comparator.at_least),
+    ("不小于", Comparator.at_least),
+    ("大于等于", Comparator.at_least),
+    ("不高于", Comparator.at_most),
+    ("不超过", Comparator.at_most),
+    ("不多于", Comparator.at_most),
+    ("不大于", Comparator.at_most),
+    ("小于等于", Comparator.at_most),
+    (">=", Comparator.at_least),
+    ("<=", Comparator.at_most),
+    ("≥", Comparator.at_least),
+    ("≧", Comparator.at_least),
+    ("⩾", Comparator.at_least),
+    ("＞", Comparator.at_least),
+    (">", Comparator.at_least),
+    ("≤", Comparator.at_most),
+    ("≦", Comparator.at_most),
+    ("⩽", Comparator.at_most),
+    ("＜", Comparator.at_most),
+    ("<", Comparator.at_most),
+    ("＝", Comparator.equal),
+    ("=", Comparator.equal),
+]
+_SUFFIX = [
+    ("及以上", Comparator.at_least),
+    ("以上", Comparator.at_least),
+    ("及以下", Comparator.at_most),
+    ("以下", Comparator.at_most),
+    ("以内", Comparator.at_most),
+]
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％，－＋", "0123456789.%,-+")
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """A value as written in a target or actual cell.
+
+    ``value`` is the number (a percentage is stored as a fraction, 90% -> 0.90) or None for
+    text; ``unit`` is '%', '万元', '个', ... or '' ; ``comparator`` is the written ≥/≤/=, or
+    None when the text carries none; ``text`` is the original writing.
+    """
+
+    text: str
+    value: Decimal | None
+    unit: str = ""
+    comparator: Comparator | None = None
+
+    @property
+    def is_number(self) -> bool:
+        return self.value is not None
+
+
+def to_decimal(raw: object) -> Decimal:
+    """Convert a YAML/JSON/Excel scalar or a written number to Decimal, or raise NumberFormatError."""
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, bool):
+        raise NumberFormatError(f"“{raw}”不是数字")
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        # Only reached from foreign callers; repr keeps the shortest faithful text.
+        return Decimal(repr(raw))
+    measure = parse_measure(str(raw))
+    if measure.value is None:
+        raise NumberFormatError(f"“{raw}”不是数字")
+    return measure.value
+
+
+def parse_measure(raw: object) -> Measure:
+    """Read every way the documents write a target or actual value.
+
+    '90%', '≥90%', '≧90%', '90％', '≦10%', '100%以上', '1411.9万元', '7个', '49人' are
+    numbers; '达标', '提升', '相关' are text (value None). Raises NumberFormatError for
+    malformed numbers such as '9O%' or '1.2.3'.
+    """
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        return Measure(text=str(raw), value=Decimal(raw))
+    text = str(raw).strip()
+    s = text.translate(_FULLWIDTH).replace(" ", "").replace("\u3000", "")
+    comparator: Comparator | None = None
+    for prefix, comp in _PREFIX:
+        if s.startswith(prefix):
+            comparator, s = comp, s[len(prefix) :]
+            break
+    for suffix, comp in _SUFFIX:
+        if s.endswith(suffix):
+            comparator, s = comparator or comp, s[: -len(suffix)]
+            break
+    m = re.match(r"^([+-]?[\d.,]+)(.*)$", s)
+    if not m:
+        if comparator is not None:
+            raise NumberFormatError(f"“{text}”有比较符号但没有数值")
+        return Measure(text=text, value=None)
+    number, unit = m.group(1), m.group(2)
+    if not _NUMBER.match(number):
+        raise NumberFormatError(f"“{text}”不是有效的数字")
+    if unit and not re.fullmatch(r"[%‰\u4e00-\u9fffA-Za-z/·²³]+", unit):
+        raise NumberFormatError(f"“{text}”不是有效的数字")
+    try:
+        value = Decimal(number.replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
+        raise NumberFormatError(f"“{text}”不是有效的数字") from exc
+    if unit == "%":
+        value = value / HUNDRED
+    elif unit == "‰":
+        value, unit = value / Decimal(1000), "%"
+    return Measure(text=text, value=value, unit=unit, comparator=comparator)
+
+
+def convert_money(value: Decimal, unit: str, to: str = "万元") -> Decimal | None:
+    """Convert between 元 / 万元 / 亿元; None when either unit is not money."""
+    if unit not in MONEY_UNITS or to not in MONEY_UNITS:
+        return None
+    return value * MONEY_UNITS[unit] / MONEY_UNITS[to]

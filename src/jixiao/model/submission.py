@@ -1,0 +1,128 @@
+"""A self-evaluation submission (绩效自评申报): one department or project, one year.
+
+The values are kept as the user (or the published document) wrote them: a target like
+'≧90%' stays text here and is read by :func:`jixiao.core.numbers.parse_measure` when scored,
+so the Findings can quote it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jixiao.core.numbers import Comparator, Dec
+from jixiao.model.framework import RuleKind, Tier
+
+#: A value as written: a number or a text such as '≥90%', '7个', '达标'.
+Written = Dec | str
+
+
+class Origin(StrEnum):
+    """Where the data comes from.
+
+    ``entry``: a department fills it in; a missing input is an error.
+    ``published``: transcribed from a published document; an input the document does not
+    print is noted, and the printed score stands in for the unverifiable one.
+    """
+
+    entry = "entry"
+    published = "published"
+
+
+class Entry(BaseModel):
+    """The submission's data for one indicator, named by its path.
+
+    Attributes:
+        path: indicator names from level 1 down, joined by '/'
+            (``投入指标/工作目标/年度履职目标相关性``); a unique leaf name alone also works.
+        weight: the weight (分值) in points, for indicators the framework leaves open.
+        rule, direction: the scoring rule and ≥/≤/= of an indicator the submission adds.
+        target: 指标值 as written.
+        actual: 完成值 as written.
+        tier: the evaluator's tier of a qualitative indicator.
+        score: the score stated (printed) for this indicator; for a qualitative one, the
+            evaluator's score. For a non-leaf indicator, the printed subtotal.
+        score_rate: the printed 得分率 (a fraction), mainly for level-1 summaries.
+        cases: number of cases found, for deduction rules.
+        deviation_reason, remedy: 偏差原因分析 / 改进措施.
+        line: the line of the input file this entry starts on (set by the reader).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str = Field(min_length=1)
+    weight: Dec | None = None
+    rule: RuleKind | None = None
+    direction: Comparator | None = None
+    target: Written | None = None
+    actual: Written | None = None
+    tier: Tier | None = None
+    score: Written | None = None
+    score_rate: Written | None = None
+    cases: int | None = Field(default=None, ge=0)
+    derive: str | None = None
+    deviation_reason: str = ""
+    remedy: str = ""
+    line: int | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.path.split("/") if p.strip())
+
+
+class Stated(BaseModel):
+    """What a document printed about the whole: total, grade, score rate (as written)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    total: Written | None = None
+    grade: str | None = None
+    score_rate: Written | None = None
+
+
+class Submission(BaseModel):
+    """One self-evaluation: a department (or one of its projects) for one year.
+
+    Attributes:
+        department: 部门（单位）名称.
+        project: 项目名称, for a project self-evaluation.
+        year: the budget year evaluated.
+        framework: id of the indicator framework.
+        origin: ``entry`` or ``published`` (see :class:`Origin`).
+        figures: raw amounts and counts by name (万元 for money): ``budget_total``,
+            ``spent`` ... (catalogue: ``jixiao/derive/figures.yaml``).
+        indicators: one :class:`Entry` per indicator given.
+        stated: the printed total, grade and score rate.
+        summary: 总体目标 / 实际完成情况 and other narrative fields.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    department: str = Field(min_length=1)
+    project: str | None = None
+    year: int = Field(ge=1990, le=2100)
+    framework: str
+    origin: Origin = Origin.entry
+    figures: dict[str, Dec] = Field(default_factory=dict)
+    indicators: tuple[Entry, ...] = ()
+    stated: Stated = Stated()
+    summary: dict[str, str] = Field(default_factory=dict)
+    source: str | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.department}·{self.project}" if self.project else self.department
+
+    def figure(self, name: str) -> Decimal | None:
+        return self.figures.get(name)
+
+
+class Batch(BaseModel):
+    """Several submissions in one file (e.g. a department's projects, 项目支出自评汇总表)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str | None = None
+    submissions: tuple[Submission, ...] = Field(min_length=1)
