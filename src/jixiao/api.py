@@ -22,6 +22,7 @@ from jixiao.frameworks.catalog import Catalog, builtin
 from jixiao.model.framework import Framework
 from jixiao.model.submission import Submission
 from jixiao.read.submission import read_submissions
+from jixiao.score.aggregate import aggregate, weighted_total
 from jixiao.score.engine import Scorer
 from jixiao.score.results import Evaluation
 
@@ -33,12 +34,14 @@ __all__ = [
     "InputError",
     "Severity",
     "Submission",
+    "aggregate",
     "catalog",
     "has_errors",
     "input_errors",
     "load_submissions",
     "score",
     "score_file",
+    "weighted_total",
 ]
 
 
@@ -54,7 +57,9 @@ def load_submissions(path: Path) -> list[Submission]:
     return read_submissions(path)[0]
 
 
-def score(submission: Submission, *, frameworks: Catalog | None = None, file: str | None = None) -> Evaluation:
+def score(
+    submission: Submission, *, frameworks: Catalog | None = None, file: str | None = None
+) -> Evaluation:
     """Score one submission. An unknown framework raises InputError."""
     frameworks = frameworks or builtin()
     fw = frameworks.get(submission.framework)
@@ -86,4 +91,3 @@ def input_errors(findings: Iterable[Finding]) -> list[Finding]:
 
 def _input_codes() -> frozenset[str]:
     return frozenset(c for c, spec in catalogue().items() if spec.stage == "input")
-

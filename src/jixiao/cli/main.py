@@ -65,7 +65,9 @@ def score_cmd(
     findings = [f for e in evaluations for f in e.findings]
     if as_json:
         payload = [e.model_dump(mode="json") for e in evaluations]
-        sys.stdout.write(json.dumps(payload if len(payload) > 1 else payload[0], ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(payload if len(payload) > 1 else payload[0], ensure_ascii=False, indent=2) + "\n"
+        )
     else:
         console = _console()
         for evaluation in evaluations:

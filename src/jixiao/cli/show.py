@@ -77,9 +77,8 @@ def findings(console: Console, items: Iterable[Finding]) -> None:
         console.print(Text("未发现问题。", style="green"))
         return
     totals = count(items)
-    console.print(
-        f"发现问题：错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个，提示 {totals[Severity.note]} 个"
-    )
+    errors, warnings, notes = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
+    console.print(f"发现问题：错误 {errors} 个，警告 {warnings} 个，提示 {notes} 个")
     for f in items:
         where = f.location.describe()
         text = Text(f"  [{f.severity.label}] ", style=_STYLE[f.severity])
@@ -138,13 +137,16 @@ def framework(console: Console, fw: Framework) -> None:
     grades = "；".join(f"{g.name} ≥ {_num(g.min)}" for g in fw.grades)
     console.print(f"等级：{grades}")
     bands = "；".join(
-        f"{b.tier.label} {percent_text(b.low, 0)}–{percent_text(b.high, 0)}{'（含上限）' if b.high_inclusive else ''}"
+        f"{b.tier.label} {percent_text(b.low, 0)}–{percent_text(b.high, 0)}"
+        + ("（含上限）" if b.high_inclusive else "")
         for b in fw.bands
     )
     console.print(f"定性档次：{bands}")
-    console.print(f"反向指标：{'分值×指标值/完成值' if fw.reverse_rule.value == 'ratio' else '线性扣减，完成值达指标值2倍时为0'}")
+    reverse = "分值×指标值/完成值" if fw.reverse_rule.value == "ratio" else "线性扣减，完成值达指标值2倍时为0"
+    console.print(f"反向指标：{reverse}")
     if fw.overshoot:
-        console.print(f"超额完成：完成值达指标值 {percent_text(fw.overshoot.ratio, 0)} 时扣 {_num(fw.overshoot.penalty)} 分")
+        ratio, penalty = percent_text(fw.overshoot.ratio, 0), _num(fw.overshoot.penalty)
+        console.print(f"超额完成：完成值达指标值 {ratio} 时扣 {penalty} 分")
     for cap in fw.execution_caps:
         console.print(f"执行率低于 {percent_text(cap.below, 0)}：总分不超过 {_num(cap.max_total)}")
 

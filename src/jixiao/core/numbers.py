@@ -71,6 +71,11 @@ ALTERNATIVE_ROUNDINGS = (
 )
 
 
+def money_text(value: Decimal) -> str:
+    """An amount in 万元 as printed: two decimals, 四舍五入 (838.1 -> '838.10')."""
+    return f"{round_half_up(value, 2)}"
+
+
 def percent_text(rate: Decimal, places: int = 2) -> str:
     """0.8853 -> '88.53%'."""
     return f"{round_half_up(rate * HUNDRED, places)}%"

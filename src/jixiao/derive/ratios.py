@@ -14,7 +14,7 @@ from importlib import resources
 import yaml
 
 from jixiao.core.findings import Finding, Location, finding
-from jixiao.core.numbers import ZERO, plain
+from jixiao.core.numbers import ZERO, money_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class Term:
         out = ""
         for i, (name, sign) in enumerate(self.parts):
             label = labels.get(name, name)
-            out += (label if i == 0 and sign > 0 else f"{' + ' if sign > 0 else ' − '}{label}")
+            out += label if i == 0 and sign > 0 else f"{' + ' if sign > 0 else ' − '}{label}"
         return out
 
 
@@ -136,7 +136,9 @@ def tail_tolerance(n_terms: int) -> Decimal:
     return Decimal("0.005") * n_terms
 
 
-def check_figures(figures: Mapping[str, Decimal], where: Location) -> list[Finding]:
+def check_figures(
+    figures: Mapping[str, Decimal], where: Location, lines: Mapping[str, int] | None = None
+) -> list[Finding]:
     """Identities between figures that do not hold, beyond rounding tails."""
     labels = figure_labels()
     out: list[Finding] = []
@@ -149,9 +151,9 @@ def check_figures(figures: Mapping[str, Decimal], where: Location) -> list[Findi
             out.append(
                 finding(
                     "figure-mismatch",
-                    where.merged(field=ident.left),
-                    printed=plain(left),
-                    expected=plain(right),
+                    where.merged(field=ident.left, line=(lines or {}).get(f"figures.{ident.left}")),
+                    printed=money_text(left),
+                    expected=money_text(right),
                     left_name=labels.get(ident.left, ident.left),
                     right_text=ident.right.text(labels),
                 )

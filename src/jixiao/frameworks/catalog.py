@@ -72,7 +72,9 @@ def builtin() -> Catalog:
     return Catalog(frameworks, tuple(problems))
 
 
-def _merged(fid: str, docs: Mapping[str, Document], base: Mapping[str, Framework], seen: tuple[str, ...] = ()) -> dict[str, Any]:
+def _merged(
+    fid: str, docs: Mapping[str, Document], base: Mapping[str, Framework], seen: tuple[str, ...] = ()
+) -> dict[str, Any]:
     data = dict(docs[fid].data)
     parent = data.pop("extends", None)
     if parent is None:
@@ -88,7 +90,9 @@ def _merged(fid: str, docs: Mapping[str, Document], base: Mapping[str, Framework
     return {**inherited, **data}
 
 
-def _build(docs: Mapping[str, Document], base: Mapping[str, Framework]) -> tuple[dict[str, Framework], list[Finding]]:
+def _build(
+    docs: Mapping[str, Document], base: Mapping[str, Framework]
+) -> tuple[dict[str, Framework], list[Finding]]:
     frameworks: dict[str, Framework] = {}
     problems: list[Finding] = []
     for fid, doc in docs.items():
@@ -117,7 +121,9 @@ def validate(fw: Framework, doc: Document | None = None) -> list[Finding]:
     def where(path: tuple[str, ...]) -> Location:
         return Location(file=name, indicator="/".join(path) or "（总分）")
 
-    def walk(specs: tuple[IndicatorSpec, ...], parent: tuple[str, ...], parent_weight: Decimal | None) -> None:
+    def walk(
+        specs: tuple[IndicatorSpec, ...], parent: tuple[str, ...], parent_weight: Decimal | None
+    ) -> None:
         names = [s.name for s in specs]
         for dup in sorted({n for n in names if names.count(n) > 1}):
             out.append(finding("duplicate-name", where(parent), name=dup))
@@ -125,7 +131,9 @@ def validate(fw: Framework, doc: Document | None = None) -> list[Finding]:
         if specs and parent_weight is not None and all(w is not None for w in weights):
             total = sum((w for w in weights if w is not None), ZERO)
             if total != parent_weight:
-                out.append(finding("weight-sum", where(parent), printed=plain(total), expected=plain(parent_weight)))
+                out.append(
+                    finding("weight-sum", where(parent), printed=plain(total), expected=plain(parent_weight))
+                )
         for spec in specs:
             path = (*parent, spec.name)
             if spec.derive is not None and spec.derive not in ratios():
@@ -133,15 +141,25 @@ def validate(fw: Framework, doc: Document | None = None) -> list[Finding]:
                     finding("unknown-ratio", where(path), name=spec.derive, available="、".join(ratios()))
                 )
             if spec.rule is RuleKind.deduction and spec.per_case is None:
-                out.append(finding("framework-invalid", where(path), detail="扣分规则缺少 per_case（每例扣分）"))
+                out.append(
+                    finding("framework-invalid", where(path), detail="扣分规则缺少 per_case（每例扣分）")
+                )
             if spec.children and spec.rule is not None:
-                out.append(finding("framework-invalid", where(path), detail="有下级指标的指标不能指定计分规则"))
+                out.append(
+                    finding("framework-invalid", where(path), detail="有下级指标的指标不能指定计分规则")
+                )
             walk(spec.children, path, spec.weight)
 
     walk(fw.indicators, (), fw.total)
     tiers = [b.tier for b in fw.bands]
     if sorted(tiers) != sorted(set(tiers)) or len(tiers) != 3:
-        out.append(finding("framework-invalid", Location(file=name), detail="定性档次必须恰好为达成、部分达成、未达成三档"))
+        out.append(
+            finding(
+                "framework-invalid",
+                Location(file=name),
+                detail="定性档次必须恰好为达成、部分达成、未达成三档",
+            )
+        )
     return out
 
 

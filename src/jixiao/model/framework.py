@@ -202,8 +202,20 @@ class Framework(BaseModel):
     overshoot: Overshoot | None = None
     execution_caps: tuple[ExecutionCap, ...] = ()
     pass_values: tuple[str, ...] = (
-        "相关", "科学", "合理", "完整", "真实", "合规", "健全", "公开", "规范", "达标",
-        "明确", "及时", "有效", "是",
+        "相关",
+        "科学",
+        "合理",
+        "完整",
+        "真实",
+        "合规",
+        "健全",
+        "公开",
+        "规范",
+        "达标",
+        "明确",
+        "及时",
+        "有效",
+        "是",
     )
     indicators: tuple[IndicatorSpec, ...]
 

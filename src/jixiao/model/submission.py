@@ -80,6 +80,7 @@ class Stated(BaseModel):
     total: Written | None = None
     grade: str | None = None
     score_rate: Written | None = None
+    line: int | None = None
 
 
 class Submission(BaseModel):
@@ -96,6 +97,7 @@ class Submission(BaseModel):
         indicators: one :class:`Entry` per indicator given.
         stated: the printed total, grade and score rate.
         summary: 总体目标 / 实际完成情况 and other narrative fields.
+        lines: the input line of each field (``figures.spent`` -> 12), set by the reader.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -110,6 +112,7 @@ class Submission(BaseModel):
     stated: Stated = Stated()
     summary: dict[str, str] = Field(default_factory=dict)
     source: str | None = None
+    lines: dict[str, int] = Field(default_factory=dict, exclude=True)
 
     @property
     def title(self) -> str:

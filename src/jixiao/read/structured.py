@@ -31,9 +31,7 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
     text = str(loader.construct_scalar(node)).replace("_", "")
     lowered = text.lower()
     if lowered in {".inf", "+.inf", "-.inf", ".nan"}:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"不支持的数值“{text}”", node.start_mark
-        )
+        raise yaml.constructor.ConstructorError(None, None, f"不支持的数值“{text}”", node.start_mark)
     return Decimal(text)
 
 
@@ -43,9 +41,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"键“{key}”重复出现", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"键“{key}”重复出现", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -93,9 +89,7 @@ def read_text(path: Path, *, limit: int = MAX_INPUT_BYTES) -> str:
     except OSError:
         raise InputError([finding("file-not-found", loc, path=str(path))]) from None
     if size > limit:
-        raise InputError(
-            [finding("file-too-large", loc, size=_human(size), limit=_human(limit))]
-        )
+        raise InputError([finding("file-too-large", loc, size=_human(size), limit=_human(limit))])
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -210,7 +204,11 @@ _PYDANTIC_WHAT = {
 
 
 def validation_findings(
-    error: ValidationError, doc: Document, base: Sequence[int | str] = (), *, labels: dict[str, str] | None = None
+    error: ValidationError,
+    doc: Document,
+    base: Sequence[int | str] = (),
+    *,
+    labels: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Turn a pydantic ValidationError into Chinese Findings located in ``doc``."""
     labels = labels or {}
@@ -232,15 +230,15 @@ def validation_findings(
             out.append(finding("invalid-number", where, detail=detail))
         elif etype == "enum":
             expected = err.get("ctx", {}).get("expected", "")
-            out.append(
-                finding("invalid-value", where, value=value, what=label, hint=f"，可选：{expected}")
-            )
+            out.append(finding("invalid-value", where, value=value, what=label, hint=f"，可选：{expected}"))
         elif etype in _PYDANTIC_WHAT:
             out.append(finding("invalid-value", where, value=value, what=_PYDANTIC_WHAT[etype], hint=""))
         elif etype in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
             ctx = err.get("ctx", {})
             bound = next(iter(ctx.values()), "")
-            sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[etype]
+            sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[
+                etype
+            ]
             out.append(finding("invalid-value", where, value=value, what=label, hint=f"，应{sign}{bound}"))
         elif etype in {"string_too_short", "too_short"}:
             out.append(finding("missing-field", where, name=label))

@@ -48,13 +48,23 @@ def submissions_from(doc: Document) -> list[Submission]:
     data = doc.data
     if not isinstance(data, dict):
         raise InputError(
-            [finding("invalid-structure", doc.location(), detail="文件内容应为键值表（department、year、framework …）")]
+            [
+                finding(
+                    "invalid-structure",
+                    doc.location(),
+                    detail="文件内容应为键值表（department、year、framework …）",
+                )
+            ]
         )
     if "submissions" in data:
         items = data["submissions"]
         if not isinstance(items, list) or not items:
             raise InputError(
-                [finding("invalid-structure", doc.location(["submissions"]), detail="submissions 应为非空列表")]
+                [
+                    finding(
+                        "invalid-structure", doc.location(["submissions"]), detail="submissions 应为非空列表"
+                    )
+                ]
             )
         shared = {k: v for k, v in data.items() if k not in ("submissions", "title")}
         out, problems = [], []
@@ -82,18 +92,31 @@ def _one(data: dict[str, Any], doc: Document, base: list[int | str]) -> Submissi
         fixed = []
         for i, item in enumerate(indicators):
             if isinstance(item, dict) and "line" not in item:
-                item = {**item, "line": doc.line_of([*base, "indicators", i])}
-            fixed.append(item)
+                fixed.append({**item, "line": doc.line_of([*base, "indicators", i])})
+            else:
+                fixed.append(item)
         data["indicators"] = fixed
+    stated = data.get("stated")
+    if isinstance(stated, dict) and "line" not in stated:
+        data["stated"] = {**stated, "line": doc.line_of([*base, "stated"])}
     figures = data.get("figures")
     if isinstance(figures, dict):
         converted = {}
+        data["lines"] = {
+            f"figures.{name}": line
+            for name in figures
+            if (line := doc.line_of([*base, "figures", name])) is not None
+        }
         for name, value in figures.items():
             try:
                 converted[name] = _figure(value)
             except NumberFormatError as exc:
                 problems.append(
-                    finding("invalid-number", doc.location([*base, "figures", name]).merged(field=f"figures.{name}"), detail=str(exc))
+                    finding(
+                        "invalid-number",
+                        doc.location([*base, "figures", name]).merged(field=f"figures.{name}"),
+                        detail=str(exc),
+                    )
                 )
         data["figures"] = converted
     if problems:
@@ -104,7 +127,7 @@ def _one(data: dict[str, Any], doc: Document, base: list[int | str]) -> Submissi
         raise InputError(validation_findings(exc, doc, base, labels=FIELD_LABELS)) from None
 
 
-def _figure(value: object):  # noqa: ANN202 - Decimal or the raw value for pydantic to refuse
+def _figure(value: object):
     """A figure as written: '1411.9万元' and '5000元' are converted to 万元."""
     if value is None or isinstance(value, bool):
         raise NumberFormatError(f"“{value}”不是数字")

@@ -121,9 +121,7 @@ def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> F
         hint = f"；一级指标应为：{'、'.join(roots)}"
     elif len(names) > 1:
         hint = "；其上级指标不允许自定义下级指标，请核对名称"
-    return finding(
-        "unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint
-    )
+    return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
 
 
 def _prune(nodes: list[Node]) -> None:
@@ -157,9 +155,7 @@ def weight_of(node: Node) -> Decimal | None:
     return None
 
 
-def check_weights(
-    framework: Framework, roots: list[Node], file: str | None
-) -> list[Finding]:
+def check_weights(framework: Framework, roots: list[Node], file: str | None) -> list[Finding]:
     """Weights of children must add up to their parent's, level 1 to the framework total."""
     out: list[Finding] = []
 
