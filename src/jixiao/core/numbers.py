@@ -189,7 +189,10 @@ def parse_measure(raw: object) -> Measure:
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
         return Measure(text=str(raw), value=Decimal(raw))
     text = str(raw).strip()
-    s = text.translate(_FULLWIDTH).replace(" ", "").replace("\u3000", "")
+    s = text.translate(_FULLWIDTH)
+    if re.search(r"\d[\s\u3000]+\d", s):
+        raise NumberFormatError(f"“{text}”数字中间有空格")
+    s = s.replace(" ", "").replace("\u3000", "")
     comparator: Comparator | None = None
     for prefix, comp in _PREFIX:
         if s.startswith(prefix):
@@ -207,7 +210,7 @@ def parse_measure(raw: object) -> Measure:
     number, unit = m.group(1), m.group(2)
     if not _NUMBER.match(number):
         raise NumberFormatError(f"“{text}”不是有效的数字")
-    if unit and not re.fullmatch(r"[%‰\u4e00-\u9fffA-Za-z/·²³]+", unit):
+    if unit and not re.fullmatch(r"%|‰|[\u4e00-\u9fffA-Za-z/·²³]+", unit):
         raise NumberFormatError(f"“{text}”不是有效的数字")
     try:
         value = Decimal(number.replace(",", ""))

@@ -81,8 +81,9 @@ class Document:
         return Location(file=self.name, line=self.line_of(loc))
 
 
-def read_text(path: Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+def read_text(path: Path, *, limit: int | None = None) -> str:
     """The UTF-8 text of ``path``; raises InputError with a Chinese Finding on any failure."""
+    limit = MAX_INPUT_BYTES if limit is None else limit
     loc = Location(file=str(path))
     try:
         size = path.stat().st_size

@@ -99,6 +99,9 @@ class LeafScorer:
     def score(self, node: Node, weight: Decimal | None, where: Location) -> LeafScore:
         out = LeafScore()
         entry = node.entry
+        spec = node.spec
+        if entry is None and spec is not None and (spec.derive or spec.rule is RuleKind.execution_rate):
+            entry = Entry(path=node.key)  # computed from the figures alone
         if weight is None:
             out.findings.append(finding("missing-value", where.merged(field="weight"), what="分值"))
             return out
@@ -106,7 +109,7 @@ class LeafScorer:
         if entry is not None and entry.score is not None:
             printed = stated.score(entry.score, weight, where, out.findings)
         if entry is None:
-            self._missing(out, where, "该指标的完成情况", printed)
+            self._missing(out, where, "该指标的下级指标或完成情况", printed)
             return out
         job = _Job(node, entry, weight, where, printed, out)
         rule = _rule_of(node)
@@ -138,7 +141,7 @@ class LeafScorer:
         try:
             measure = parse_measure(target) if target is not None else None
         except NumberFormatError:
-            measure = None
+            return RuleKind.quantitative  # a malformed number: reported when it is read
         if measure is not None and measure.is_number:
             return RuleKind.quantitative
         pass_values = (node.spec.pass_values if node.spec else None) or self.fw.pass_values
@@ -361,7 +364,8 @@ class LeafScorer:
         out.score = self.fw.rounding.apply(out.raw)
         out.source = ScoreSource.rule
         if printed is None:
-            if not self.published and out.score < weight and not job.entry.deviation_reason:
+            needs_reason = out.rule is not RuleKind.execution_rate and out.score < weight
+            if not self.published and needs_reason and not job.entry.deviation_reason:
                 job.report("deviation-reason-missing", printed=plain(out.score), weight=plain(weight))
             return
         if printed > weight:

@@ -1,0 +1,199 @@
+"""`jixiao score` and `jixiao frameworks` as a user runs them: exit codes, output, bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from jixiao.cli.main import app
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+def run(*args):
+    result = runner.invoke(app, list(map(str, args)), env={"COLUMNS": "200"})
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_score_a_seed_prints_the_table_and_exits_1_on_errors():
+    result = run("score", EXAMPLES / "score-000-xinxiang-2021-department.yaml")
+    assert result.exit_code == 1
+    assert "学会工作目标1实现率" in result.output
+    assert "总分 96.18 / 100" in result.output
+    assert "所列总分 97，按规则复核应为 96.18" in result.output
+
+
+def test_score_json_is_the_evaluation():
+    result = run("score", "--json", EXAMPLES / "score-002-xiangyang-2021-department.yaml")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["total"] == "92.49"
+    assert data["grade"] == "优"
+    assert {f["code"] for f in data["findings"]} >= {"score-mismatch", "total-differs"}
+
+
+def test_a_clean_submission_exits_0(write):
+    path = write(
+        """
+        department: 测试单位
+        year: 2024
+        framework: national-2020-project
+        figures: {budget_total: 10, spent: 10}
+        indicators:
+          - {path: 产出指标/数量指标/场次, weight: 50, target: ≥5场, actual: 6场}
+          - {path: 效益指标/社会效益指标/受益人数, weight: 30, target: ≥100人次, actual: 120人次}
+          - {path: 满意度指标/服务对象满意度指标/满意度, weight: 10, target: ≥90%, actual: 95%}
+        stated: {total: 100, grade: 优}
+        """
+    )
+    result = run("score", path)
+    assert result.exit_code == 0, result.output
+    assert "未发现问题" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("department: 测试\nyear: 2024\n  framework: x\n", ["YAML 语法错误", "第3行"]),
+        ("department: [测试\n", ["YAML 语法错误"]),
+        ("- 1\n- 2\n", ["文件内容应为键值表"]),
+        ("department: 测试\nyear: 二〇二四\nframework: national-2020-project\n", ["第2行", "整数"]),
+        ("department: 测试\nyear: 2024\nframework: 不存在\n", ["未知的指标体系“不存在”"]),
+        (
+            "department: 测试\nyear: 2024\nframework: national-2020-project\nfigures: {spent: 十万}\n",
+            ["第4行", "“十万”不是数字"],
+        ),
+        (
+            "department: 测试\nyear: 2024\nframework: national-2020-project\nfigures: {spent: 5美元}\n",
+            ["单位“美元”无法识别"],
+        ),
+        ("year: 2024\nframework: national-2020-project\n", ["缺少必填项“部门（单位）名称”"]),
+        ("department: 测试\nyear: 2024\nframework: national-2020-project\nbudget: 1\n", ["未知字段“budget”"]),
+        (
+            "department: 测试\nyear: 2024\nframework: national-2020-project\n"
+            "indicators:\n  - {path: 产出指标/数量指标/a, weight: 50, target: ≥9O%, actual: 1}\n",
+            ["第5行", "“≥9O%”不是有效的数字", "产出指标/数量指标/a"],
+        ),
+        (
+            "department: 测试\nyear: 2024\nframework: national-2020-project\n"
+            "indicators:\n  - {path: 不存在/a, weight: 50}\n",
+            ["第5行", "没有指标“不存在/a”"],
+        ),
+        (
+            "department: 测试\nyear: 2024\nframework: national-2020-project\n"
+            "indicators:\n  - {path: 产出指标/数量指标/a, weight: 50, target: ≥0个, actual: 1个}\n",
+            ["指标值为 0"],
+        ),
+        (
+            "department: 测试\nyear: 2024\nframework: national-2020-project\nfigures: {spent: -3}\n",
+            ["为负数"],
+        ),
+        ("department: 测试\nyear: 2024\nframework: national-2020-project\nyear: 2025\n", ["重复"]),
+    ],
+)
+def test_bad_input_is_refused_in_chinese_with_its_place(write, text, expected):
+    path = write(text)
+    result = run("score", path)
+    assert result.exit_code == 2, result.output
+    flat_output = result.output.replace("\n", "")
+    for part in expected:
+        assert part in flat_output, (part, result.output)
+
+
+def test_bad_json_names_line_and_column(write):
+    path = write('{"department": "测试",\n "year": 2024,,\n}', "s.json")
+    result = run("score", path)
+    assert result.exit_code == 2
+    assert "JSON 语法错误" in result.output
+    assert "第2行" in result.output
+
+
+def test_json_submission_is_read_with_decimals(write):
+    path = write(
+        '{"department": "测试", "year": 2024, "framework": "national-2020-project",'
+        ' "figures": {"budget_total": 3, "spent": 2.99},'
+        ' "indicators": [{"path": "产出指标", "score_rate": "100%"}, {"path": "效益指标", "score_rate": "100%"},'
+        ' {"path": "满意度指标", "score_rate": "100%"}], "stated": {"total": 99.97}}',
+        "s.json",
+    )
+    result = run("score", "--json", path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total"] == "99.97"
+
+
+def test_missing_file_and_unsupported_format(tmp_path):
+    assert "找不到文件" in run("score", tmp_path / "nope.yaml").output
+    other = tmp_path / "a.docx"
+    other.write_bytes(b"PK")
+    result = run("score", other)
+    assert result.exit_code == 2
+    assert "无法识别的文件格式" in result.output
+
+
+def test_huge_file_is_refused_before_reading(tmp_path, monkeypatch):
+    from jixiao.read import structured
+
+    monkeypatch.setattr(structured, "MAX_INPUT_BYTES", 100)
+    path = tmp_path / "big.yaml"
+    path.write_text("department: 测试\n" + "# padding\n" * 50, encoding="utf-8")
+    result = run("score", path)
+    assert result.exit_code == 2
+    assert "超过上限" in result.output
+
+
+def test_binary_file_is_an_encoding_error(tmp_path):
+    path = tmp_path / "bin.yaml"
+    path.write_bytes(b"\xff\xfe\x00\x81garbage")
+    result = run("score", path)
+    assert result.exit_code == 2
+    assert "UTF-8" in result.output
+
+
+def test_frameworks_list_and_show():
+    result = run("frameworks")
+    assert result.exit_code == 0
+    for fid in ("national-2020-project", "xinxiang-2021-department", "xiangyang-2021-department"):
+        assert fid in result.output
+    shown = run("frameworks", "show", "xiangyang-2021-department")
+    assert shown.exit_code == 0
+    assert "预算执行情况 20分" in shown.output
+    assert "80%–100%" in shown.output
+    assert "50%–80%" in shown.output
+    missing = run("frameworks", "show", "nope")
+    assert missing.exit_code == 2
+    assert "未知的指标体系" in missing.output
+
+
+def test_user_framework_file_with_mistakes_is_refused(write):
+    path = write(
+        """
+        id: my-framework
+        name: 我的指标体系
+        kind: project
+        indicators:
+          - {name: 产出, weight: 60}
+          - {name: 产出, weight: 30}
+        """,
+        "fw.yaml",
+    )
+    result = run("frameworks", "--framework-file", path)
+    assert result.exit_code == 2
+    assert "分值合计 90" in result.output.replace("\n", "")
+    assert "两个名为“产出”" in result.output.replace("\n", "")
+
+
+def test_the_installed_command_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli.main", "score", str(EXAMPLES / "score-002-xiangyang-2021-department.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "160", "PATH": ""},
+    )
+    assert out.returncode == 1
+    assert "襄阳市科学技术协会" in out.stdout
+    assert out.stderr == ""
