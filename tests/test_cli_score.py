@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from tests.conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from jixiao.cli.main import app
-from tests.conftest import EXAMPLES
 
 runner = CliRunner()
 
@@ -116,7 +116,8 @@ def test_json_submission_is_read_with_decimals(write):
     path = write(
         '{"department": "测试", "year": 2024, "framework": "national-2020-project",'
         ' "figures": {"budget_total": 3, "spent": 2.99},'
-        ' "indicators": [{"path": "产出指标", "score_rate": "100%"}, {"path": "效益指标", "score_rate": "100%"},'
+        ' "indicators": [{"path": "产出指标", "score_rate": "100%"},'
+        ' {"path": "效益指标", "score_rate": "100%"},'
         ' {"path": "满意度指标", "score_rate": "100%"}], "stated": {"total": 99.97}}',
         "s.json",
     )
@@ -188,7 +189,13 @@ def test_user_framework_file_with_mistakes_is_refused(write):
 
 def test_the_installed_command_runs():
     out = subprocess.run(
-        [sys.executable, "-m", "jixiao.cli.main", "score", str(EXAMPLES / "score-002-xiangyang-2021-department.yaml")],
+        [
+            sys.executable,
+            "-m",
+            "jixiao.cli.main",
+            "score",
+            str(EXAMPLES / "score-002-xiangyang-2021-department.yaml"),
+        ],
         capture_output=True,
         text=True,
         check=False,

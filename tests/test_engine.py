@@ -2,8 +2,9 @@
 
 from decimal import Decimal as D
 
-from jixiao.score.results import ScoreSource
 from tests.conftest import flat
+
+from jixiao.score.results import ScoreSource
 
 HEAD = """
 department: 测试单位
@@ -329,15 +330,32 @@ def test_fund_weighted_aggregation(score_text):
                 "framework": "national-2020-project",
                 "figures": {"budget_total": fund, "spent": fund},
                 "indicators": [
-                    {"path": "产出指标/数量指标/培训人次", "weight": 25, "target": "≥100人次", "actual": actual},
+                    {
+                        "path": "产出指标/数量指标/培训人次",
+                        "weight": 25,
+                        "target": "≥100人次",
+                        "actual": actual,
+                    },
                     {"path": "产出指标/质量指标/合格率", "weight": 25, "target": "≥90%", "actual": rate},
-                    {"path": "效益指标/社会效益指标/影响", "weight": 30, "rule": "qualitative", "score": score},
-                    {"path": "满意度指标/服务对象满意度指标/满意度", "weight": 10, "target": "≥90%", "actual": "95%"},
+                    {
+                        "path": "效益指标/社会效益指标/影响",
+                        "weight": 30,
+                        "rule": "qualitative",
+                        "score": score,
+                    },
+                    {
+                        "path": "满意度指标/服务对象满意度指标/满意度",
+                        "weight": 10,
+                        "target": "≥90%",
+                        "actual": "95%",
+                    },
                 ],
             }
         )
 
-    merged = api.aggregate([project(D(100), "60人次", "80%", D(30)), project(D(300), "30人次", "100%", D(24))])
+    merged = api.aggregate(
+        [project(D(100), "60人次", "80%", D(30)), project(D(300), "30人次", "100%", D(24))]
+    )
     by_path = {e.path: e for e in merged.indicators}
     assert by_path["产出指标/数量指标/培训人次"].actual == "90人次"  # absolute: summed
     assert by_path["产出指标/数量指标/培训人次"].target == "≥200人次"

@@ -8,9 +8,9 @@ each seed is named here.
 from decimal import Decimal as D
 
 import pytest
+from tests.conftest import EXAMPLES
 
 from jixiao import api
-from tests.conftest import EXAMPLES
 
 
 def _errors(ev):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
@@ -139,6 +140,9 @@ _SUFFIX = [
     ("以下", Comparator.at_most),
     ("以内", Comparator.at_most),
 ]
+_SPACED_DIGITS = re.compile(r"\d[\s\u3000]+\d")
+_LEADING_NUMBER = re.compile(r"^([+-]?[\d.,]+)(.*)$")
+_UNIT = re.compile(r"%|‰|[\u4e00-\u9fffA-Za-z/·²³]+")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，－＋", "0123456789.%,-+")
 
@@ -188,9 +192,14 @@ def parse_measure(raw: object) -> Measure:
     """
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
         return Measure(text=str(raw), value=Decimal(raw))
-    text = str(raw).strip()
+    return _parse_text(str(raw).strip())
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Measure:
+    """parse_measure on text; cached, as the same writings recur in every submission."""
     s = text.translate(_FULLWIDTH)
-    if re.search(r"\d[\s\u3000]+\d", s):
+    if _SPACED_DIGITS.search(s):
         raise NumberFormatError(f"“{text}”数字中间有空格")
     s = s.replace(" ", "").replace("\u3000", "")
     comparator: Comparator | None = None
@@ -202,7 +211,7 @@ def parse_measure(raw: object) -> Measure:
         if s.endswith(suffix):
             comparator, s = comparator or comp, s[: -len(suffix)]
             break
-    m = re.match(r"^([+-]?[\d.,]+)(.*)$", s)
+    m = _LEADING_NUMBER.match(s)
     if not m:
         if comparator is not None:
             raise NumberFormatError(f"“{text}”有比较符号但没有数值")
@@ -210,7 +219,7 @@ def parse_measure(raw: object) -> Measure:
     number, unit = m.group(1), m.group(2)
     if not _NUMBER.match(number):
         raise NumberFormatError(f"“{text}”不是有效的数字")
-    if unit and not re.fullmatch(r"%|‰|[\u4e00-\u9fffA-Za-z/·²³]+", unit):
+    if unit and not _UNIT.fullmatch(unit):
         raise NumberFormatError(f"“{text}”不是有效的数字")
     try:
         value = Decimal(number.replace(",", ""))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -49,12 +49,12 @@ def _hints() -> dict[Comparator, tuple[str, ...]]:
     return {Comparator(k): tuple(v) for k, v in raw.items()}
 
 
-def hinted_direction(*names: str) -> Comparator | None:
-    """The direction an indicator's name suggests (first name that matches a hint)."""
-    for name in names:
-        for direction, words in _hints().items():
-            if any(w in name for w in words):
-                return direction
+@lru_cache(maxsize=4096)
+def hinted_direction(name: str) -> Comparator | None:
+    """The direction an indicator's name suggests, if any of the hint words is in it."""
+    for direction, words in _hints().items():
+        if any(w in name for w in words):
+            return direction
     return None
 
 

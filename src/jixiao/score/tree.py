@@ -27,6 +27,7 @@ class Node:
     entry: Entry | None = None
     open: bool = False
     children: list[Node] = field(default_factory=list)
+    weight: Decimal | None = None  # resolved by build(), see weight_of()
 
     @property
     def key(self) -> str:
@@ -60,15 +61,17 @@ def _index(nodes: list[Node], out: dict[str, list[Node]]) -> None:
 def build(framework: Framework, submission: Submission, file: str | None) -> tuple[list[Node], list[Finding]]:
     """The indicator tree of ``submission`` under ``framework``, and the problems met."""
     roots = [_from_spec(s, ()) for s in framework.indicators]
-    by_name: dict[str, list[Node]] = {}
-    _index(roots, by_name)
+    by_name: dict[str, list[Node]] = {}  # built on first use: most paths are full paths
     findings: list[Finding] = []
     for entry in submission.indicators:
         where = Location(file=file, line=entry.line, indicator=entry.path)
         names = entry.names
         node = _find(roots, names)
-        if node is None and len(names) == 1 and len(by_name.get(names[0], [])) == 1:
-            node = by_name[names[0]][0]  # a unique leaf name alone is enough
+        if node is None and len(names) == 1:
+            if not by_name:
+                _index(roots, by_name)
+            if len(by_name.get(names[0], [])) == 1:
+                node = by_name[names[0]][0]  # a unique leaf name alone is enough
         if node is None:
             node = _attach(roots, names)
         if node is None:
@@ -79,6 +82,7 @@ def build(framework: Framework, submission: Submission, file: str | None) -> tup
             continue
         node.entry = entry
     _prune(roots)
+    _resolve_weights(roots)
     return roots, findings
 
 
@@ -140,8 +144,19 @@ def _optional_unused(node: Node) -> bool:
     return spec.weight is None or (spec.weight == 0 and node.entry is None)
 
 
+def _resolve_weights(nodes: list[Node]) -> None:
+    for node in nodes:
+        _resolve_weights(node.children)
+        node.weight = _own_weight(node)
+
+
 def weight_of(node: Node) -> Decimal | None:
-    """The node's weight: the entry's, else the framework's, else the sum of its children."""
+    """The node's weight, as resolved when the tree was built."""
+    return node.weight
+
+
+def _own_weight(node: Node) -> Decimal | None:
+    """The entry's weight, else the framework's, else the sum of the children's (resolved)."""
     if node.entry is not None and node.entry.weight is not None:
         if node.spec is not None and node.spec.fixed and node.spec.weight is not None:
             return node.spec.weight
@@ -149,8 +164,8 @@ def weight_of(node: Node) -> Decimal | None:
     if node.spec is not None and node.spec.weight is not None:
         return node.spec.weight
     if node.children:
-        weights = [weight_of(c) for c in node.children]
-        if all(w is not None for w in weights):
+        weights = [c.weight for c in node.children]
+        if None not in weights:
             return sum((w for w in weights if w is not None), ZERO)
     return None
 
