@@ -1,0 +1,359 @@
+"""Arithmetic claims of a report's running text, recognised by their wording and checked.
+
+Each checker reads sentences (see :mod:`jixiao.audit.flow`) and reports Findings:
+
+* shares: "A万元，占B%" against the sentence's total (or the named base "占支出合计的B%");
+* completion: "预算为A万元，支出决算为B万元，完成预算的C%";
+* rates: "预算执行率为C%" against the labelled amounts before it (rates.yaml);
+* changes: "增加/减少X万元，增长/下降Y%" against the amount of this year;
+* sums: "…共计T万元" against the amounts listed before it.
+
+A printed percentage agrees when it lies within what the printed (rounded) amounts allow,
+so rounding never raises an error. "完成预算的0%" with a zero budget is the accepted
+convention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from jixiao.audit.flow import Sentence
+from jixiao.core.findings import Finding, finding
+from jixiao.core.numbers import HUNDRED, ZERO, money_text, plain, round_half_up
+
+NUM = r"(\d+(?:,\d{3})*(?:\.\d+)?)"
+AMOUNT = re.compile(NUM + r"\s*(万元|亿元|元)")
+PERCENT = re.compile(NUM + r"\s*[%％]")
+_TO_WAN = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
+#: Printed amounts in 万元 are taken as exact to 0.01: half a cent either way.
+AMOUNT_TOLERANCE = Decimal("0.005")
+_DELIMS = "，,。；;：:、（）()\n"
+_FILLERS = re.compile(r"(为|是|均为|各为|共|达|达到|约|合计为|总额为)$")
+_PREFIX = re.compile(r"^(\d{4}\s*年度?|我单位|我部门|本单位|本部门|其中|全年共|共)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount found in a sentence, converted to 万元, with the label before it."""
+
+    value: Decimal
+    unit: str
+    text: str
+    start: int
+    end: int
+    label: str
+
+    @property
+    def wan(self) -> Decimal:
+        return self.value * _TO_WAN[self.unit]
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def label_before(text: str, start: int) -> str:
+    """The words that name a number: back to the previous delimiter, fillers removed."""
+    i = start
+    while i > 0 and text[i - 1] not in _DELIMS:
+        i -= 1
+    label = text[i:start].strip()
+    label = _FILLERS.sub("", label).strip()
+    return _PREFIX.sub("", label).strip()
+
+
+def amounts(text: str) -> list[Amount]:
+    out = []
+    for m in AMOUNT.finditer(text):
+        if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] == "."):
+            continue
+        out.append(
+            Amount(
+                _number(m.group(1)), m.group(2), m.group(0), m.start(), m.end(), label_before(text, m.start())
+            )
+        )
+    return out
+
+
+def _places(number_text: str) -> int:
+    return len(number_text.split(".")[1]) if "." in number_text else 0
+
+
+def percent_agrees(num: Decimal, den: Decimal, printed: Decimal, places: int) -> bool:
+    """Whether ``printed`` % can be num/den, given amounts rounded to 0.01 and the
+    percentage rounded to ``places`` decimals."""
+    if den == 0:
+        return printed == 0  # the accepted convention: "完成预算的0%"
+    if den < 0:
+        return False
+    e = AMOUNT_TOLERANCE
+    low_den = den - e if den - e > 0 else den
+    low = (max(num - e, ZERO)) / (den + e) * HUNDRED
+    high = (num + e) / low_den * HUNDRED
+    half = Decimal(5) * Decimal(10) ** (-(places + 1))
+    return printed + half >= low and printed - half <= high
+
+
+def pct(num: Decimal, den: Decimal, places: int = 2) -> str:
+    if den == 0:
+        return "0%"
+    return f"{round_half_up(num / den * HUNDRED, max(places, 2))}%"
+
+
+# -- shares --------------------------------------------------------------------------------
+_SHARE = re.compile(
+    NUM + r"\s*(万元|亿元|元)?[^，,；;。\d]{0,30}?[，,]\s*(?:完成[^，,；;。]{0,12}?[，,]\s*)?"
+    r"占(?P<base>[^，,；;。0-9]{0,20}?的)?\s*" + NUM + r"\s*[%％]"
+)
+
+
+def check_shares(sentence: Sentence, name: str, known: dict[str, Decimal]) -> Iterator[Finding]:
+    text = sentence.text
+    items = list(_SHARE.finditer(text))
+    if not items:
+        return
+    explicit = _sentence_total(text, items[0].start())
+    printed = [_number(m.group(4)) for m in items]
+    complete = abs(sum(printed, ZERO) - HUNDRED) <= Decimal("0.1") * len(items)
+    parts_sum = sum((_number(m.group(1)) for m in items), ZERO)
+    for m in items:
+        value = _number(m.group(1))
+        share = _number(m.group(4))
+        base_label = (m.group("base") or "").removesuffix("的").strip()
+        if base_label:
+            base = known.get(_normal(base_label))
+            base_text = base_label
+        elif explicit is not None:
+            base, base_text = explicit.wan, f"{explicit.label or '总数'} {money_text(explicit.wan)}"
+        elif complete and len(items) > 1:
+            base, base_text = parts_sum, f"各项合计 {money_text(parts_sum)}"
+        else:
+            continue
+        if base is None:
+            continue
+        if not percent_agrees(value, base, share, _places(m.group(4))):
+            label = label_before(text, m.start()) or "该项"
+            yield finding(
+                "percent-mismatch",
+                sentence.location(name, m.group(0)),
+                printed=f"{m.group(4)}%",
+                expected=pct(value, base),
+                what=f"{label}所占比例",
+                numerator=f"{label} {plain(value)}",
+                denominator=base_text,
+            )
+    if explicit is not None and complete and len(items) > 1:
+        tolerance = AMOUNT_TOLERANCE * (len(items) + 1)
+        if abs(parts_sum - explicit.wan) > tolerance:
+            yield finding(
+                "sum-mismatch",
+                sentence.location(name),
+                printed=money_text(explicit.wan),
+                expected=money_text(parts_sum),
+                what=explicit.label or "合计",
+                parts=" + ".join(plain(_number(m.group(1))) for m in items),
+            )
+
+
+def _sentence_total(text: str, first_item: int) -> Amount | None:
+    """The total a sentence breaks down: its first amount, followed by 其中/主要用于."""
+    head = text[:first_item]
+    marker = max(head.rfind("其中"), head.rfind("主要用于"))
+    if marker < 0:
+        return None
+    found = amounts(head[:marker])
+    return found[-1] if found else None
+
+
+# -- completion "预算为A，决算为B，完成预算的C%" ------------------------------------------------
+_COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的\s*" + NUM + r"\s*[%％]")
+
+
+def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
+    text = sentence.text
+    for m in _COMPLETION.finditer(text):
+        found = amounts(text[: m.start()])
+        actual = next((a for a in reversed(found) if re.search(r"决算|执行", a.label)), None)
+        if actual is None:
+            continue
+        budget = next(
+            (a for a in reversed(found) if a.start < actual.start and "预算" in a.label),
+            None,
+        )
+        if budget is None:
+            continue
+        printed = _number(m.group(1))
+        if not percent_agrees(actual.wan, budget.wan, printed, _places(m.group(1))):
+            yield finding(
+                "percent-mismatch",
+                sentence.location(name, m.group(0)),
+                printed=f"{m.group(1)}%",
+                expected=pct(actual.wan, budget.wan),
+                what="完成预算的比例",
+                numerator=f"{actual.label} {plain(actual.wan)}",
+                denominator=f"{budget.label} {plain(budget.wan)}",
+            )
+
+
+# -- named rates "预算执行率为C%" -------------------------------------------------------------
+@cache
+def rate_specs() -> tuple[dict, ...]:
+    text = resources.files("jixiao.audit").joinpath("rates.yaml").read_text("utf-8")
+    return tuple(yaml.safe_load(text))
+
+
+def check_rates(sentence: Sentence, name: str) -> Iterator[Finding]:
+    text = sentence.text
+    for spec in rate_specs():
+        pattern = re.compile(spec["rate"] + r"\s*(?:为|是|达到|达)?\s*" + NUM + r"\s*[%％]")
+        for m in pattern.finditer(text):
+            context = sentence.before() + text[: m.start()]
+            found = amounts(context)
+            num = _nearest(found, spec["numerator"])
+            den = _nearest(found, spec["denominator"], exclude=num)
+            if num is None or den is None:
+                continue
+            printed = _number(m.group(1))
+            places = _places(m.group(1))
+            if percent_agrees(num.wan, den.wan, printed, places):
+                continue
+            fixed = _unit_fix(num, den, printed, places)
+            if fixed is not None:
+                wrong, _ = fixed
+                yield finding(
+                    "unit-suspicious",
+                    sentence.location(name, wrong.text),
+                    printed=wrong.text,
+                    expected=f"{plain(wrong.value)}万元",
+                )
+                continue
+            yield finding(
+                "percent-mismatch",
+                sentence.location(name, m.group(0)),
+                printed=f"{m.group(1)}%",
+                expected=pct(num.wan, den.wan),
+                what=spec["rate"],
+                numerator=f"{num.label} {plain(num.wan)}",
+                denominator=f"{den.label} {plain(den.wan)}",
+            )
+
+
+def _nearest(found: list[Amount], words: list[str], exclude: Amount | None = None) -> Amount | None:
+    for a in reversed(found):
+        if a is not exclude and any(w in a.label for w in words):
+            return a
+    return None
+
+
+def _unit_fix(num: Amount, den: Amount, printed: Decimal, places: int) -> tuple[Amount, Amount] | None:
+    """If one operand is written in 元 and the rate holds when it is read as 万元."""
+    for wrong, other, as_num in ((num, den, True), (den, num, False)):
+        if wrong.unit != "元" or other.unit != "万元":
+            continue
+        n, d = (wrong.value, other.wan) if as_num else (other.wan, wrong.value)
+        if percent_agrees(n, d, printed, places):
+            return wrong, other
+    return None
+
+
+# -- changes on last year ---------------------------------------------------------------------
+_CHANGE = re.compile(
+    r"(增加|减少|增长|下降|降低|上升)\s*"
+    + NUM
+    + r"\s*(万元|亿元|元)[，,]\s*(增长|下降|减少|增加|降低|上升)\s*"
+    + NUM
+    + r"\s*[%％]"
+)
+_UP = ("增加", "增长", "上升")
+
+
+def check_changes(sentence: Sentence, name: str) -> Iterator[Finding]:
+    text = sentence.text
+    for m in _CHANGE.finditer(text):
+        amount_word, rate_word = m.group(1), m.group(4)
+        if (amount_word in _UP) != (rate_word in _UP):
+            yield finding(
+                "change-direction",
+                sentence.location(name, m.group(0)),
+                amount_word=amount_word,
+                rate_word=rate_word,
+            )
+            continue
+        before = amounts(sentence.before(200) + text[: m.start()])
+        if not before:
+            continue
+        current = before[-1]
+        change = _number(m.group(2)) * _TO_WAN[m.group(3)]
+        previous = current.wan - change if amount_word in _UP else current.wan + change
+        printed = _number(m.group(5))
+        if previous <= 0:
+            continue
+        if not percent_agrees(change, previous, printed, _places(m.group(5))):
+            yield finding(
+                "change-mismatch",
+                sentence.location(name, m.group(0)),
+                printed=f"{m.group(5)}%",
+                expected=pct(change, previous),
+                current=f"{current.label} {money_text(current.wan)}万元",
+                direction=amount_word,
+                change=f"{plain(change)}万元",
+                verb=rate_word,
+            )
+
+
+# -- sums "…共计T万元" ------------------------------------------------------------------------
+_TOTAL = re.compile(r"(共计|合计|总计|累计)\s*(?:为)?\s*" + NUM + r"\s*(万元|亿元|元)")
+_BARE = re.compile(r"(?<=[\u4e00-\u9fff）)])\s*(\d+\.\d+)\s*(?=[，,、；;])")
+
+
+def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
+    text = sentence.text
+    for m in _TOTAL.finditer(text):
+        head = text[: m.start()]
+        if "其中" in head or "占" in head:
+            continue
+        parts = [a.wan for a in amounts(head)]
+        parts += [_number(b.group(1)) for b in _BARE.finditer(head) if not _inside(b.start(), head)]
+        if len(parts) < 2:
+            continue
+        total = _number(m.group(2)) * _TO_WAN[m.group(3)]
+        summed = sum(parts, ZERO)
+        diff = abs(summed - total)
+        if diff == 0:
+            continue
+        code = "sum-tail" if diff <= AMOUNT_TOLERANCE * (len(parts) + 1) else "sum-mismatch"
+        yield finding(
+            code,
+            sentence.location(name, m.group(0)),
+            printed=money_text(total),
+            expected=money_text(summed),
+            what=m.group(1),
+            parts=" + ".join(plain(p) for p in parts),
+        )
+
+
+def _inside(pos: int, text: str) -> bool:
+    """Whether a bare number at ``pos`` is part of an amount with a unit (already counted)."""
+    return bool(AMOUNT.match(text, pos))
+
+
+# -- known quantities -------------------------------------------------------------------------
+def _normal(label: str) -> str:
+    return re.sub(r"[\s“”\"']", "", label)
+
+
+def known_quantities(sentences: list[Sentence]) -> dict[str, Decimal]:
+    """Labelled amounts stated in the document ("支出合计741.64万元"), for "占X的Y%"."""
+    known: dict[str, Decimal] = {}
+    for s in sentences:
+        for a in amounts(s.text):
+            if a.label:
+                known.setdefault(_normal(a.label), a.wan)
+    return known

@@ -1,0 +1,116 @@
+"""The running text of a document as sentences, each knowing where it came from.
+
+Text extracted from PDF or Word breaks sentences across lines ("支出决算为\\n211.58万元");
+paragraphs are joined back into units until a sentence end or a heading, and units are
+split into sentences at 。！？. Markdown markers (#, **, list dashes) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from jixiao.audit.document import Document, Paragraph
+from jixiao.core.findings import Location
+
+#: A line that starts a heading or an enumerated item: never glued to the line above.
+HEADING = re.compile(
+    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]"
+    r"|[（(]\d+[)）]|\d+[、.．]|[①-⑳]|目标\s*\d|任务\s*\d|附件|注[:：])"
+)
+_MARKUP = re.compile(r"^\s*(#+\s*|[-•·]\s+|\*\*)|\*\*|<\/?b>")
+_END = "。！？；：:!?"
+
+
+def clean(text: str) -> str:
+    """Paragraph text without Markdown/HTML markers and with normalised spaces."""
+    text = _MARKUP.sub("", text)
+    text = text.replace("\u3000", " ").replace("\xa0", " ")
+    return text.strip()
+
+
+@dataclass
+class Unit:
+    """Paragraphs joined into one running text; ``starts`` maps offsets back to them."""
+
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    def add(self, para: Paragraph, text: str) -> None:
+        if self.text and _needs_space(self.text[-1], text[0]):
+            self.text += " "
+        self.starts.append(len(self.text))
+        self.paragraphs.append(para)
+        self.text += text
+
+    def paragraph_at(self, offset: int) -> Paragraph:
+        return self.paragraphs[max(0, bisect_right(self.starts, offset) - 1)]
+
+
+def _needs_space(a: str, b: str) -> bool:
+    return a.isascii() and b.isascii() and a.isalnum() and b.isalnum()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a unit: its text, its offset in the unit and the unit itself."""
+
+    text: str
+    start: int
+    unit: Unit
+
+    @property
+    def paragraph(self) -> Paragraph:
+        return self.unit.paragraph_at(self.start)
+
+    def location(self, name: str, quote: str | None = None) -> Location:
+        para = self.paragraph
+        page = f"第{para.page}页" if para.page else None
+        return Location(file=name, line=para.line, table=page, quote=_quote(quote or self.text))
+
+    def before(self, limit: int = 400) -> str:
+        """The unit's text before this sentence (at most ``limit`` characters)."""
+        return self.unit.text[max(0, self.start - limit) : self.start]
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def units(doc: Document) -> list[Unit]:
+    """The document's paragraphs joined into running-text units (tables end a unit)."""
+    out: list[Unit] = []
+    current = Unit()
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            if current.text:
+                out.append(current)
+            current = Unit()
+            continue
+        text = clean(block.text)
+        if not text:
+            continue
+        joins = current.text and current.text[-1] not in _END and not HEADING.match(text)
+        if current.text and not joins:
+            out.append(current)
+            current = Unit()
+        current.add(block, text)
+        if HEADING.match(text) and len(text) <= 30 and text[-1] not in _END:
+            out.append(current)  # a short heading stands alone
+            current = Unit()
+    if current.text:
+        out.append(current)
+    return out
+
+
+def sentences(doc: Document) -> Iterator[Sentence]:
+    """Every sentence of the document's running text, in order."""
+    for unit in units(doc):
+        for match in re.finditer(r"[^。！？!?]+[。！？!?]?", unit.text):
+            text = match.group(0).strip()
+            if text:
+                yield Sentence(text, match.start(), unit)
