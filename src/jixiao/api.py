@@ -6,8 +6,9 @@ are internal and may change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jixiao.core.findings import (
     Finding,
@@ -26,6 +27,9 @@ from jixiao.score.aggregate import aggregate, weighted_total
 from jixiao.score.engine import Scorer
 from jixiao.score.results import Evaluation
 
+if TYPE_CHECKING:  # the render stack (Jinja, docx) loads only when documents are asked for
+    from jixiao.render import RenderResult
+
 __all__ = [
     "Catalog",
     "Evaluation",
@@ -36,9 +40,11 @@ __all__ = [
     "Submission",
     "aggregate",
     "catalog",
+    "export_templates",
     "has_errors",
     "input_errors",
     "load_submissions",
+    "render",
     "score",
     "score_file",
     "weighted_total",
@@ -91,3 +97,64 @@ def input_errors(findings: Iterable[Finding]) -> list[Finding]:
 
 def _input_codes() -> frozenset[str]:
     return frozenset(c for c, spec in catalogue().items() if spec.stage == "input")
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def render(
+    files: Path | Sequence[Path],
+    out_dir: Path,
+    *,
+    formats: Iterable[str] | None = None,
+    templates: Iterable[Path] = (),
+    with_findings: bool = False,
+    outline: str | None = None,
+    frameworks: Catalog | None = None,
+) -> RenderResult:
+    """Write the documents of ``files`` into ``out_dir``: 自评表, 自评报告, 项目自评表 and
+    汇总表 from submission files; the 部门决算 publication from final-accounts files.
+
+    ``formats`` limits the formats (xlsx, docx, pdf, html); ``templates`` are the user's
+    edited Word templates (files or folders); ``with_findings`` adds the Findings in an
+    appendix (a reviewer's copy); ``outline`` chooses the report outline. The result lists
+    the files written and every Finding (of the inputs and of the render). Raises
+    InputError, before writing anything, when an input, a template or an option is unusable.
+    """
+    from jixiao.render import RenderResult, accounts_doc, render_pairs, template_store
+    from jixiao.render.context import Pair
+
+    paths = [files] if isinstance(files, Path) else list(files)
+    frameworks = frameworks or builtin()
+    user_templates = template_store.load(templates)
+    pairs: list[Pair] = []
+    extra = []
+    found: list[Finding] = []
+    for path in paths:
+        if accounts_doc.is_accounts(path):
+            doc, problems = accounts_doc.plan_file(path, with_findings=with_findings)
+            extra.append(doc)
+            found += problems
+            continue
+        for sub in load_submissions(path):
+            evaluation = score(sub, frameworks=frameworks, file=str(path))
+            pairs.append(Pair(sub, evaluation, str(path)))
+            found += evaluation.findings
+    result = render_pairs(
+        pairs,
+        out_dir,
+        catalog=frameworks,
+        formats=formats,
+        templates=user_templates,
+        with_findings=with_findings,
+        outline=outline,
+        extra_docs=extra,
+    )
+    return RenderResult(result.files, result.findings + tuple(found))
+
+
+def export_templates(folder: Path) -> list[Path]:
+    """Write the built-in document templates into ``folder`` (to edit and pass to render)."""
+    from jixiao.render import template_store
+
+    return template_store.export(folder)

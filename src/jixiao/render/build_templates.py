@@ -1,0 +1,628 @@
+"""Build the Word templates shipped in ``templates/`` (a development tool).
+
+The .docx templates are package data that users edit in Word; this module is where they
+come from. The report templates follow the outlines in ``outlines/*.yaml``; the table
+templates follow the seeds' tables. Run after changing an outline or a layout::
+
+    python -m jixiao.render.build_templates
+
+A test rebuilds them in memory and fails when the shipped files are out of date.
+Each template records what it is for in its document properties (category
+``jixiao-template:NAME``), so a user's renamed copy is still recognised.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from jixiao.render.layout import Block, Outline, Section, outlines
+from jixiao.render.template_store import CATEGORY
+
+BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
+LATIN_FONT = "Times New Roman"
+BODY_PT, TABLE_PT = 14, 10.5
+
+# A docx template is a Word document whose text holds Jinja tags; these helpers keep the
+# builders below readable.
+
+
+def _fonts(run_or_style, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
+    font = run_or_style.font
+    font.name = LATIN_FONT
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _new_document(title: str, name: str, landscape: bool = False):
+    doc = Document()
+    props = doc.core_properties
+    props.title = title
+    props.category = CATEGORY + name
+    props.author = "jixiao"
+    # docxtpl renders the core properties too: no Jinja braces in them.
+    props.comments = (
+        "jixiao 模板：双花括号中为数据，%p、%tr 标签为段落和表格行的循环，详见 jixiao/render/docs.md。"
+    )
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_height, section.page_width = section.page_width, section.page_height
+    section.left_margin = section.right_margin = Cm(2.4)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    normal = doc.styles["Normal"]
+    _fonts(normal, BODY_FONT, BODY_PT)
+    normal.paragraph_format.line_spacing = 1.35
+    normal.paragraph_format.space_after = Pt(0)
+    for level, (size, font) in {1: (15, HEADING_FONT), 2: (14, "楷体"), 3: (14, BODY_FONT)}.items():
+        style = doc.styles[f"Heading {level}"]
+        _fonts(style, font, size, bold=level != 2)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.font.italic = False
+        style.paragraph_format.space_before = Pt(8 if level == 1 else 4)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+    _page_number_footer(section)
+    return doc
+
+
+def _page_number_footer(section) -> None:
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ")
+    run = para.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+    para.add_run(" —")
+
+
+def _para(
+    container,
+    text: str = "",
+    *,
+    align: str | None = None,
+    indent: bool = False,
+    bold: bool = False,
+    size: float | None = None,
+    font: str | None = None,
+    style: str | None = None,
+):
+    para = container.add_paragraph(style=style)
+    if align:
+        para.alignment = {
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+        }[align]
+    if indent:
+        para.paragraph_format.first_line_indent = Pt(2 * (size or BODY_PT))
+    if text:
+        run = para.add_run(text)
+        if bold or size or font:
+            _fonts(run, font or BODY_FONT, size, bold=bold or None)
+    return para
+
+
+def _tag(container, tag: str) -> None:
+    """A paragraph holding only a {%p %} tag: docxtpl removes the paragraph itself."""
+    container.add_paragraph(tag)
+
+
+def _cell(cell, text: str, *, bold: bool = False, align: str = "center", size: float = TABLE_PT) -> None:
+    para = cell.paragraphs[0]
+    para.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
+    para.paragraph_format.first_line_indent = Pt(0)
+    para.paragraph_format.line_spacing = 1.0
+    if text:
+        run = para.add_run(text)
+        _fonts(run, BODY_FONT if not bold else HEADING_FONT, size, bold=bold or None)
+
+
+def _table(doc, cols: int, widths: list[float]):
+    table = doc.add_table(rows=0, cols=cols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Cm(width)
+    return table
+
+
+def _row(table, texts: list[str], *, bold: bool = False, aligns: str | None = None, header: bool = False):
+    row = table.add_row()
+    for i, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+        cell.width = table.columns[i].width
+        align = {"c": "center", "l": "left", "r": "right"}[aligns[i]] if aligns else "center"
+        _cell(cell, text, bold=bold, align=align)
+    if header:
+        tr_pr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:tblHeader")
+        tr_pr.append(el)
+    return row
+
+
+def _merge_row(table, text: str, *, bold: bool = False, align: str = "left"):
+    """A row whose cells are merged into one (a label or a loop tag)."""
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    _cell(merged, text, bold=bold, align=align)
+    return row
+
+
+def _loop_rows(table, loop: str, cells: list[str], aligns: str) -> None:
+    """Three rows: {%tr for %}, the data row, {%tr endfor %}."""
+    _merge_row(table, "{%tr " + loop + " %}")
+    _row(table, cells, aligns=aligns)
+    _merge_row(table, "{%tr endfor %}")
+
+
+def _findings_appendix(doc) -> None:
+    _tag(doc, "{%p if with_findings %}")
+    _para(doc, "附录：审核发现的问题", style="Heading 1")
+    _para(doc, "以下问题由 jixiao 按指标体系和校验规则自动发现，供审核参考。", indent=True)
+    table = _table(doc, 4, [1.6, 3.4, 4.4, 6.8])
+    _row(table, ["级别", "代码", "位置", "说明"], bold=True, header=True)
+    _loop_rows(
+        table,
+        "for f in findings",
+        ["{{ f.severity.label }}", "{{ f.code }}", "{{ f.location.describe() }}", "{{ f.message }}"],
+        "clll",
+    )
+    _tag(doc, "{%p endif %}")
+
+
+# --- the indicator tables -------------------------------------------------------------
+
+TREE_HEAD = ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"]
+TREE_WIDTHS = [2.2, 2.4, 3.4, 3.0, 3.0, 1.2, 1.2]
+
+
+def _tree_table(doc) -> None:
+    table = _table(doc, 7, TREE_WIDTHS)
+    _row(table, TREE_HEAD, bold=True, header=True)
+    _loop_rows(
+        table,
+        "for r in rows",
+        [
+            "{{ r.l1 }}",
+            "{{ r.l2 }}",
+            "{{ r.l3 }}",
+            "{{ r.target }}",
+            "{{ r.actual }}",
+            "{{ r.weight|score }}",
+            "{{ r.score|score }}",
+        ],
+        "ccllrrr",
+    )
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[4])
+    _cell(merged, "总分", bold=True)
+    _cell(row.cells[5], "{{ full_score|score }}", bold=True)
+    _cell(row.cells[6], "{{ total|score }}", bold=True)
+
+
+def self_table_tree() -> Document:
+    doc = _new_document("部门整体支出绩效自评表", "self-table-tree")
+    _para(doc, "{{ department }}整体绩效自评表", align="center", bold=True, size=18, font=TITLE_FONT)
+    _para(doc, "（{{ year }}年度）", align="center")
+    _para(doc, "部门（单位）名称：{{ department }}", size=TABLE_PT)
+    _tree_table(doc)
+    _para(doc, "评价等级：{{ grade }}　　得分率：{{ score_rate|pct }}", size=TABLE_PT)
+    _para(doc, "指标体系：{{ framework_name }}", size=TABLE_PT)
+    _findings_appendix(doc)
+    return doc
+
+
+def self_table_execution_block() -> Document:
+    """Seed 002: 预算执行情况 block, 年度目标, 绩效指标, 偏差原因分析, 改进措施."""
+    doc = _new_document("部门整体绩效自评表", "self-table-execution-block")
+    _para(
+        doc,
+        "{{ year }}年度{{ department }}部门整体绩效自评表",
+        align="center",
+        bold=True,
+        size=16,
+        font=TITLE_FONT,
+    )
+    _para(doc, "单位名称：{{ department }}　　　填报日期：{{ text_or('报告日期', '') }}", size=TABLE_PT)
+    widths = [2.6, 2.4, 2.6, 3.4, 2.6, 2.6, 1.8]
+    table = _table(doc, 7, widths)
+    row = table.add_row()
+    _cell(row.cells[0], "单位名称", bold=True)
+    _cell(row.cells[1].merge(row.cells[6]), "{{ department }}", align="left")
+    row = table.add_row()
+    _cell(row.cells[0], "基本支出总额", bold=True)
+    _cell(row.cells[1].merge(row.cells[2]), "{{ funds.spent_basic|money }}万元")
+    _cell(row.cells[3], "项目支出总额", bold=True)
+    _cell(row.cells[4].merge(row.cells[6]), "{{ funds.spent_project|money }}万元")
+    row = table.add_row()
+    _cell(
+        row.cells[0], "预算执行情况（万元）（{{ execution.weight|score if execution else '' }}分）", bold=True
+    )
+    _cell(row.cells[1].merge(row.cells[2]), "")
+    _cell(row.cells[3], "预算数（A）", bold=True)
+    _cell(row.cells[4], "执行数（B）", bold=True)
+    _cell(row.cells[5], "执行率（B/A）", bold=True)
+    _cell(row.cells[6], "得分", bold=True)
+    row = table.add_row()
+    _cell(row.cells[0], "")
+    _cell(row.cells[1].merge(row.cells[2]), "部门整体支出总额")
+    _cell(row.cells[3], "{{ funds.budget_total|money }}", align="right")
+    _cell(row.cells[4], "{{ funds.spent|money }}", align="right")
+    _cell(row.cells[5], "{{ funds.execution_rate|pct }}", align="right")
+    _cell(row.cells[6], "{{ execution.score|score if execution else '' }}", align="right")
+    row = table.add_row()
+    _cell(row.cells[0], "年度目标", bold=True)
+    _cell(row.cells[1].merge(row.cells[6]), "{{ text('年度履职目标')|join('\\n') }}", align="left")
+    table = _table(doc, 7, widths)
+    _row(
+        table,
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
+        bold=True,
+        header=True,
+    )
+    _loop_rows(
+        table,
+        "for r in indicator_rows",
+        [
+            "",
+            "{{ r.l1_label }}",
+            "{{ r.l2 }}",
+            "{{ r.l3 }}",
+            "{{ r.target }}",
+            "{{ r.actual }}",
+            "{{ r.score|score }}",
+        ],
+        "cccllrr",
+    )
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[5]), "总分", bold=True)
+    _cell(row.cells[6], "{{ total|score }}分", bold=True)
+    row = table.add_row()
+    _cell(row.cells[0], "偏差大或目标未完成原因分析", bold=True)
+    _cell(row.cells[1].merge(row.cells[6]), "{{ text('偏差原因', default='无')|join('\\n') }}", align="left")
+    row = table.add_row()
+    _cell(row.cells[0], "改进措施及结果应用方案", bold=True)
+    _cell(
+        row.cells[1].merge(row.cells[6]),
+        "{{ text('改进措施及结果应用', '改进措施')|join('\\n') }}",
+        align="left",
+    )
+    _para(doc, "评价等级：{{ grade }}　　指标体系：{{ framework_name }}", size=TABLE_PT)
+    _findings_appendix(doc)
+    return doc
+
+
+def project_table() -> Document:
+    """项目支出绩效自评表 (财预〔2020〕10号 附件 表样)."""
+    doc = _new_document("项目支出绩效自评表", "project-table")
+    _para(doc, "项目支出绩效自评表", align="center", bold=True, size=18, font=TITLE_FONT)
+    _para(doc, "（{{ year }}年度）", align="center")
+    widths = [2.0, 2.2, 2.4, 3.0, 2.2, 2.2, 1.2, 1.2, 2.0]
+    table = _table(doc, 9, widths)
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[1]), "项目名称", bold=True)
+    _cell(row.cells[2].merge(row.cells[8]), "{{ project }}", align="left")
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[1]), "主管部门", bold=True)
+    _cell(row.cells[2].merge(row.cells[4]), "{{ text_or('主管部门', department) }}", align="left")
+    _cell(row.cells[5], "实施单位", bold=True)
+    _cell(row.cells[6].merge(row.cells[8]), "{{ text_or('实施单位', department) }}", align="left")
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[1]), "项目资金（万元）", bold=True)
+    for cell, text in zip(
+        row.cells[2:], ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], strict=True
+    ):
+        _cell(cell, text, bold=True)
+    funds_rows = [
+        (
+            "年度资金总额",
+            "{{ funds.budget_initial|money }}",
+            "{{ funds.budget_total|money }}",
+            "{{ funds.spent|money }}",
+            "{{ execution.weight|score if execution else '' }}",
+            "{{ funds.execution_rate|pct }}",
+            "{{ execution.score|score if execution else '' }}",
+        ),
+        ("其中：当年财政拨款", "", "{{ funds.funds_fiscal|money }}", "", "—", "", "—"),
+        ("上年结转资金", "", "{{ funds.funds_carried|money }}", "", "—", "", "—"),
+        ("其他资金", "", "{{ funds.funds_other|money }}", "", "—", "", "—"),
+    ]
+    for texts in funds_rows:
+        row = table.add_row()
+        _cell(row.cells[0].merge(row.cells[1]), "")
+        for cell, text in zip(row.cells[2:], texts, strict=True):
+            _cell(cell, text, align="right" if text.startswith("{{") else "center")
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[1]), "年度总体目标", bold=True)
+    _cell(row.cells[2].merge(row.cells[5]), "预期目标", bold=True)
+    _cell(row.cells[6].merge(row.cells[8]), "实际完成情况", bold=True)
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[1]), "")
+    _cell(
+        row.cells[2].merge(row.cells[5]), "{{ text('预期目标', '年度履职目标')|join('\\n') }}", align="left"
+    )
+    _cell(row.cells[6].merge(row.cells[8]), "{{ text('实际完成情况')|join('\\n') }}", align="left")
+    table = _table(doc, 9, widths)
+    _row(
+        table,
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        bold=True,
+        header=True,
+    )
+    _loop_rows(
+        table,
+        "for r in indicator_rows",
+        [
+            "",
+            "{{ r.l1 }}",
+            "{{ r.l2 }}",
+            "{{ r.l3 }}",
+            "{{ r.target }}",
+            "{{ r.actual }}",
+            "{{ r.weight|score }}",
+            "{{ r.score|score }}",
+            "{{ r.reason }}",
+        ],
+        "cccllrrrl",
+    )
+    row = table.add_row()
+    _cell(row.cells[0].merge(row.cells[5]), "总分", bold=True)
+    _cell(row.cells[6], "{{ full_score|score }}", bold=True)
+    _cell(row.cells[7], "{{ total|score }}", bold=True)
+    _cell(row.cells[8], "{{ grade }}", bold=True)
+    _findings_appendix(doc)
+    return doc
+
+
+def _projects_table(doc) -> None:
+    table = _table(doc, 10, [1.0, 4.2, 1.5, 1.5, 1.4, 1.4, 1.4, 1.4, 1.3, 2.6])
+    _row(
+        table,
+        [
+            "序号",
+            "项目名称",
+            "全年预算数（万元）",
+            "执行数（万元）",
+            "执行率",
+            "产出指标得分率",
+            "效益指标得分率",
+            "满意度指标得分率",
+            "自评得分",
+            "偏差原因",
+        ],
+        bold=True,
+        header=True,
+    )
+    _loop_rows(
+        table,
+        "for p in projects",
+        [
+            "{{ p.number }}",
+            "{{ p.name }}",
+            "{{ p.budget_total|money }}",
+            "{{ p.spent|money }}",
+            "{{ p.execution_rate|pct_short }}",
+            "{{ p.output_rate|pct_short }}",
+            "{{ p.effect_rate|pct_short }}",
+            "{{ p.satisfaction_rate|pct_short }}",
+            "{{ p.total|score }}",
+            "{{ p.reason }}",
+        ],
+        "clrrrrrrrl",
+    )
+
+
+def project_summary() -> Document:
+    """部门（单位）项目支出自评汇总表 (seed 001, 第五部分 附件)."""
+    doc = _new_document("部门（单位）项目支出自评汇总表", "project-summary", landscape=True)
+    _para(doc, "部门（单位）项目支出自评汇总表", align="center", bold=True, size=18, font=TITLE_FONT)
+    _para(doc, "（{{ year }}年度）", align="center")
+    _para(doc, "部门（单位）名称：{{ department }}", size=TABLE_PT)
+    _projects_table(doc)
+    _para(
+        doc,
+        "共{{ projects|length }}个项目，全年预算数合计{{ projects_budget|money }}万元，"
+        "执行数合计{{ projects_spent|money }}万元。",
+        size=TABLE_PT,
+    )
+    _findings_appendix(doc)
+    return doc
+
+
+# --- the reports ------------------------------------------------------------------------
+
+
+def _level1_table(doc) -> None:
+    """表3-1: one column per level-1 indicator, and the total."""
+    _para(doc, "表3-1 部门整体得分情况", align="center", bold=True, size=TABLE_PT + 1)
+    # docxtpl replaces a cell holding a {%tc %} tag by the tag: the loop needs cells of its own.
+    table = _table(doc, 5, [2.6, 0.4, 3.0, 0.4, 2.6])
+    rows = [
+        ("一级指标", "{{ l.name }}", "合计"),
+        ("权重", "{{ l.weight|score }}", "{{ full_score|score }}"),
+        ("得分率", "{{ l.score_rate|pct }}", "{{ score_rate|pct }}"),
+        ("得分", "{{ l.score|score }}", "{{ total|score }}"),
+    ]
+    for first, each, last in rows:
+        row = table.add_row()
+        head = first == "一级指标"
+        _cell(row.cells[0], first, bold=True)
+        _cell(row.cells[1], "{%tc for l in level1 %}")
+        _cell(row.cells[2], each, bold=head)
+        _cell(row.cells[3], "{%tc endfor %}")
+        _cell(row.cells[4], last, bold=head)
+
+
+def _block(doc, block: Block) -> None:
+    kind = block.kind
+    if kind == "text":
+        _para(doc, block.text or "", indent=True)
+    elif kind == "field":
+        keys = ", ".join(f"'{k}'" for k in block.field or ())
+        call = f"text({keys}, default='{block.default}')" if block.default is not None else f"text({keys})"
+        if block.optional:
+            _tag(doc, "{%p if has_text(" + keys + ") %}")
+        _tag(doc, "{%p for p in " + call + " %}")
+        _para(doc, "{{ p }}", indent=True)
+        _tag(doc, "{%p endfor %}")
+        if block.optional:
+            _tag(doc, "{%p endif %}")
+    elif kind == "paras":
+        _tag(doc, "{%p for p in paras." + str(block.paras) + " %}")
+        _para(doc, "{{ p }}", indent=True)
+        _tag(doc, "{%p endfor %}")
+    elif kind == "details":
+        _tag(doc, "{%p for d in details %}")
+        _tag(doc, "{%p if d.heading == 1 %}")
+        _para(doc, "{{ d.text }}", indent=True, bold=True, font=HEADING_FONT, size=BODY_PT)
+        _tag(doc, "{%p elif d.heading == 2 %}")
+        _para(doc, "{{ d.text }}", indent=True, font="楷体", size=BODY_PT)
+        _tag(doc, "{%p else %}")
+        _para(doc, "{{ d.text }}", indent=True)
+        _tag(doc, "{%p endif %}")
+        _tag(doc, "{%p endfor %}")
+    elif kind == "table":
+        if block.table == "level1":
+            _level1_table(doc)
+        elif block.table == "indicators":
+            _para(
+                doc,
+                "{{ department }}整体绩效自评表（{{ year }}年度）",
+                align="center",
+                bold=True,
+                size=TABLE_PT + 1,
+            )
+            _tree_table(doc)
+        else:
+            _tag(doc, "{%p if projects %}")
+            _projects_table(doc)
+            _tag(doc, "{%p endif %}")
+    elif kind == "chart":
+        _tag(doc, "{%p if charts.get('" + str(block.chart) + "') %}")
+        _para(doc, "{{ charts['" + str(block.chart) + "'] }}", align="center")
+        _tag(doc, "{%p endif %}")
+
+
+def _section(doc, section: Section, depth: int) -> None:
+    if section.when == "projects":
+        _tag(doc, "{%p if projects %}")
+    if section.title:
+        _para(doc, section.title, style=f"Heading {min(depth, 3)}")
+    for block in section.blocks:
+        _block(doc, block)
+    for child in section.sections:
+        _section(doc, child, depth + 1)
+    if section.when == "projects":
+        _tag(doc, "{%p endif %}")
+
+
+def report(outline: Outline) -> Document:
+    doc = _new_document("部门整体支出绩效自评报告", f"report-{outline.id}")
+    if outline.cover:
+        for i, line in enumerate(outline.cover):
+            big = i == 1
+            _para(
+                doc,
+                line,
+                align="left" if i == 0 else "center",
+                bold=big,
+                size=22 if big else 16,
+                font=TITLE_FONT if big else HEADING_FONT if i == 0 else BODY_FONT,
+            )
+            if big:
+                for _ in range(6):
+                    doc.add_paragraph()
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _para(doc, outline.title, align="center", bold=True, size=20, font=TITLE_FONT)
+    if outline.subtitle:
+        _para(doc, outline.subtitle, align="center", size=16, font=HEADING_FONT)
+    if outline.byline:
+        _para(doc, outline.byline, align="center", size=BODY_PT)
+    for section in outline.sections:
+        _section(doc, section, 1)
+    for section in outline.appendix:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _section(doc, section, 1)
+    for line in outline.closing:
+        _para(doc, line, align="right")
+    _findings_appendix(doc)
+    return doc
+
+
+# --- all of them ----------------------------------------------------------------------
+
+
+def builders() -> dict[str, Callable[[], Document]]:
+    """Template name -> function building it."""
+    out: dict[str, Callable[[], Document]] = {
+        "self-table-tree": self_table_tree,
+        "self-table-execution-block": self_table_execution_block,
+        "project-table": project_table,
+        "project-summary": project_summary,
+    }
+    for outline in outlines().values():
+        out[f"report-{outline.id}"] = lambda o=outline: report(o)
+    return out
+
+
+def build_bytes(name: str) -> bytes:
+    buf = io.BytesIO()
+    builders()[name]().save(buf)
+    return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write every template into ``templates/`` beside this module (or the folder given)."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else Path(__file__).parent / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, build in builders().items():
+        build().save(folder / f"{name}.docx")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

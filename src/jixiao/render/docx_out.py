@@ -1,0 +1,159 @@
+"""Word documents: a docxtpl template filled with the document's context.
+
+After filling, the indicator columns (一级指标, 二级指标, and the other columns named in
+``MERGED_HEADERS``) are merged vertically where consecutive rows repeat a name, as the
+seeds print them. The template's tags are checked before rendering, so an unknown name
+is refused with the tag named rather than written as a blank.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from jixiao.core.findings import InputError, finding
+from jixiao.render import template_store
+from jixiao.render.documents import Doc
+from jixiao.render.fmt import environment
+from jixiao.render.template_store import Templates
+
+#: Header texts of the columns whose repeated names become one merged cell.
+MERGED_HEADERS = ("一级指标", "二级指标")
+#: Header texts of label columns that span the whole indicator block (seed 002, 财预10号表样).
+LABEL_HEADERS = ("绩效指标", "年度绩效指标")
+
+#: Width of the charts in a Word page (mm).
+CHART_WIDTH_MM = 150
+
+
+def write(doc: Doc, context: Mapping[str, Any], path: Path, templates: Templates) -> None:
+    """Fill ``doc``'s template with ``context`` and save it to ``path``; InputError when the
+    template is broken or uses a name the context does not have."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    source = templates.source(doc.template)
+    tpl = DocxTemplate(templates.docx(doc.template))
+    env = environment()
+    try:
+        check(tpl, env, context, source)
+        ctx = dict(context)
+        ctx["charts"] = {
+            name: InlineImage(tpl, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+            for name, png in context.get("charts", {}).items()
+        }
+        tpl.render(ctx, env)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError([_syntax(source, exc)]) from None
+    except jinja2.UndefinedError as exc:
+        raise InputError([_unknown(source, template_store.undefined_name(exc), context)]) from None
+    except (TypeError, ValueError, jinja2.TemplateError) as exc:
+        raise InputError([finding("template-render-error", None, name=source, detail=str(exc))]) from None
+    merge_repeated(tpl.docx)
+    tpl.docx.core_properties.category = ""
+    tpl.save(path)
+
+
+def check(tpl: Any, env: jinja2.Environment, context: Mapping[str, Any], source: str) -> None:
+    """Refuse a template whose tags do not parse or name data the context lacks."""
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        parts = _all_xml(tpl)
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise InputError([finding("template-broken", None, name=source, detail=str(exc))]) from None
+    for xml in parts:
+        unknown = template_store.unknown_names(env, xml, context.keys())
+        if unknown:
+            raise InputError([_unknown(source, unknown[0], context)])
+
+
+def _all_xml(tpl: Any) -> list[str]:
+    """The body, headers and footers of a template, as docxtpl hands them to Jinja."""
+    from docx.oxml import parse_xml
+
+    tpl.init_docx()
+    out = [tpl.patch_xml(tpl.get_xml())]
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            out.append(tpl.patch_xml(tpl.xml_to_string(parse_xml(part.blob))))
+    return out
+
+
+def _unknown(source: str, tag: str, context: Mapping[str, Any]):
+    available = "、".join(sorted(k for k in context if not k.startswith("_")))
+    return finding("template-unknown-tag", None, name=source, tag=tag, available=available)
+
+
+def _syntax(source: str, exc: jinja2.TemplateSyntaxError):
+    near = ""
+    context_lines = getattr(exc, "docx_context", None)
+    if context_lines:
+        text = "".join(context_lines).strip()
+        if text:
+            near = f"（附近的文字：“{text[:60]}”）"
+    return finding("template-syntax", None, name=source, detail=template_store.syntax_detail(exc), near=near)
+
+
+def merge_repeated(document: Any) -> None:
+    """Merge the indicator columns of every table the way the seeds print them.
+
+    In a column headed by a name of ``MERGED_HEADERS``, consecutive equal names become one
+    cell; a run is broken wherever a column to its left starts a new run, so a level-2
+    name never spans two level-1 indicators. A column headed by a label of
+    ``LABEL_HEADERS`` whose data cells are empty becomes one cell from the header down.
+    The block ends at the first row with another number of cells (the total row).
+    """
+    from docx.oxml.ns import qn
+    from docx.table import Table
+
+    for tbl in document.element.body.iter(qn("w:tbl")):
+        rows = Table(tbl, document).rows
+        if not rows:
+            continue
+        header = [c.text.strip() for c in rows[0].cells]
+        if not any(h in MERGED_HEADERS or h in LABEL_HEADERS for h in header):
+            continue
+        body = []
+        for row in rows[1:]:
+            cells = row.cells
+            if len(cells) != len(header):
+                break
+            body.append(cells)
+        if not body:
+            continue
+        for col, text in enumerate(header):
+            if text in LABEL_HEADERS and all(not r[col].text.strip() for r in body):
+                rows[0].cells[col].merge(body[-1][col])
+        _merge_columns(body, [i for i, h in enumerate(header) if h in MERGED_HEADERS])
+
+
+def _merge_columns(body: list[Any], columns: list[int]) -> None:
+    starts: set[int] = set()  # rows where a column to the left starts a run
+    for col in columns:
+        texts = [cells[col].text.strip() for cells in body]
+        runs, start = [], 0
+        for i in range(1, len(body) + 1):
+            if i == len(body) or i in starts or texts[i] != texts[start]:
+                runs.append((start, i))
+                start = i
+        for first, end in runs:
+            starts.add(first)
+            if end - first > 1 and texts[first]:
+                for j in range(first + 1, end):
+                    _clear(body[j][col])
+                body[first][col].merge(body[end - 1][col])
+
+
+def _clear(cell: Any) -> None:
+    """Empty a cell completely, so that merging does not carry its text into the merged cell."""
+    for para in cell.paragraphs[1:]:
+        para._element.getparent().remove(para._element)
+    p = cell.paragraphs[0]._element
+    for child in list(p):
+        if child.tag != p.tag.replace("}p", "}pPr"):
+            p.remove(child)

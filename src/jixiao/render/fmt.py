@@ -1,0 +1,63 @@
+"""How numbers are written in the documents, and the Jinja environment every template uses.
+
+The same filters serve Word (docxtpl) and HTML templates, so a number reads the same in
+every format. All of them take a Decimal (or None, written as an empty cell) and never
+go through ``float``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import jinja2
+
+from jixiao.core.numbers import HUNDRED, percent_text, plain, round_half_up
+
+
+def score(value: Decimal | None) -> str:
+    """Points as printed in the seeds: '97', '27.18', '3.5'."""
+    return "" if value is None else plain(round_half_up(value, 2))
+
+
+def money(value: Decimal | None) -> str:
+    """万元 with two decimals, as the final accounts print them: '741.64', '5.00'."""
+    return "" if value is None else f"{round_half_up(value, 2):f}"
+
+
+def pct(value: Decimal | None) -> str:
+    """A rate (fraction) as a percentage with two decimals: 0.8853 -> '88.53%'."""
+    return "" if value is None else percent_text(value)
+
+
+def pct_short(value: Decimal | None) -> str:
+    """A rate without trailing zeros, as the summary tables print it: '100%', '91.9%'."""
+    if value is None:
+        return ""
+    return plain(round_half_up(value * HUNDRED, 2)) + "%"
+
+
+def text(value: object) -> str:
+    """Anything as text; None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return plain(value)
+    return str(value)
+
+
+FILTERS = {"score": score, "money": money, "pct": pct, "pct_short": pct_short, "text": text}
+
+
+def environment(*, autoescape: bool = True) -> jinja2.Environment:
+    """A fresh Jinja environment: undefined names are errors, never silent blanks.
+
+    Autoescaping is on for both Word and HTML: docxtpl writes the values into XML, where
+    an unescaped '&' or '<' in a department's text would break the document.
+    """
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(FILTERS)
+    return env

@@ -1,0 +1,454 @@
+"""Excel workbooks written with openpyxl, styled like the official forms.
+
+Numbers are written as numbers (Decimal cells with a number format: money ``0.00``, rates
+``0.00%``), so a reviewer can add them up; the indicator levels are merged cells as in the
+seeds; every sheet prints on A4, fitted to the page width, with its header rows repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.render.context import Row
+from jixiao.render.documents import Doc
+from jixiao.render.fmt import pct, score
+
+FONT = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="EEF1F5")
+MONEY, RATE, SCORE = "0.00", "0.00%", "General"
+
+Cell = str | Decimal | int | None
+
+
+class Sheet:
+    """A worksheet being filled row by row, with the forms' styles."""
+
+    def __init__(self, ws: Worksheet, widths: Sequence[float]):
+        self.ws = ws
+        self.row = 1
+        self.cols = len(widths)
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+    def title(self, text: str, size: int = 16) -> None:
+        self.merged(text, font=Font(name=FONT, size=size, bold=True), height=30, border=False)
+
+    def line(self, text: str, *, align: str = "left", size: float = 10.5) -> None:
+        self.merged(text, font=Font(name=FONT, size=size), align=align, border=False)
+
+    def merged(
+        self,
+        text: Cell,
+        *,
+        font: Font | None = None,
+        align: str = "center",
+        height: float | None = None,
+        border: bool = True,
+        first: int = 1,
+        last: int | None = None,
+        wrap: bool = True,
+    ) -> None:
+        last = last or self.cols
+        ws = self.ws
+        cell = ws.cell(self.row, first, text)
+        cell.font = font or Font(name=FONT, size=10.5)
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+        if border:
+            for c in range(first, last + 1):
+                ws.cell(self.row, c).border = BORDER
+        if last > first:
+            ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+        if height:
+            ws.row_dimensions[self.row].height = height
+        self.row += 1
+
+    def cells(
+        self,
+        values: Sequence[Cell],
+        *,
+        formats: Sequence[str | None] = (),
+        head: bool = False,
+        aligns: str = "",
+        bold: bool = False,
+        spans: Sequence[tuple[int, int]] = (),
+    ) -> int:
+        """Write one row; ``spans`` are (first, last) 1-based columns merged after writing."""
+        ws = self.ws
+        for i, value in enumerate(values, start=1):
+            cell = ws.cell(self.row, i, value)
+            cell.border = BORDER
+            cell.font = Font(name=FONT, size=10, bold=head or bold)
+            align = {"l": "left", "r": "right", "c": "center"}.get(aligns[i - 1] if i <= len(aligns) else "c")
+            cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+            if head:
+                cell.fill = HEAD_FILL
+            fmt = formats[i - 1] if i <= len(formats) else None
+            if fmt and isinstance(cell.value, Decimal | int):
+                cell.number_format = fmt
+        for first, last in spans:
+            ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+        self.row += 1
+        return self.row - 1
+
+    def merge_down(self, col: int, first: int, last: int) -> None:
+        if last > first:
+            self.ws.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
+
+    def repeat_rows(self, first: int, last: int) -> None:
+        self.ws.print_title_rows = f"{first}:{last}"
+
+
+def _merge_levels(sheet: Sheet, rows: Sequence[Row], first_row: int, cols: tuple[int, int]) -> None:
+    """Merge the level-1 and level-2 cells of consecutive rows with the same names."""
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and rows[j].l1 == rows[i].l1:
+            j += 1
+        sheet.merge_down(cols[0], first_row + i, first_row + j - 1)
+        k = i
+        while k < j:
+            m = k
+            while m < j and rows[m].l2 == rows[k].l2:
+                m += 1
+            if rows[k].l2:
+                sheet.merge_down(cols[1], first_row + k, first_row + m - 1)
+            k = m
+        i = j
+
+
+def self_table_tree(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+    """Seed 000: 一级/二级/三级指标, 指标值, 完成值, 分值, 得分."""
+    sheet = Sheet(wb.active, [12, 14, 24, 22, 22, 8, 8])
+    sheet.ws.title = "自评表"
+    sheet.title(f"{ctx['department']}整体绩效自评表")
+    sheet.line(f"（{ctx['year']}年度）", align="center")
+    sheet.line(f"部门（单位）名称：{ctx['department']}")
+    _tree_rows(sheet, ctx)
+    sheet.line(
+        f"评价等级：{ctx['grade']}　得分率：{pct(ctx['score_rate'])}　指标体系：{ctx['framework_name']}"
+    )
+
+
+def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
+    head = sheet.cells(["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"], head=True)
+    sheet.repeat_rows(head, head)
+    rows: list[Row] = ctx["rows"]
+    first = sheet.row
+    for r in rows:
+        sheet.cells(
+            [r.l1, r.l2, r.l3, r.target, r.actual, r.weight, r.score],
+            formats=[None] * 5 + [SCORE, SCORE],
+            aligns="ccllrrr",
+        )
+    _merge_levels(sheet, rows, first, (1, 2))
+    sheet.cells(
+        ["总分", None, None, None, None, ctx["full_score"], ctx["total"]],
+        bold=True,
+        formats=[None] * 5 + [SCORE, SCORE],
+        spans=[(1, 5)],
+    )
+
+
+def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+    """Seed 002: 预算执行情况 block, 年度目标, 绩效指标, 偏差原因分析, 改进措施."""
+    sheet = Sheet(wb.active, [16, 14, 14, 26, 16, 16, 10])
+    sheet.ws.title = "自评表"
+    sheet.title(f"{ctx['year']}年度{ctx['department']}部门整体绩效自评表")
+    sheet.line(f"单位名称：{ctx['department']}　　填报日期：{ctx['text_or']('报告日期', '')}")
+    f = ctx["funds"]
+    ex = ctx["execution"]
+    sheet.cells(["单位名称", ctx["department"], None, None, None, None, None], aligns="cl", spans=[(2, 7)])
+    sheet.cells(
+        ["基本支出总额（万元）", f.spent_basic, None, "项目支出总额（万元）", f.spent_project, None, None],
+        formats=[None, MONEY, None, None, MONEY],
+        spans=[(2, 3), (5, 7)],
+    )
+    weight = ex.weight if ex else None
+    label = f"预算执行情况（万元）（{score(weight)}分）" if weight is not None else "预算执行情况（万元）"
+    top = sheet.cells(
+        [label, None, None, "预算数（A）", "执行数（B）", "执行率（B/A）", "得分"], head=True, spans=[(2, 3)]
+    )
+    sheet.cells(
+        [None, "部门整体支出总额", None, f.budget_total, f.spent, f.execution_rate, ex.score if ex else None],
+        formats=[None, None, None, MONEY, MONEY, RATE, SCORE],
+        aligns="cccrrrr",
+        spans=[(2, 3)],
+    )
+    sheet.merge_down(1, top, top + 1)
+    sheet.cells(
+        ["年度目标", "\n".join(ctx["text"]("年度履职目标")), None, None, None, None, None],
+        aligns="cl",
+        spans=[(2, 7)],
+    )
+    head = sheet.cells(
+        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
+        head=True,
+    )
+    rows: list[Row] = ctx["indicator_rows"]
+    first = sheet.row
+    for r in rows:
+        sheet.cells(
+            [None, r.l1_label, r.l2, r.l3, r.target, r.actual, r.score],
+            formats=[None] * 6 + [SCORE],
+            aligns="cccllrr",
+        )
+    sheet.merge_down(1, head, sheet.row - 1)
+    _merge_levels(sheet, rows, first, (2, 3))
+    sheet.cells(
+        ["总分", None, None, None, None, None, ctx["total"]],
+        bold=True,
+        formats=[None] * 6 + [SCORE],
+        spans=[(1, 6)],
+    )
+    sheet.cells(
+        [
+            "偏差大或目标未完成原因分析",
+            "\n".join(ctx["text"]("偏差原因", default="无")),
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        aligns="cl",
+        spans=[(2, 7)],
+    )
+    sheet.cells(
+        [
+            "改进措施及结果应用方案",
+            "\n".join(ctx["text"]("改进措施及结果应用", "改进措施")),
+            None,
+            None,
+            None,
+            None,
+            None,
+        ],
+        aligns="cl",
+        spans=[(2, 7)],
+    )
+    sheet.line(f"评价等级：{ctx['grade']}　指标体系：{ctx['framework_name']}")
+
+
+def project_table(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+    """项目支出绩效自评表 (财预〔2020〕10号 表样)."""
+    sheet = Sheet(wb.active, [10, 12, 12, 20, 14, 14, 8, 8, 22])
+    sheet.ws.title = "项目自评表"
+    sheet.title("项目支出绩效自评表")
+    sheet.line(f"（{ctx['year']}年度）", align="center")
+    text_or: Callable[[str, str], str] = ctx["text_or"]
+    f, ex = ctx["funds"], ctx["execution"]
+    sheet.cells(
+        ["项目名称", None, ctx["project"], None, None, None, None, None, None],
+        aligns="ccl",
+        spans=[(1, 2), (3, 9)],
+    )
+    sheet.cells(
+        [
+            "主管部门",
+            None,
+            text_or("主管部门", ctx["department"]),
+            None,
+            None,
+            "实施单位",
+            text_or("实施单位", ctx["department"]),
+            None,
+            None,
+        ],
+        aligns="ccl",
+        spans=[(1, 2), (3, 5), (7, 9)],
+    )
+    top = sheet.cells(
+        ["项目资金（万元）", None, None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        head=True,
+        spans=[(1, 2)],
+    )
+    fmts = [None, None, None, MONEY, MONEY, MONEY, SCORE, RATE, SCORE]
+    sheet.cells(
+        [
+            None,
+            None,
+            "年度资金总额",
+            f.budget_initial,
+            f.budget_total,
+            f.spent,
+            ex.weight if ex else None,
+            f.execution_rate,
+            ex.score if ex else None,
+        ],
+        formats=fmts,
+        aligns="ccc" + "r" * 6,
+        spans=[(1, 2)],
+    )
+    sheet.cells(
+        [None, None, "其中：当年财政拨款", None, f.funds_fiscal, None, "—", None, "—"],
+        formats=fmts,
+        aligns="ccc" + "r" * 6,
+        spans=[(1, 2)],
+    )
+    sheet.cells(
+        [None, None, "上年结转资金", None, f.funds_carried, None, "—", None, "—"],
+        formats=fmts,
+        aligns="ccc" + "r" * 6,
+        spans=[(1, 2)],
+    )
+    sheet.cells(
+        [None, None, "其他资金", None, f.funds_other, None, "—", None, "—"],
+        formats=fmts,
+        aligns="ccc" + "r" * 6,
+        spans=[(1, 2)],
+    )
+    sheet.merge_down(1, top, sheet.row - 1)
+    goal = sheet.cells(
+        ["年度总体目标", None, "预期目标", None, None, None, "实际完成情况", None, None],
+        head=True,
+        spans=[(1, 2), (3, 6), (7, 9)],
+    )
+    sheet.cells(
+        [
+            None,
+            None,
+            "\n".join(ctx["text"]("预期目标", "年度履职目标")),
+            None,
+            None,
+            None,
+            "\n".join(ctx["text"]("实际完成情况")),
+            None,
+            None,
+        ],
+        aligns="ccl" + "ccclcc",
+        spans=[(1, 2), (3, 6), (7, 9)],
+    )
+    sheet.merge_down(1, goal, goal + 1)
+    head = sheet.cells(
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        head=True,
+    )
+    rows: list[Row] = ctx["indicator_rows"]
+    first = sheet.row
+    for r in rows:
+        sheet.cells(
+            [None, r.l1, r.l2, r.l3, r.target, r.actual, r.weight, r.score, r.reason],
+            formats=[None] * 6 + [SCORE, SCORE],
+            aligns="cccllrrrl",
+        )
+    sheet.merge_down(1, head, sheet.row - 1)
+    _merge_levels(sheet, rows, first, (2, 3))
+    sheet.cells(
+        ["总分", None, None, None, None, None, ctx["full_score"], ctx["total"], ctx["grade"]],
+        bold=True,
+        formats=[None] * 6 + [SCORE, SCORE],
+        spans=[(1, 6)],
+    )
+
+
+def project_summary(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+    """部门（单位）项目支出自评汇总表 (seed 001, 第五部分 附件)."""
+    sheet = Sheet(wb.active, [6, 40, 13, 12, 10, 11, 11, 11, 9, 30])
+    sheet.ws.title = "项目支出自评汇总表"
+    sheet.ws.page_setup.orientation = "landscape"
+    sheet.title("部门（单位）项目支出自评汇总表")
+    sheet.line(f"（{ctx['year']}年度）", align="center")
+    sheet.line(f"部门（单位）名称：{ctx['department']}")
+    head = sheet.cells(
+        [
+            "序号",
+            "项目名称",
+            "全年预算数（万元）",
+            "执行数（万元）",
+            "执行率",
+            "产出指标得分率",
+            "效益指标得分率",
+            "满意度指标得分率",
+            "自评得分",
+            "偏差原因",
+        ],
+        head=True,
+    )
+    sheet.repeat_rows(head, head)
+    for p in ctx["projects"]:
+        sheet.cells(
+            [
+                p.number,
+                p.name,
+                p.budget_total,
+                p.spent,
+                p.execution_rate,
+                p.output_rate,
+                p.effect_rate,
+                p.satisfaction_rate,
+                p.total,
+                p.reason,
+            ],
+            formats=[None, None, MONEY, MONEY, RATE, RATE, RATE, RATE, SCORE],
+            aligns="clrrrrrrrl",
+        )
+    sheet.cells(
+        ["合计", None, ctx["projects_budget"], ctx["projects_spent"], None, None, None, None, None, None],
+        bold=True,
+        formats=[None, None, MONEY, MONEY],
+        spans=[(1, 2)],
+        aligns="ccrr",
+    )
+
+
+def findings_sheet(ctx: Mapping[str, Any], wb: Workbook) -> None:
+    """The reviewer's copy: a sheet listing the Findings."""
+    sheet = Sheet(wb.create_sheet("审核发现的问题"), [8, 22, 40, 60])
+    sheet.title("审核发现的问题", size=14)
+    head = sheet.cells(["级别", "代码", "位置", "说明"], head=True)
+    sheet.repeat_rows(head, head)
+    for f in ctx["findings"]:
+        sheet.cells([f.severity.label, f.code, f.location.describe(), f.message], aligns="clll")
+    if not ctx["findings"]:
+        sheet.line("未发现问题。")
+
+
+WRITERS: Mapping[str, Callable[[Doc, Mapping[str, Any], Workbook], None]] = {
+    "tree": self_table_tree,
+    "execution-block": self_table_execution_block,
+    "project": project_table,
+    "project-summary": project_summary,
+}
+
+
+def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
+    wb = Workbook()
+    if doc.kind == "accounts":
+        from jixiao.render import accounts_doc
+
+        accounts_doc.write_xlsx(doc, context, wb)
+    else:
+        WRITERS[doc.layout](doc, context, wb)
+    if context.get("with_findings"):
+        findings_sheet(context, wb)
+    wb.properties.creator = "jixiao"
+    wb.properties.title = f"{doc.year}年度{doc.department}{doc.title}"
+    wb.save(path)
