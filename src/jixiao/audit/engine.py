@@ -7,14 +7,22 @@ it, and the others still run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from pathlib import Path
 
-from jixiao.audit import claims, consistency
+from pydantic import ValidationError
+
+from jixiao.audit import claims, consistency, scoretables
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
 from jixiao.audit.report import AuditReport
 from jixiao.core.findings import Finding, Location, finding, sort_findings
+from jixiao.core.numbers import NumberFormatError, parse_measure, plain
+from jixiao.model.submission import Submission
+from jixiao.read.submission import figures_from
+from jixiao.score.engine import Scorer
+from jixiao.score.results import IndicatorResult
 
 Check = Callable[[], Iterable[Finding]]
 
@@ -43,7 +51,19 @@ def audit_document(doc: Document) -> AuditReport:
         "序号": lambda: consistency.check_numbering(doc, name),
         "前后一致": lambda: consistency.check_conflicts(sents, name),
         "文中得分": lambda: consistency.check_score_claims(sents, name),
+        "横排得分表": lambda: scoretables.sideways_tables(doc, name),
     }
+    recognised: list[str] = []
+    level_sums: dict[str, Decimal] = {}
+
+    def tables() -> Iterable[Finding]:
+        described, found, sums = score_tables(doc)
+        recognised.extend(described)
+        level_sums.update(sums)
+        return found
+
+    checks["自评表"] = tables
+    checks["正文与表格"] = lambda: _text_against_tables(sents, level_sums, name)
     found: list[Finding] = []
     for label, check in checks.items():
         try:
@@ -58,8 +78,26 @@ def audit_document(doc: Document) -> AuditReport:
         paragraphs=sum(1 for _ in doc.paragraphs()),
         tables=sum(1 for _ in doc.tables()),
         sentences=len(sents),
+        recognised=tuple(recognised),
         findings=tuple(sort_findings(_unique(found))),
     )
+
+
+def _text_against_tables(
+    sents: list[Sentence], level_sums: dict[str, Decimal], name: str
+) -> Iterable[Finding]:
+    """A level-1 score the text states must be the one its table prints."""
+    for level, (said, sentence) in consistency.level_score_claims(sents).items():
+        table = level_sums.get(level)
+        if table is not None and table != said:
+            yield finding(
+                "claim-conflict",
+                sentence.location(name, f"{level}"),
+                printed=plain(said),
+                expected=plain(table),
+                what=f"{level}得分",
+                other="自评表各项得分之和",
+            )
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -70,4 +108,101 @@ def _unique(findings: list[Finding]) -> list[Finding]:
         if key not in seen:
             seen.add(key)
             out.append(f)
+    return out
+
+
+def score_tables(doc: Document) -> tuple[list[str], list[Finding], dict[str, Decimal]]:
+    """Recognise the self-evaluation tables of ``doc`` and score them as published.
+
+    Returns what was recognised, the Findings, and the level-1 scores the tables print
+    (sum of their items), for comparison with the text.
+    """
+    name = doc.name
+    recognised: list[scoretables.Recognised] = []
+    for table, row, header in scoretables.indicator_tables(doc):
+        recognised.append(scoretables.recognise_row_table(doc, table, row, header))
+    for first, last in scoretables.broken_tables(doc):
+        found = scoretables.recognise_broken(doc, first, last)
+        if found is not None:
+            recognised.append(found)
+    for table, row, cols in scoretables.summary_tables(doc):
+        recognised.extend(scoretables.recognise_summary(doc, table, row, cols))
+    descriptions: list[str] = []
+    findings: list[Finding] = []
+    level_sums: dict[str, Decimal] = {}
+    for item in recognised:
+        descriptions.append(item.description)
+        try:
+            data = dict(item.data)
+            data["figures"] = figures_from(data.get("figures") or {})
+            sub = Submission.model_validate(data)
+        except (ValidationError, NumberFormatError) as exc:
+            findings.append(
+                finding("table-not-scored", Location(file=name), detail=f"{item.description}：{exc}")
+            )
+            continue
+        if any(e.weight is None for e in sub.indicators if "/" in e.path) and not all(
+            e.score_rate is not None for e in sub.indicators if e.path != "预算执行情况"
+        ):
+            findings += _sums_only(sub, item, name)
+            continue
+        ev = Scorer(item.framework).evaluate(sub, file=name)
+        findings += [f for f in ev.findings if f.code != "unverifiable-score"]
+        for level in ev.indicators:
+            printed = stated_sum(level)
+            if printed is not None:
+                level_sums[level.name] = printed
+    return descriptions, findings, level_sums
+
+
+def stated_sum(level: IndicatorResult) -> Decimal | None:
+    from jixiao.score.stated import value_of
+
+    return value_of(level)
+
+
+def _sums_only(sub: Submission, item: scoretables.Recognised, name: str) -> list[Finding]:
+    """A table without level-3 weights: only its sums can be checked."""
+    out = [
+        finding(
+            "table-not-scored",
+            Location(file=name, table=item.description),
+            detail=f"{item.description}未列三级指标分值，只能核对合计，无法逐项按规则复核得分",
+        )
+    ]
+    scores: dict[str, Decimal] = {}
+    for e in sub.indicators:
+        if e.score is None:
+            continue
+        try:
+            value = parse_measure(e.score).value
+        except NumberFormatError:
+            continue
+        if value is not None:
+            level = e.path.split("/")[0]
+            scores[level] = scores.get(level, Decimal(0)) + value
+    for spec in item.framework.indicators:
+        got = scores.get(spec.name)
+        if got is not None and spec.weight is not None and got > spec.weight:
+            out.append(
+                finding(
+                    "score-above-weight",
+                    Location(file=name, table=item.description, indicator=spec.name),
+                    printed=plain(got),
+                    expected=plain(spec.weight),
+                )
+            )
+    if sub.stated.total is not None:
+        printed = parse_measure(sub.stated.total).value
+        summed = sum(scores.values(), Decimal(0))
+        if printed is not None and summed != printed:
+            out.append(
+                finding(
+                    "total-mismatch",
+                    Location(file=name, line=sub.stated.line, table=item.description, indicator="（总分）"),
+                    printed=plain(printed),
+                    expected=plain(summed),
+                    what="总分",
+                )
+            )
     return out
