@@ -27,7 +27,9 @@ from jixiao.score.aggregate import aggregate, weighted_total
 from jixiao.score.engine import Scorer
 from jixiao.score.results import Evaluation
 
-if TYPE_CHECKING:  # the render stack (Jinja, docx) loads only when documents are asked for
+if TYPE_CHECKING:  # the render and audit stacks (Jinja, docx, pdf) load only when asked for
+    from jixiao.audit.document import Document
+    from jixiao.audit.report import AuditReport
     from jixiao.render import RenderResult
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "Severity",
     "Submission",
     "aggregate",
+    "audit",
+    "audit_html",
     "catalog",
     "export_templates",
     "has_errors",
@@ -87,6 +91,21 @@ def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluat
     """Read and score every submission in ``path``."""
     subs = load_submissions(path)
     return [score(s, frameworks=frameworks, file=str(path)) for s in subs]
+
+
+def audit(path: Path) -> tuple[AuditReport, Document]:
+    """Audit a published report (txt/md/docx/pdf/xlsx): every number that does not hold
+    together. Returns the report and the document as read (for the HTML view)."""
+    from jixiao.audit.engine import audit_file
+
+    return audit_file(path)
+
+
+def audit_html(report: AuditReport, doc: Document) -> str:
+    """The audit as an HTML page: the text with each finding highlighted, and the list."""
+    from jixiao.audit.html import render_html
+
+    return render_html(report, doc)
 
 
 def input_errors(findings: Iterable[Finding]) -> list[Finding]:

@@ -142,7 +142,7 @@ def check_shares(sentence: Sentence, name: str, known: dict[str, Decimal]) -> It
             label = label_before(text, m.start()) or "该项"
             yield finding(
                 "percent-mismatch",
-                sentence.location(name, m.group(0)),
+                sentence.location(name, m.group(0), m.start()),
                 printed=f"{m.group(4)}%",
                 expected=pct(value, base),
                 what=f"{label}所占比例",
@@ -193,7 +193,7 @@ def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
         if not percent_agrees(actual.wan, budget.wan, printed, _places(m.group(1))):
             yield finding(
                 "percent-mismatch",
-                sentence.location(name, m.group(0)),
+                sentence.location(name, m.group(0), m.start()),
                 printed=f"{m.group(1)}%",
                 expected=pct(actual.wan, budget.wan),
                 what="完成预算的比例",
@@ -229,14 +229,14 @@ def check_rates(sentence: Sentence, name: str) -> Iterator[Finding]:
                 wrong, _ = fixed
                 yield finding(
                     "unit-suspicious",
-                    sentence.location(name, wrong.text),
+                    sentence.location(name, wrong.text, wrong.start - len(sentence.before())),
                     printed=wrong.text,
                     expected=f"{plain(wrong.value)}万元",
                 )
                 continue
             yield finding(
                 "percent-mismatch",
-                sentence.location(name, m.group(0)),
+                sentence.location(name, m.group(0), m.start()),
                 printed=f"{m.group(1)}%",
                 expected=pct(num.wan, den.wan),
                 what=spec["rate"],
@@ -281,7 +281,7 @@ def check_changes(sentence: Sentence, name: str) -> Iterator[Finding]:
         if (amount_word in _UP) != (rate_word in _UP):
             yield finding(
                 "change-direction",
-                sentence.location(name, m.group(0)),
+                sentence.location(name, m.group(0), m.start()),
                 amount_word=amount_word,
                 rate_word=rate_word,
             )
@@ -298,7 +298,7 @@ def check_changes(sentence: Sentence, name: str) -> Iterator[Finding]:
         if not percent_agrees(change, previous, printed, _places(m.group(5))):
             yield finding(
                 "change-mismatch",
-                sentence.location(name, m.group(0)),
+                sentence.location(name, m.group(0), m.start()),
                 printed=f"{m.group(5)}%",
                 expected=pct(change, previous),
                 current=f"{current.label} {money_text(current.wan)}万元",
@@ -331,7 +331,7 @@ def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
         code = "sum-tail" if diff <= AMOUNT_TOLERANCE * (len(parts) + 1) else "sum-mismatch"
         yield finding(
             code,
-            sentence.location(name, m.group(0)),
+            sentence.location(name, m.group(0), m.start()),
             printed=money_text(total),
             expected=money_text(summed),
             what=m.group(1),

@@ -47,7 +47,10 @@ def check_years(sentences: list[Sentence], year: int | None, name: str) -> Itera
         for m in _OWN.finditer(s.text):
             if int(m.group(1)) != year:
                 yield finding(
-                    "year-mismatch", s.location(name, m.group(0)), printed=m.group(1), expected=year
+                    "year-mismatch",
+                    s.location(name, m.group(0), m.start()),
+                    printed=m.group(1),
+                    expected=year,
                 )
 
 
@@ -179,7 +182,7 @@ def check_conflicts(sentences: list[Sentence], name: str) -> Iterator[Finding]:
                     other = first[1].location(name, first[2])
                     yield finding(
                         "claim-conflict",
-                        s.location(name, a.label + a.text),
+                        s.location(name, a.text, a.start),
                         printed=a.text,
                         expected=first[2],
                         what=group,
@@ -205,7 +208,7 @@ def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding
             if score > weight:
                 yield finding(
                     "score-above-weight",
-                    s.location(name, m.group(0)),
+                    s.location(name, m.group(0), m.start()),
                     printed=plain(score),
                     expected=plain(weight),
                 )
@@ -225,7 +228,7 @@ def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding
             if expected != grade.group(1):
                 yield finding(
                     "grade-mismatch",
-                    s.location(name, grade.group(0)),
+                    s.location(name, grade.group(0), grade.start()),
                     printed=grade.group(1),
                     expected=expected,
                     score=plain(score),

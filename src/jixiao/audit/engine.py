@@ -27,9 +27,10 @@ from jixiao.score.results import IndicatorResult
 Check = Callable[[], Iterable[Finding]]
 
 
-def audit_file(path: Path) -> AuditReport:
+def audit_file(path: Path) -> tuple[AuditReport, Document]:
     """Read ``path`` (txt/md/docx/pdf/xlsx) and audit it; InputError when unreadable."""
-    return audit_document(read_document(path))
+    doc = read_document(path)
+    return audit_document(doc), doc
 
 
 def audit_document(doc: Document) -> AuditReport:
@@ -147,7 +148,11 @@ def score_tables(doc: Document) -> tuple[list[str], list[Finding], dict[str, Dec
             findings += _sums_only(sub, item, name)
             continue
         ev = Scorer(item.framework).evaluate(sub, file=name)
-        findings += [f for f in ev.findings if f.code != "unverifiable-score"]
+        findings += [
+            f.model_copy(update={"location": f.location.merged(table=item.description)})
+            for f in ev.findings
+            if f.code != "unverifiable-score"
+        ]
         for level in ev.indicators:
             printed = stated_sum(level)
             if printed is not None:

@@ -66,8 +66,9 @@ class Sentence:
     def paragraph(self) -> Paragraph:
         return self.unit.paragraph_at(self.start)
 
-    def location(self, name: str, quote: str | None = None) -> Location:
-        para = self.paragraph
+    def location(self, name: str, quote: str | None = None, at: int | None = None) -> Location:
+        """Where the sentence (or the part of it at offset ``at``) is in the source."""
+        para = self.unit.paragraph_at(self.start + at) if at is not None else self.paragraph
         page = f"第{para.page}页" if para.page else None
         return Location(file=name, line=para.line, table=page, quote=_quote(quote or self.text))
 

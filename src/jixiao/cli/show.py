@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from jixiao.audit.report import AuditReport
 from jixiao.core.findings import Finding, Severity, count
 from jixiao.core.numbers import percent_text, plain
 from jixiao.frameworks.catalog import Catalog
@@ -164,3 +166,48 @@ def _spec(parent: Tree, spec: IndicatorSpec) -> None:
     node = parent.add(" ".join(bits))
     for child in spec.children:
         _spec(node, child)
+
+
+def audit(console: Console, report: AuditReport, html: Path | None) -> None:
+    """Summary and Findings of an audited document."""
+    kind = {"text": "文本", "docx": "Word", "pdf": "PDF", "xlsx": "Excel"}.get(report.kind, report.kind)
+    pages = f"，{report.pages} 页" if report.pages else ""
+    console.print(Text(f"审核：{report.file}（{kind}{pages}）", style="bold"))
+    year = f"{report.year} 年度" if report.year else "未识别"
+    console.print(
+        f"识别年度：{year}；段落 {report.paragraphs}，表格 {report.tables}，句子 {report.sentences}"
+    )
+    for item in report.recognised:
+        console.print(f"  识别出{item}")
+    if not report.findings:
+        console.print(Text("数字前后一致，未发现问题。", style="green"))
+    else:
+        table = Table(header_style="bold", show_lines=True)
+        for col in ("级别", "问题", "位置", "所列", "应为"):
+            table.add_column(col, overflow="fold")
+        for f in report.findings:
+            loc = f.location
+            where = "，".join(
+                x
+                for x in (
+                    f"第{loc.line}行" if loc.line else "",
+                    loc.table or "",
+                    (loc.row and f"行“{loc.row}”") or "",
+                    loc.indicator or "",
+                    (loc.quote and f"“{loc.quote}”") or "",
+                )
+                if x
+            )
+            table.add_row(
+                Text(f.severity.label, style=_STYLE[f.severity]),
+                f.message,
+                where,
+                f.printed or "",
+                f.expected or "",
+            )
+        console.print(table)
+        totals = count(report.findings)
+        errors, warnings, notes = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
+        console.print(f"共 {len(report.findings)} 处：错误 {errors}，警告 {warnings}，提示 {notes}")
+    if html is not None:
+        console.print(f"已写出 HTML：{html}")
