@@ -96,7 +96,7 @@ def render_pairs(
         jobs.append((doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)))
     if not jobs:
         raise InputError(
-            [finding("nothing-to-render", None, detail=f"没有可以用 {'、'.join(fmts)} 格式生成的文档")]
+            [finding("nothing-to-render", None, detail=f"所选格式 {'、'.join(fmts)} 不适用于文件中的任何文档")]
         )
     _preflight(jobs, templates)
     findings: list[Finding] = []
