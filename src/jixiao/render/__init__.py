@@ -95,9 +95,8 @@ def render_pairs(
         charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
         jobs.append((doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)))
     if not jobs:
-        raise InputError(
-            [finding("nothing-to-render", None, detail=f"所选格式 {'、'.join(fmts)} 不适用于文件中的任何文档")]
-        )
+        detail = f"所选格式 {'、'.join(fmts)} 不适用于文件中的任何文档"
+        raise InputError([finding("nothing-to-render", None, detail=detail)])
     _preflight(jobs, templates)
     findings: list[Finding] = []
     if any(VISUAL & set(w) for _, w, _ in jobs):

@@ -547,6 +547,9 @@ def _block(doc, block: Block) -> None:
 
 
 def _section(doc, section: Section, depth: int) -> None:
+    optional = section.optional_keys()
+    if optional:
+        _tag(doc, "{%p if has_text(" + ", ".join(f"'{k}'" for k in optional) + ") %}")
     if section.when == "projects":
         _tag(doc, "{%p if projects %}")
     if section.title:
@@ -556,6 +559,8 @@ def _section(doc, section: Section, depth: int) -> None:
     for child in section.sections:
         _section(doc, child, depth + 1)
     if section.when == "projects":
+        _tag(doc, "{%p endif %}")
+    if optional:
         _tag(doc, "{%p endif %}")
 
 

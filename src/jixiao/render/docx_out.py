@@ -67,7 +67,10 @@ def check(tpl: Any, env: jinja2.Environment, context: Mapping[str, Any], source:
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError([finding("template-broken", None, name=source, detail=str(exc))]) from None
     for xml in parts:
-        unknown = template_store.unknown_names(env, xml, context.keys())
+        try:
+            unknown = template_store.unknown_names(env, xml, context.keys())
+        except jinja2.TemplateSyntaxError as exc:
+            raise InputError([_syntax(source, exc)]) from None
         if unknown:
             raise InputError([_unknown(source, unknown[0], context)])
 
@@ -118,12 +121,13 @@ def merge_repeated(document: Any) -> None:
         header = [c.text.strip() for c in rows[0].cells]
         if not any(h in MERGED_HEADERS or h in LABEL_HEADERS for h in header):
             continue
+        width = len(rows[0]._tr.tc_lst)
         body = []
         for row in rows[1:]:
-            cells = row.cells
-            if len(cells) != len(header):
+            # row.cells repeats a spanned cell once per grid column: count the real cells
+            if len(row._tr.tc_lst) != width:
                 break
-            body.append(cells)
+            body.append(row.cells)
         if not body:
             continue
         for col, text in enumerate(header):

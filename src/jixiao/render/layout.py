@@ -89,6 +89,13 @@ class Section(BaseModel):
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
 
+    def optional_keys(self) -> tuple[str, ...]:
+        """The keys of a section made only of optional texts (shown only when one is given);
+        empty for any other section."""
+        if self.sections or not self.blocks or not all(b.field and b.optional for b in self.blocks):
+            return ()
+        return tuple(k for b in self.blocks for k in b.field or ())
+
 
 class Outline(BaseModel):
     """A report outline: cover lines, title, sections, appendices, closing lines."""
