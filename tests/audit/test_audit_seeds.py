@@ -21,9 +21,7 @@ def _audit(prefix: str):
 
 
 def _by_code(report, severity):
-    return sorted(
-        (f.code, f.printed, f.expected) for f in report.findings if f.severity.value == severity
-    )
+    return sorted((f.code, f.printed, f.expected) for f in report.findings if f.severity.value == severity)
 
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the project")

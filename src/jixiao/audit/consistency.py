@@ -201,6 +201,7 @@ _GRADE = re.compile(r"评价等级为\s*[“\"「]?(优|良|中|差)")
 
 def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding]:
     stated_total: tuple[Decimal, Sentence] | None = None
+    weight_total: Decimal | None = None
     for s in sentences:
         text = s.text
         for m in _WEIGHT_SCORE.finditer(text):
@@ -215,11 +216,12 @@ def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding
         total = _TOTAL_SCORE.search(text)
         if total:
             stated_total = (_number(total.group(2)), s)
+            weight_total = _number(total.group(1))
             pairs = [(_number(p.group(2)), _number(p.group(3))) for p in _LEVEL_PAIR.finditer(text)]
-            yield from _level_sums(s, name, _number(total.group(1)), _number(total.group(2)), pairs)
+            yield from _level_sums(s, name, weight_total, stated_total[0], pairs)
         elif stated_total is not None and stated_total[1].unit is s.unit and _LEVEL_PAIR.search(text):
             pairs = [(_number(p.group(2)), _number(p.group(3))) for p in _LEVEL_PAIR.finditer(text)]
-            yield from _level_sums(s, name, None, stated_total[0], pairs)
+            yield from _level_sums(s, name, weight_total, stated_total[0], pairs)
         said = _SCORE_IS.search(text)
         grade = _GRADE.search(text)
         if said and grade:
@@ -234,7 +236,7 @@ def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding
                     score=plain(score),
                 )
         if said and not total:
-            stated_total = (_number(said.group(1)), s)
+            stated_total, weight_total = (_number(said.group(1)), s), None
         if "其中" in text and stated_total is not None and stated_total[1] is not s:
             parts = [_number(p.group(2)) for p in _PART_SCORE.finditer(text)]
             if len(parts) >= 2 and not _LEVEL_PAIR.search(text):
@@ -278,10 +280,11 @@ def _level_sums(
         )
 
 
-def level_score_claims(sentences: list[Sentence]) -> dict[str, tuple[Decimal, Sentence]]:
-    """Level-1 scores the text states ("效益指标 30分，得分30分"), by indicator name."""
-    out: dict[str, tuple[Decimal, Sentence]] = {}
+def level_score_claims(sentences: list[Sentence]) -> dict[str, tuple[Decimal, Decimal, Sentence]]:
+    """Level-1 weights and scores the text states ("效益指标 30分，得分30分"), by name."""
+    out: dict[str, tuple[Decimal, Decimal, Sentence]] = {}
     for s in sentences:
         for p in _LEVEL_PAIR.finditer(s.text):
-            out.setdefault(p.group(1), (_number(p.group(3)), s))
+            name = re.sub(r"^(其中|以及|和)", "", p.group(1))
+            out.setdefault(name, (_number(p.group(2)), _number(p.group(3)), s))
     return out

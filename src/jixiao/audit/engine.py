@@ -55,7 +55,7 @@ def audit_document(doc: Document) -> AuditReport:
         "横排得分表": lambda: scoretables.sideways_tables(doc, name),
     }
     recognised: list[str] = []
-    level_sums: dict[str, Decimal] = {}
+    level_sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
 
     def tables() -> Iterable[Finding]:
         described, found, sums = score_tables(doc)
@@ -85,20 +85,24 @@ def audit_document(doc: Document) -> AuditReport:
 
 
 def _text_against_tables(
-    sents: list[Sentence], level_sums: dict[str, Decimal], name: str
+    sents: list[Sentence], levels: dict[str, tuple[Decimal | None, Decimal | None]], name: str
 ) -> Iterable[Finding]:
-    """A level-1 score the text states must be the one its table prints."""
-    for level, (said, sentence) in consistency.level_score_claims(sents).items():
-        table = level_sums.get(level)
-        if table is not None and table != said:
-            yield finding(
-                "claim-conflict",
-                sentence.location(name, f"{level}"),
-                printed=plain(said),
-                expected=plain(table),
-                what=f"{level}得分",
-                other="自评表各项得分之和",
-            )
+    """A level-1 weight or score the text states must be the one its table shows."""
+    for level, (weight, score, sentence) in consistency.level_score_claims(sents).items():
+        table_weight, table_score = levels.get(level, (None, None))
+        for what, said, table, other in (
+            ("分值", weight, table_weight, "自评表所列分值"),
+            ("得分", score, table_score, "自评表各项得分之和"),
+        ):
+            if table is not None and table != said:
+                yield finding(
+                    "claim-conflict",
+                    sentence.location(name, level),
+                    printed=plain(said),
+                    expected=plain(table),
+                    what=f"{level}{what}",
+                    other=other,
+                )
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -112,11 +116,13 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def score_tables(doc: Document) -> tuple[list[str], list[Finding], dict[str, Decimal]]:
+def score_tables(
+    doc: Document,
+) -> tuple[list[str], list[Finding], dict[str, tuple[Decimal | None, Decimal | None]]]:
     """Recognise the self-evaluation tables of ``doc`` and score them as published.
 
-    Returns what was recognised, the Findings, and the level-1 scores the tables print
-    (sum of their items), for comparison with the text.
+    Returns what was recognised, the Findings, and the level-1 weights and printed scores
+    (sum of their items) of the tables, for comparison with the text.
     """
     name = doc.name
     recognised: list[scoretables.Recognised] = []
@@ -130,7 +136,7 @@ def score_tables(doc: Document) -> tuple[list[str], list[Finding], dict[str, Dec
         recognised.extend(scoretables.recognise_summary(doc, table, row, cols))
     descriptions: list[str] = []
     findings: list[Finding] = []
-    level_sums: dict[str, Decimal] = {}
+    level_sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
     for item in recognised:
         descriptions.append(item.description)
         try:
@@ -154,9 +160,7 @@ def score_tables(doc: Document) -> tuple[list[str], list[Finding], dict[str, Dec
             if f.code != "unverifiable-score"
         ]
         for level in ev.indicators:
-            printed = stated_sum(level)
-            if printed is not None:
-                level_sums[level.name] = printed
+            level_sums[level.name] = (level.weight, stated_sum(level))
     return descriptions, findings, level_sums
 
 

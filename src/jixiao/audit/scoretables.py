@@ -68,26 +68,39 @@ def vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 # -- framework matching -----------------------------------------------------------------------
 def match_framework(
-    level1: dict[str, Decimal | None], kind: str, catalog: Catalog | None = None
+    level1: dict[str, Decimal | None], kind: str, *, execution: bool = False, catalog: Catalog | None = None
 ) -> Framework | None:
-    """The built-in framework whose level-1 indicators are these (names, and weights when
-    the table prints them)."""
+    """The built-in framework whose level-1 indicators are exactly these (with the
+    execution-rate leaf when the table has its block), weights equal where known."""
     catalog = catalog or builtin()
-    best = None
     for fid in catalog.ids():
         fw = catalog.frameworks[fid]
+        if kind and fw.kind != kind:
+            continue
         names = {s.name: s.weight for s in fw.indicators}
-        if fw.kind != kind and kind:
+        leaves = {s.name for s in fw.indicators if s.rule is not None and s.rule.value == "execution_rate"}
+        expected = set(level1) | (leaves if execution else set())
+        if set(names) != expected:
             continue
-        if not set(level1) <= set(names):
+        if all(w is None or names[n] is None or w == names[n] for n, w in level1.items()):
+            return fw
+    return None
+
+
+def _level_weights(entries: list[dict], level1: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+    """Level-1 weights: printed ("产出指标（40分）") or the sum of the rows' weights."""
+    out = dict(level1)
+    for name, weight in level1.items():
+        if weight is not None:
             continue
-        if any(w is not None and names[n] is not None and w != names[n] for n, w in level1.items()):
+        rows = [e.get("weight") for e in entries if e["path"].split("/")[0] == name]
+        try:
+            values = [parse_measure(w).value for w in rows if w is not None]
+        except NumberFormatError:
             continue
-        if len(set(names) - set(level1)) > 1:
-            continue
-        if best is None or len(names) < len(best.indicators):
-            best = fw
-    return best
+        if rows and len(values) == len(rows) and None not in values:
+            out[name] = sum((v for v in values if v is not None), Decimal(0))
+    return out
 
 
 def adhoc_framework(level1: dict[str, Decimal | None], execution: Decimal | None) -> Framework:
