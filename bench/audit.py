@@ -1,0 +1,82 @@
+"""Benchmark: `jixiao audit` speed on the seeds and on a generated 100-page report.
+
+    python bench/audit.py
+
+Prints pages per second and peak memory. A text file has no pages: its pages are counted
+as 1,000 characters each (about a printed A4 page of Chinese text), and said so.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from jixiao import api
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.audit import docgen, reportgen  # noqa: E402 - the generators live with the tests
+
+CHARS_PER_PAGE = 1000
+
+
+def _time(path: Path, repeat: int = 1) -> tuple[float, object]:
+    best = float("inf")
+    report = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        report, _ = api.audit(path)
+        best = min(best, time.perf_counter() - t0)
+    return best, report
+
+
+def long_report(pages: int) -> list:
+    """A report of about ``pages`` PDF pages: generated sections one after another."""
+    blocks: list = []
+    seed = 0
+    while len(blocks) < pages * 18:  # about 18 blocks fill an A4 page
+        blocks += reportgen.generate(seed).blocks
+        seed += 1
+    return blocks
+
+
+def main() -> None:
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    if seeds:
+        chars = sum(len(p.read_text(encoding="utf-8")) for p in seeds)
+        t0 = time.perf_counter()
+        findings = 0
+        for path in seeds:
+            report, _ = api.audit(path)
+            findings += len(report.findings)
+        elapsed = time.perf_counter() - t0
+        pages = chars / CHARS_PER_PAGE
+        print(f"seeds: {len(seeds)} files, {chars:,} characters (~{pages:.0f} pages of {CHARS_PER_PAGE})")
+        print(f"       {elapsed:.2f} s, {pages / elapsed:.1f} pages/s, {findings} findings")
+    with tempfile.TemporaryDirectory() as tmp:
+        blocks = long_report(100)
+        text = reportgen.write_text(blocks, Path(tmp) / "long.txt")
+        seconds, report = _time(text)
+        pages = len(text.read_text(encoding="utf-8")) / CHARS_PER_PAGE
+        print(f"generated text report: ~{pages:.0f} pages, {seconds:.2f} s, {pages / seconds:.1f} pages/s")
+        if docgen.pdf_available():
+            pdf = docgen.write(blocks, Path(tmp) / "long.pdf")
+            seconds, report = _time(pdf)
+            rate = report.pages / seconds
+            print(f"generated PDF report: {report.pages} pages, {seconds:.2f} s, {rate:.1f} pages/s")
+        else:
+            print("generated PDF report: skipped (WeasyPrint or the CJK font is not installed)")
+        docx = docgen.write(blocks, Path(tmp) / "long.docx")
+        seconds, report = _time(docx)
+        size = f"{report.paragraphs} paragraphs, {report.tables} tables"
+        print(f"generated Word report: {size}, {seconds:.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (max RSS): {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
