@@ -147,18 +147,19 @@ def render(
     frameworks = frameworks or builtin()
     user_templates = template_store.load(templates)
     pairs: list[Pair] = []
-    extra = []
+    accounts = []
     found: list[Finding] = []
     for path in paths:
         if accounts_doc.is_accounts(path):
-            doc, problems = accounts_doc.plan_file(path, with_findings=with_findings)
-            extra.append(doc)
-            found += problems
+            loaded = accounts_doc.read(path)
+            accounts.append(loaded)
+            found += loaded.findings
             continue
         for sub in load_submissions(path):
             evaluation = score(sub, frameworks=frameworks, file=str(path))
             pairs.append(Pair(sub, evaluation, str(path)))
             found += evaluation.findings
+    extra = [accounts_doc.plan(loaded, pairs) for loaded in accounts]
     result = render_pairs(
         pairs,
         out_dir,
@@ -177,3 +178,95 @@ def export_templates(folder: Path) -> list[Path]:
     from jixiao.render import template_store
 
     return template_store.export(folder)
+
+
+# --------------------------------------------------------------------------- final accounts
+# 部门决算: the nine public tables, their rules and the 情况说明 (jixiao.accounts).
+
+
+def load_accounts(path: Path) -> LoadedAccounts:
+    """Read final accounts (.yaml/.yml/.json/.xlsx); raises InputError with Chinese Findings."""
+    from jixiao.accounts.read import read_accounts
+
+    return read_accounts(path)
+
+
+def accounts_rules(
+    extra: Iterable[Path] = (), *, only: Iterable[str] = (), skip: Iterable[str] = ()
+) -> RuleSet:
+    """The standard rule set plus the user's rule files ``extra``, selected by id or tag
+    (``only``: keep these; ``skip``: leave these out). A rule file with a mistake raises
+    InputError naming its line."""
+    from jixiao.accounts.rules import builtin_rules, load_rules
+
+    rules = builtin_rules()
+    for path in extra:
+        rules = rules + load_rules(path, reserved=rules.ids())
+    return rules.select(only, skip)
+
+
+def check_accounts(
+    accounts: Accounts | LoadedAccounts,
+    *,
+    rules: RuleSet | None = None,
+    text: str | None = None,
+    text_file: str | None = None,
+) -> AccountsReport:
+    """Check final accounts with ``rules`` (the standard set when None); with ``text``, also
+    check that 情况说明 against the tables. Returns a report; prints nothing."""
+    from jixiao.accounts.check import check
+    from jixiao.accounts.read import Loaded
+
+    if isinstance(accounts, Loaded):
+        return check(
+            accounts.accounts,
+            rules=rules,
+            file=accounts.source,
+            lines=accounts.lines,
+            text=text,
+            text_file=text_file,
+        )
+    return check(accounts, rules=rules, text=text, text_file=text_file)
+
+
+def check_accounts_file(
+    path: Path,
+    *,
+    rules: RuleSet | None = None,
+    text_path: Path | None = None,
+) -> AccountsReport:
+    """Read and check ``path``; ``text_path`` is the department's 情况说明 (UTF-8 text)."""
+    from jixiao.read.structured import read_text
+
+    loaded = load_accounts(path)
+    text = read_text(text_path) if text_path is not None else None
+    return check_accounts(loaded, rules=rules, text=text, text_file=str(text_path) if text_path else None)
+
+
+def explain_accounts(accounts: Accounts) -> Explanation:
+    """The 情况说明 computed from the tables, in the standard wording (sections 一 to 十三)."""
+    from jixiao.accounts.explain import generate
+
+    return generate(accounts)
+
+
+def write_accounts(accounts: Accounts | None, path: Path, *, layout: str = "henan-2024") -> None:
+    """Write ``accounts`` to ``path`` (.xlsx laid out like the official tables, or
+    .yaml/.json); with None, a blank Excel template to fill in."""
+    from jixiao.accounts.export import write
+
+    write(accounts, path, layout=layout)
+
+
+def write_accounts_template(path: Path, *, layout: str = "henan-2024") -> None:
+    """A blank workbook of the nine tables (one sheet each) plus the sheets for the 情况说明
+    data, the 年初预算 and the 出错说明."""
+    write_accounts(None, path, layout=layout)
+
+
+if TYPE_CHECKING:  # names for the annotations above, without importing at start-up
+    from jixiao.accounts.check import AccountsReport
+    from jixiao.accounts.explain import Explanation
+    from jixiao.accounts.model import Accounts
+    from jixiao.accounts.read import Loaded as LoadedAccounts
+    from jixiao.accounts.rules import RuleSet

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from jixiao import api
-from jixiao.cli import render_cmd, show
+from jixiao.cli import accounts_cmd, render_cmd, show
 
 app = typer.Typer(
     add_completion=False,
@@ -27,6 +27,7 @@ frameworks_app = typer.Typer(
     add_completion=False, help="列出或查看内置指标体系。", invoke_without_command=True
 )
 app.add_typer(frameworks_app, name="frameworks")
+accounts_cmd.register(app)
 render_cmd.register(app)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2

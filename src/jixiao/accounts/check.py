@@ -1,0 +1,65 @@
+"""Check final accounts: the data findings (codes, names, structure), the rules, and the
+department's own 情况说明 text when given. The one place the checks are put together."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from jixiao.accounts import grid as gridmod
+from jixiao.accounts.model import Accounts
+from jixiao.accounts.read import data_findings
+from jixiao.accounts.rules import Outcome, RuleSet, builtin_rules, run
+from jixiao.accounts.textcheck import check_text
+from jixiao.core.findings import Finding, sort_findings
+
+
+@dataclass(frozen=True)
+class AccountsReport:
+    """The result of checking one department's accounts.
+
+    Attributes:
+        accounts: what was checked.
+        findings: every Finding, errors first.
+        outcomes: one per rule instance (see :class:`jixiao.accounts.rules.Outcome`).
+        source: the input file, if any.
+    """
+
+    accounts: Accounts
+    findings: tuple[Finding, ...]
+    outcomes: tuple[Outcome, ...] = field(repr=False)
+    source: str | None = None
+
+    def outcome(self, rule: str, row: str | None = None, column: str | None = None) -> Outcome | None:
+        """The outcome of ``rule`` (for ``row`` and ``column`` when it runs per row/column)."""
+        for o in self.outcomes:
+            if o.rule == rule and o.row == row and o.column == column:
+                return o
+        return None
+
+    def statuses(self) -> Mapping[str, int]:
+        """How many rule instances ended in each status."""
+        return dict(Counter(o.status for o in self.outcomes))
+
+
+def check(
+    acc: Accounts,
+    *,
+    rules: RuleSet | None = None,
+    file: str | None = None,
+    lines: Mapping[tuple[str, str], int] | None = None,
+    text: str | None = None,
+    text_file: str | None = None,
+) -> AccountsReport:
+    """Check ``acc`` with ``rules`` (the standard set when None) and, when ``text`` is given,
+    check that 情况说明 against the tables."""
+    grid = gridmod.build(acc)
+    findings = data_findings(acc, file=file, lines=dict(lines or {}), grid=grid)
+    rule_findings, outcomes = run(
+        rules if rules is not None else builtin_rules(), acc, grid, file=file, lines=lines
+    )
+    findings += rule_findings
+    if text is not None:
+        findings += check_text(acc, text, file=text_file)
+    return AccountsReport(acc, tuple(sort_findings(findings)), tuple(outcomes), file)

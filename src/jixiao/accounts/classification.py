@@ -1,0 +1,126 @@
+"""Classification catalogs: 功能分类 (function) and 经济分类 (economic) codes and names.
+
+The catalogs are data files in ``catalogs/``; the hierarchy is the code prefix
+(2060702 ⊂ 20607 ⊂ 206). Loaded once and never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Classification:
+    """A classification catalog.
+
+    Attributes:
+        kind: ``function`` (功能分类) or ``economic`` (经济分类).
+        label: its Chinese name.
+        lengths: code length of each level, top first: (3, 5, 7) = 类/款/项, or (3, 5).
+        names: code -> name, in catalog order (the order tables print them in).
+    """
+
+    kind: str
+    label: str
+    lengths: tuple[int, ...]
+    names: Mapping[str, str]
+    _children: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False, default_factory=dict)
+
+    def level(self, code: str) -> int | None:
+        """1 for a 类, 2 for a 款, 3 for a 项; None when the code has no valid length."""
+        if not code.isdigit() or len(code) not in self.lengths:
+            return None
+        return self.lengths.index(len(code)) + 1
+
+    def valid(self, code: str) -> bool:
+        """Whether ``code`` has the form of a code of this classification (3/5/7 digits)."""
+        return self.level(code) is not None
+
+    def parent(self, code: str) -> str | None:
+        level = self.level(code)
+        if not level or level == 1:
+            return None
+        return code[: self.lengths[level - 2]]
+
+    def name(self, code: str) -> str | None:
+        return self.names.get(code)
+
+    def children(self, code: str) -> tuple[str, ...]:
+        """Direct children of ``code`` known to the catalog, in catalog order."""
+        return self._children.get(code, ())
+
+    def classes(self) -> tuple[str, ...]:
+        """All 类 codes, in catalog order."""
+        return tuple(c for c in self.names if len(c) == self.lengths[0])
+
+    def ancestors(self, code: str) -> tuple[str, ...]:
+        """The code's 类, 款 ... down to itself."""
+        level = self.level(code)
+        if not level:
+            return ()
+        return tuple(code[: self.lengths[i]] for i in range(level))
+
+    def level_label(self, code: str) -> str:
+        level = self.level(code) or 0
+        return {1: "类", 2: "款", 3: "项"}.get(level, "")
+
+
+@dataclass(frozen=True)
+class EconomicClass:
+    """What an economic 类 counts towards: ``personnel`` (人员经费) or ``public`` (公用经费),
+    and the column group of 公开06表 it is printed in."""
+
+    code: str
+    kind: str
+    group: int
+
+
+def _build(kind: str, label: str, lengths: tuple[int, ...], names: dict[str, str]) -> Classification:
+    children: dict[str, list[str]] = {}
+    for code in names:
+        if not code.isdigit() or len(code) not in lengths:
+            raise ValueError(f"{kind} catalog: bad code {code!r}")
+        pos = lengths.index(len(code))
+        if pos:
+            children.setdefault(code[: lengths[pos - 1]], []).append(code)
+    return Classification(
+        kind=kind,
+        label=label,
+        lengths=lengths,
+        names=MappingProxyType(dict(names)),
+        _children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
+    )
+
+
+def _data(name: str) -> dict:
+    text = resources.files("jixiao.accounts").joinpath("catalogs", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def function_catalog() -> Classification:
+    """支出功能分类科目 (类/款/项)."""
+    raw = _data("function.yaml")
+    return _build("function", "支出功能分类科目", (3, 5, 7), {str(k): str(v) for k, v in raw.items()})
+
+
+@cache
+def economic_catalog() -> Classification:
+    """部门预算支出经济分类科目 (类/款)."""
+    raw = _data("economic.yaml")
+    return _build("economic", "支出经济分类科目", (3, 5), {str(k): str(v) for k, v in raw["codes"].items()})
+
+
+@cache
+def economic_classes() -> Mapping[str, EconomicClass]:
+    """The economic 类 printed in 公开06表, with what they count towards."""
+    raw = _data("economic.yaml")["classes"]
+    return MappingProxyType(
+        {str(k): EconomicClass(code=str(k), kind=v["kind"], group=int(v["group"])) for k, v in raw.items()}
+    )

@@ -1,0 +1,703 @@
+"""The expression language of the rules (审核公式): small, safe, no ``eval``.
+
+Grammar::
+
+    expr     := term (('+' | '-') term)*
+    term     := unary (('*' | '/') unary)*
+    unary    := '-' unary | atom
+    atom     := NUMBER ['%'] | ref | func '(' args ')' | '(' expr ')'
+    func     := sum | count | abs | min | max
+    ref      := TABLE '[' rows ']' ['.' (COLUMN | '$')]
+    rows     := row (',' row)*
+    row      := '@' | CODE | NAME | children(X) | under(X) | level(N) | like("PATTERN")
+              | parents | leaves | coded | all          (X is '@' or a CODE)
+
+Examples: ``income[206].fiscal``, ``summary[income_total]``, ``basic[301]``,
+``sum(income[children(@)].$)``, ``sum(basic[301, 303])``, ``three_public[actual].total``.
+
+``@`` is the current row of a rule with ``each``; ``$`` the current column of a rule with
+``columns``. A reference to several rows is only allowed inside ``sum`` or ``count``.
+The column may be left out when the row has a single value column.
+
+A compiled expression is a function of an :class:`Env` returning ``(value, terms)``: the
+value (None when missing) and how many printed cells it read (for rounding tails).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from jixiao.accounts.grid import TableGrid
+from jixiao.accounts.layout import TableLayout, tables
+from jixiao.core.numbers import HUNDRED, ZERO
+
+
+class ExprError(ValueError):
+    """A mistake in an expression: Chinese ``message`` at 0-based ``pos``."""
+
+    def __init__(self, message: str, pos: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # num, name, str, op, end
+    text: str
+    pos: int
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<str>\"[^\"]*\"|'[^']*')|(?P<op>[\[\]().,+\-*/@$%]))"
+)
+
+
+def tokenize(text: str) -> list[Token]:
+    out: list[Token] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        if text[pos].isspace():
+            pos += 1
+            continue
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ExprError(f"无法识别的字符“{text[pos]}”", pos)
+        kind = m.lastgroup or "op"
+        start = m.start(kind)
+        token_text = m.group(kind)
+        if kind == "str":
+            token_text = token_text[1:-1]
+        out.append(Token(kind, token_text, start))
+        pos = m.end()
+    out.append(Token("end", "", n))
+    return out
+
+
+# --------------------------------------------------------------------------- syntax tree
+
+
+@dataclass(frozen=True, slots=True)
+class Sel:
+    """One row selector: kind is at | code | name | children | under | level | like |
+    parents | leaves | coded | all; ``arg`` its argument (a code, '@', a level, a pattern)."""
+
+    kind: str
+    arg: str = ""
+    pos: int = 0
+
+    @property
+    def single(self) -> bool:
+        return self.kind in ("at", "code", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    table: str
+    rows: tuple[Sel, ...]
+    column: str | None  # None: the row's only column; '$': the rule's current column
+    pos: int
+
+    @property
+    def single(self) -> bool:
+        return len(self.rows) == 1 and self.rows[0].single
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    value: Decimal
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    args: tuple[Node, ...]
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str
+    left: Node
+    right: Node
+    pos: int
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Node
+    pos: int
+
+
+Node = Num | Ref | Call | BinOp | Neg
+
+FUNCTIONS = {"sum": 1, "count": 1, "abs": 1, "min": -1, "max": -1}
+ROW_KEYWORDS = {"parents", "leaves", "coded", "all"}
+ROW_FUNCTIONS = {"children", "under", "level", "like"}
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text)
+        self.i = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def next(self) -> Token:
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, text: str) -> Token:
+        tok = self.tok
+        if tok.text != text or tok.kind not in ("op",):
+            found = "表达式结尾" if tok.kind == "end" else f"“{tok.text}”"
+            raise ExprError(f"此处应为“{text}”，却是{found}", tok.pos)
+        return self.next()
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise ExprError("表达式为空", 0)
+        node = self.expr()
+        if self.tok.kind != "end":
+            raise ExprError(f"多余的“{self.tok.text}”", self.tok.pos)
+        return node
+
+    def expr(self) -> Node:
+        node = self.term()
+        while self.tok.kind == "op" and self.tok.text in "+-":
+            op = self.next()
+            node = BinOp(op.text, node, self.term(), op.pos)
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while self.tok.kind == "op" and self.tok.text in "*/":
+            op = self.next()
+            node = BinOp(op.text, node, self.unary(), op.pos)
+        return node
+
+    def unary(self) -> Node:
+        if self.tok.kind == "op" and self.tok.text == "-":
+            op = self.next()
+            return Neg(self.unary(), op.pos)
+        return self.atom()
+
+    def atom(self) -> Node:
+        tok = self.tok
+        if tok.kind == "num":
+            self.next()
+            value = Decimal(tok.text)
+            if self.tok.kind == "op" and self.tok.text == "%":
+                self.next()
+                value = value / HUNDRED
+            return Num(value, tok.pos)
+        if tok.kind == "op" and tok.text == "(":
+            self.next()
+            node = self.expr()
+            self.expect(")")
+            return node
+        if tok.kind == "name":
+            self.next()
+            if self.tok.kind == "op" and self.tok.text == "(":
+                return self.call(tok)
+            if self.tok.kind == "op" and self.tok.text == "[":
+                return self.ref(tok)
+            raise ExprError(f"“{tok.text}”后应为“[行]”或“(参数)”", self.tok.pos)
+        found = "表达式结尾" if tok.kind == "end" else f"“{tok.text}”"
+        raise ExprError(f"此处应为数字、单元格或函数，却是{found}", tok.pos)
+
+    def call(self, name: Token) -> Node:
+        if name.text not in FUNCTIONS:
+            raise ExprError(f"未知函数“{name.text}”，可用：{'、'.join(FUNCTIONS)}", name.pos)
+        self.expect("(")
+        args = [self.expr()]
+        while self.tok.kind == "op" and self.tok.text == ",":
+            self.next()
+            args.append(self.expr())
+        self.expect(")")
+        arity = FUNCTIONS[name.text]
+        if arity > 0 and len(args) != arity:
+            raise ExprError(f"函数“{name.text}”应有{arity}个参数", name.pos)
+        return Call(name.text, tuple(args), name.pos)
+
+    def ref(self, table: Token) -> Ref:
+        self.expect("[")
+        rows = [self.selector()]
+        while self.tok.kind == "op" and self.tok.text == ",":
+            self.next()
+            rows.append(self.selector())
+        self.expect("]")
+        column: str | None = None
+        if self.tok.kind == "op" and self.tok.text == ".":
+            self.next()
+            tok = self.next()
+            if tok.kind == "name" or (tok.kind == "op" and tok.text == "$"):
+                column = tok.text
+            else:
+                raise ExprError("“.”后应为列名或“$”", tok.pos)
+        return Ref(table.text, tuple(rows), column, table.pos)
+
+    def selector(self) -> Sel:
+        tok = self.next()
+        if tok.kind == "op" and tok.text == "@":
+            return Sel("at", "@", tok.pos)
+        if tok.kind == "num":
+            if not tok.text.isdigit():
+                raise ExprError(f"“{tok.text}”不是科目编码", tok.pos)
+            return Sel("code", tok.text, tok.pos)
+        if tok.kind == "name":
+            if tok.text in ROW_FUNCTIONS and self.tok.kind == "op" and self.tok.text == "(":
+                self.next()
+                arg = self.next()
+                if arg.kind == "op" and arg.text == "@":
+                    value = "@"
+                elif arg.kind in ("num", "str"):
+                    value = arg.text
+                else:
+                    raise ExprError(f"“{tok.text}(…)”的参数有误", arg.pos)
+                self.expect(")")
+                return Sel(tok.text, value, tok.pos)
+            if tok.text in ROW_KEYWORDS:
+                return Sel(tok.text, "", tok.pos)
+            return Sel("name", tok.text, tok.pos)
+        found = "表达式结尾" if tok.kind == "end" else f"“{tok.text}”"
+        raise ExprError(f"方括号中应为行（科目编码、行名或 @），却是{found}", tok.pos)
+
+
+def parse(text: str) -> Node:
+    """Parse an expression; raises ExprError with a Chinese message and position."""
+    return _Parser(text).parse()
+
+
+def parse_rows(text: str) -> Ref:
+    """Parse a row set such as ``income[all]`` (the ``each`` of a rule)."""
+    node = parse(text)
+    if not isinstance(node, Ref) or node.column is not None:
+        raise ExprError("应为行的集合，如 income[parents]（不写列名）", 0)
+    return node
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def refs(node: Node) -> Iterable[tuple[Ref, bool]]:
+    """Every reference in ``node`` with whether it stands inside sum()/count()."""
+
+    def walk(n: Node, aggregated: bool) -> Iterable[tuple[Ref, bool]]:
+        if isinstance(n, Ref):
+            yield n, aggregated
+        elif isinstance(n, Call):
+            for a in n.args:
+                yield from walk(a, aggregated or n.name in ("sum", "count"))
+        elif isinstance(n, BinOp):
+            yield from walk(n.left, aggregated)
+            yield from walk(n.right, aggregated)
+        elif isinstance(n, Neg):
+            yield from walk(n.operand, aggregated)
+
+    return walk(node, False)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an expression may use: ``at`` (the rule has ``each``) and ``columns`` (the
+    columns ``$`` stands for)."""
+
+    at: bool = False
+    columns: tuple[str, ...] = ()
+    at_tables: tuple[str, ...] = field(default=())
+
+
+def check(node: Node, scope: Scope) -> None:
+    """Refuse unknown tables, rows and columns, misplaced @ and $, multi-row refs outside sum."""
+    _check_calls(node)
+    for ref, aggregated in refs(node):
+        check_ref(ref, scope, aggregated=aggregated)
+
+
+def _check_calls(node: Node) -> None:
+    if isinstance(node, Call):
+        if node.name in ("sum", "count") and not isinstance(node.args[0], Ref):
+            raise ExprError(
+                f"{node.name}() 的参数应为单元格集合，如 sum(income[children(@)].total)", node.pos
+            )
+        for a in node.args:
+            _check_calls(a)
+    elif isinstance(node, BinOp):
+        _check_calls(node.left)
+        _check_calls(node.right)
+    elif isinstance(node, Neg):
+        _check_calls(node.operand)
+
+
+def check_ref(ref: Ref, scope: Scope, *, aggregated: bool, rows_only: bool = False) -> None:
+    spec = tables().get(ref.table)
+    if spec is None:
+        raise ExprError(f"没有名为“{ref.table}”的表，可用：{'、'.join(tables())}", ref.pos)
+    if not ref.single and not aggregated and not rows_only:
+        raise ExprError("多行的引用只能用在 sum() 或 count() 中", ref.pos)
+    for sel in ref.rows:
+        _check_selector(spec, sel, scope)
+    if rows_only:
+        return
+    if ref.column == "$":
+        if not scope.columns:
+            raise ExprError("“$”只能用在写了 columns 的规则中", ref.pos)
+        for col in scope.columns:
+            _check_column(spec, ref, col)
+    elif ref.column is not None:
+        _check_column(spec, ref, ref.column)
+    else:
+        _single_column(spec, ref)
+
+
+def _check_selector(spec: TableLayout, sel: Sel, scope: Scope) -> None:
+    catalog = spec.classification
+    if sel.kind == "at" or (sel.kind in ("children", "under") and sel.arg == "@"):
+        if not scope.at:
+            raise ExprError("“@”只能用在写了 each 的规则中", sel.pos)
+        return
+    if sel.kind == "name":
+        if sel.arg not in spec.named_rows:
+            names = "、".join(spec.named_rows) or "（无）"
+            raise ExprError(f"表“{spec.id}”（{spec.title}）没有行“{sel.arg}”，可用的行名：{names}", sel.pos)
+        return
+    if sel.kind == "all":
+        return
+    if catalog is None:
+        raise ExprError(f"表“{spec.id}”（{spec.title}）没有按科目编码的行", sel.pos)
+    if sel.kind in ("code", "children", "under"):
+        if not catalog.valid(sel.arg):
+            raise ExprError(f"“{sel.arg}”不是有效的{catalog.label}编码", sel.pos)
+    elif sel.kind == "level":
+        if not sel.arg.isdigit() or not 1 <= int(sel.arg) <= len(catalog.lengths):
+            raise ExprError(f"level() 的参数应为 1 到 {len(catalog.lengths)}", sel.pos)
+    elif sel.kind == "like" and (
+        len(sel.arg) not in catalog.lengths or not re.fullmatch(r"[0-9?]+", sel.arg)
+    ):
+        raise ExprError(f"like() 的模式“{sel.arg}”应由数字和“?”组成，长度为科目编码的长度", sel.pos)
+
+
+def _row_columns(spec: TableLayout, ref: Ref) -> set[str]:
+    cols: set[str] = set()
+    for sel in ref.rows:
+        if sel.kind == "name":
+            cols |= {c.key for c in spec.named_rows[sel.arg].columns}
+        elif sel.kind in {"all", "at"}:
+            cols |= {c.key for c in spec.all_columns()}
+        else:
+            cols |= {c.key for c in spec.code_columns}
+    return cols
+
+
+def _check_column(spec: TableLayout, ref: Ref, column: str) -> None:
+    cols = _row_columns(spec, ref)
+    if column not in cols:
+        raise ExprError(
+            f"表“{spec.id}”（{spec.title}）的这些行没有列“{column}”，可用的列：{'、'.join(sorted(cols))}",
+            ref.pos,
+        )
+
+
+def _single_column(spec: TableLayout, ref: Ref) -> None:
+    cols = _row_columns(spec, ref)
+    if len(cols) != 1:
+        raise ExprError(
+            f"表“{spec.id}”的这些行有多列，请写明列名（如 {ref.table}[…].{sorted(cols)[0]}），"
+            f"可用：{'、'.join(sorted(cols))}",
+            ref.pos,
+        )
+
+
+def implied_column(ref: Ref) -> str:
+    """The column of a reference written without one (its rows have exactly one column)."""
+    return next(iter(_row_columns(tables()[ref.table], ref)))
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class Env:
+    """What a compiled expression reads: the grid, the current row (@) and column ($)."""
+
+    __slots__ = ("column", "grid", "row")
+
+    def __init__(self, grid: dict[str, TableGrid], row: str | None = None, column: str | None = None):
+        self.grid = grid
+        self.row = row
+        self.column = column
+
+
+Value = tuple[Decimal | None, int]
+Compiled = Callable[[Env], Value]
+RowsFn = Callable[[Env], list[str]]
+
+
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("?", r"\d") + "$")
+
+
+def compile_rows(ref: Ref) -> RowsFn:
+    """The function giving the row keys a reference selects, in table order, no duplicates."""
+    table = ref.table
+    parts: list[RowsFn] = []
+    for sel in ref.rows:
+        parts.append(_compile_selector(table, sel))
+    if len(parts) == 1:
+        return parts[0]
+
+    def union(env: Env) -> list[str]:
+        seen: dict[str, None] = {}
+        for part in parts:
+            for key in part(env):
+                seen.setdefault(key, None)
+        return list(seen)
+
+    return union
+
+
+def _compile_selector(table: str, sel: Sel) -> RowsFn:
+    kind, arg = sel.kind, sel.arg
+    if kind == "at":
+        return lambda env: [env.row] if env.row is not None else []
+    if kind in ("code", "name"):
+        return lambda env: [arg]
+    if kind == "children":
+        if arg == "@":
+            return lambda env: env.grid[table].children(env.row) if env.row else []
+        return lambda env: env.grid[table].children(arg)
+    if kind == "under":
+
+        def under(env: Env) -> list[str]:
+            root = env.row if arg == "@" else arg
+            if not root:
+                return []
+            return [c for c in env.grid[table].codes if len(c) > len(root) and c.startswith(root)]
+
+        return under
+    if kind == "level":
+        n = int(arg)
+        return lambda env: env.grid[table].level(n)
+    if kind == "like":
+        pat = _pattern(arg)
+        return lambda env: [c for c in env.grid[table].codes if pat.match(c)]
+    if kind == "parents":
+        return lambda env: env.grid[table].parents()
+    if kind == "leaves":
+        return lambda env: [c for c in env.grid[table].codes if not env.grid[table].children(c)]
+    if kind == "coded":
+        return lambda env: list(env.grid[table].codes)
+    if kind == "all":
+        return lambda env: list(env.grid[table].rows)
+    raise ExprError(f"未知的行选择“{kind}”", sel.pos)  # pragma: no cover - parser refuses
+
+
+def compile_expr(node: Node, *, zero: bool) -> Compiled:
+    """Compile ``node``. With ``zero`` a missing cell counts as 0, else it makes the value
+    missing (None). An empty set in sum() is missing too (or 0 with ``zero``)."""
+    if isinstance(node, Num):
+        value = node.value
+        return lambda env: (value, 0)
+    if isinstance(node, Ref):
+        return _compile_ref(node, zero=zero)
+    if isinstance(node, Neg):
+        inner = compile_expr(node.operand, zero=zero)
+
+        def neg(env: Env) -> Value:
+            v, n = inner(env)
+            return (None if v is None else -v), n
+
+        return neg
+    if isinstance(node, BinOp):
+        terms: list[tuple[int, Ref]] = []
+        if _flatten(node, 1, terms):
+            return _compile_flat(terms, zero=zero)
+        return _compile_binop(node, zero=zero)
+    if isinstance(node, Call):
+        return _compile_call(node, zero=zero)
+    raise TypeError(node)  # pragma: no cover
+
+
+def _compile_ref(ref: Ref, *, zero: bool) -> Compiled:
+    table = ref.table
+    column = ref.column if ref.column is not None else implied_column(ref)
+    use_env_column = column == "$"
+    missing: Value = (ZERO, 0) if zero else (None, 0)
+    sel = ref.rows[0]
+    if ref.single and sel.kind == "at":
+
+        def cell_at(env: Env) -> Value:
+            cells = env.grid[table].rows.get(env.row)  # type: ignore[arg-type]
+            if cells is None:
+                return missing
+            v = cells.get(env.column if use_env_column else column)  # type: ignore[arg-type]
+            return missing if v is None else (v, 1)
+
+        return cell_at
+    if ref.single:
+        key = sel.arg
+
+        def cell(env: Env) -> Value:
+            cells = env.grid[table].rows.get(key)
+            if cells is None:
+                return missing
+            v = cells.get(env.column if use_env_column else column)  # type: ignore[arg-type]
+            return missing if v is None else (v, 1)
+
+        return cell
+    raise ExprError("多行的引用只能用在 sum() 或 count() 中", ref.pos)
+
+
+def _flatten(node: Node, sign: int, out: list[tuple[int, Ref]]) -> bool:
+    """Collect a chain of + and − over single cells; False when it is anything else."""
+    if isinstance(node, BinOp) and node.op in "+-":
+        return _flatten(node.left, sign, out) and _flatten(node.right, sign if node.op == "+" else -sign, out)
+    if isinstance(node, Ref) and node.single:
+        out.append((sign, node))
+        return True
+    return False
+
+
+def _compile_flat(terms: list[tuple[int, Ref]], *, zero: bool) -> Compiled:
+    """A sum of single cells as one loop (the commonest right-hand side; cheaper than a
+    tree of closures)."""
+    plan: list[tuple[bool, str, str | None, str | None]] = []
+    for sign, ref in terms:
+        sel = ref.rows[0]
+        key = None if sel.kind == "at" else sel.arg
+        column = ref.column if ref.column is not None else implied_column(ref)
+        plan.append((sign > 0, ref.table, key, None if column == "$" else column))
+
+    def flat(env: Env) -> Value:
+        grid = env.grid
+        acc = ZERO
+        n = 0
+        for positive, table, key, column in plan:
+            cells = grid[table].rows.get(env.row if key is None else key)  # type: ignore[arg-type]
+            v = None if cells is None else cells.get(env.column if column is None else column)  # type: ignore[arg-type]
+            if v is None:
+                if zero:
+                    continue
+                return None, n
+            acc = acc + v if positive else acc - v
+            n += 1
+        return acc, n
+
+    return flat
+
+
+def _compile_binop(node: BinOp, *, zero: bool) -> Compiled:
+    left = compile_expr(node.left, zero=zero)
+    right = compile_expr(node.right, zero=zero)
+    op = node.op
+    if op == "+":
+
+        def add(env: Env) -> Value:
+            a, na = left(env)
+            b, nb = right(env)
+            return (None if a is None or b is None else a + b), na + nb
+
+        return add
+    if op == "-":
+
+        def sub(env: Env) -> Value:
+            a, na = left(env)
+            b, nb = right(env)
+            return (None if a is None or b is None else a - b), na + nb
+
+        return sub
+    if op == "*":
+
+        def mul(env: Env) -> Value:
+            a, na = left(env)
+            b, nb = right(env)
+            return (None if a is None or b is None else a * b), na + nb
+
+        return mul
+
+    def div(env: Env) -> Value:
+        a, na = left(env)
+        b, nb = right(env)
+        if a is None or b is None or b == 0:
+            return None, na + nb
+        try:
+            return a / b, na + nb
+        except (DivisionByZero, InvalidOperation):  # pragma: no cover - b == 0 handled
+            return None, na + nb
+
+    return div
+
+
+def _compile_call(node: Call, *, zero: bool) -> Compiled:
+    name = node.name
+    if name in ("sum", "count"):
+        ref = node.args[0]
+        if not isinstance(ref, Ref):  # pragma: no cover - refused by check()
+            raise ExprError(f"{name}() 的参数应为单元格集合", node.pos)
+        table = ref.table
+        column = ref.column if ref.column is not None else implied_column(ref)
+        use_env_column = column == "$"
+        rows = compile_rows(ref)
+        if name == "count":
+
+            def count(env: Env) -> Value:
+                col = env.column if use_env_column else column
+                grid_rows = env.grid[table].rows
+                n = 0
+                for key in rows(env):
+                    cells = grid_rows.get(key)
+                    if cells is not None and cells.get(col) is not None:  # type: ignore[arg-type]
+                        n += 1
+                return Decimal(n), 0
+
+            return count
+
+        def total(env: Env) -> Value:
+            col = env.column if use_env_column else column
+            grid_rows = env.grid[table].rows
+            acc = ZERO
+            n = 0
+            for key in rows(env):
+                cells = grid_rows.get(key)
+                if cells is None:
+                    continue
+                v = cells.get(col)  # type: ignore[arg-type]
+                if v is not None:
+                    acc += v
+                    n += 1
+            if n == 0:
+                return (ZERO, 0) if zero else (None, 0)
+            return acc, n
+
+        return total
+    args = [compile_expr(a, zero=zero) for a in node.args]
+    if name == "abs":
+        inner = args[0]
+
+        def absolute(env: Env) -> Value:
+            v, n = inner(env)
+            return (None if v is None else abs(v)), n
+
+        return absolute
+    pick = min if name == "min" else max
+
+    def extreme(env: Env) -> Value:
+        values = [a(env) for a in args]
+        if any(v is None for v, _ in values):
+            return None, sum(n for _, n in values)
+        return pick(v for v, _ in values), sum(n for _, n in values)  # type: ignore[type-var]
+
+    return extreme

@@ -1,0 +1,206 @@
+"""A uniform view of the accounts for the rules engine: table -> row -> column -> value.
+
+Rows are classification codes or named rows (``total``, ``income_total`` …); a value is a
+Decimal (万元) or None (empty cell). A row that the data does not list is absent; an absent
+row and an empty cell both read as missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from jixiao.accounts.classification import Classification, economic_catalog, function_catalog
+from jixiao.accounts.model import Accounts
+
+Cells = dict[str, Decimal | None]
+
+
+class TableGrid:
+    """The rows of one table; ``codes`` are the coded rows in printed order."""
+
+    __slots__ = ("_children", "catalog", "codes", "id", "rows")
+
+    def __init__(self, tid: str, catalog: Classification | None) -> None:
+        self.id = tid
+        self.catalog = catalog
+        self.rows: dict[str, Cells] = {}
+        self.codes: list[str] = []
+        self._children: dict[str, list[str]] | None = None
+
+    def add(self, key: str, cells: Cells, *, coded: bool = False) -> None:
+        if key in self.rows:  # duplicates are refused when read; keep the first one
+            return
+        self.rows[key] = cells
+        if coded:
+            self.codes.append(key)
+
+    def value(self, row: str, column: str) -> Decimal | None:
+        cells = self.rows.get(row)
+        return None if cells is None else cells.get(column)
+
+    def children(self, code: str) -> list[str]:
+        """Coded rows directly below ``code`` present in this table."""
+        if self._children is None:
+            index: dict[str, list[str]] = {}
+            catalog = self.catalog
+            if catalog is not None:
+                for c in self.codes:
+                    parent = catalog.parent(c)
+                    if parent is not None:
+                        index.setdefault(parent, []).append(c)
+            self._children = index
+        return self._children.get(code, [])
+
+    def parents(self) -> list[str]:
+        """Coded rows that have at least one child row in this table."""
+        return [c for c in self.codes if self.children(c)]
+
+    def level(self, n: int) -> list[str]:
+        catalog = self.catalog
+        if catalog is None or n < 1 or n > len(catalog.lengths):
+            return []
+        length = catalog.lengths[n - 1]
+        return [c for c in self.codes if len(c) == length]
+
+
+def _cells(model: BaseModel, columns: Iterable[str]) -> Cells:
+    data = model.__dict__
+    return {c: data[c] for c in columns}
+
+
+_INCOME = ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")
+_EXPENSE = ("total", "basic", "project", "remit", "operating", "subsidy")
+_GENERAL = ("total", "basic", "project")
+_FUND = ("opening", "income", "total", "basic", "project", "closing")
+_FISCAL = ("total", "general", "fund", "capital")
+_THREE = ("total", "abroad", "vehicle", "vehicle_purchase", "vehicle_running", "reception")
+_SUMMARY_NAMED = (
+    "general_budget",
+    "gov_fund",
+    "state_capital",
+    "superior",
+    "business",
+    "operating",
+    "affiliated",
+    "other_income",
+    "income_total",
+    "surplus_used",
+    "opening",
+    "income_sum",
+    "expense_total",
+    "distribution",
+    "closing",
+    "expense_sum",
+)
+_FISCAL_INCOME = (
+    "general_budget",
+    "gov_fund",
+    "state_capital",
+    "income_total",
+    "opening",
+    "opening_general",
+    "opening_fund",
+    "opening_capital",
+    "income_sum",
+)
+COLUMNS = {
+    "income": _INCOME,
+    "expense": _EXPENSE,
+    "general": _GENERAL,
+    "capital": _GENERAL,
+    "fund": _FUND,
+    "fiscal": _FISCAL,
+    "three_public": _THREE,
+}
+
+
+def _coded(tid: str, table: BaseModel, columns: tuple[str, ...]) -> TableGrid:
+    grid = TableGrid(tid, function_catalog())
+    grid.add("total", _cells(table.total, columns))  # type: ignore[attr-defined]
+    for row in table.rows:  # type: ignore[attr-defined]
+        grid.add(row.code, _cells(row, columns), coded=True)
+    return grid
+
+
+def build(acc: Accounts) -> dict[str, TableGrid]:
+    """The grid of every table, and of the narrative pseudo-tables ``budget`` and ``extra``."""
+    out: dict[str, TableGrid] = {}
+
+    s = acc.summary
+    g = TableGrid("summary", function_catalog())
+    sd = s.__dict__
+    for key in _SUMMARY_NAMED:
+        g.add(key, {"amount": sd[key]})
+    for code, value in s.classes.items():
+        g.add(code, {"amount": value}, coded=True)
+    out["summary"] = g
+
+    out["income"] = _coded("income", acc.income, _INCOME)
+    out["expense"] = _coded("expense", acc.expense, _EXPENSE)
+    out["general"] = _coded("general", acc.general, _GENERAL)
+    out["fund"] = _coded("fund", acc.fund, _FUND)
+    out["capital"] = _coded("capital", acc.capital, _GENERAL)
+
+    f = acc.fiscal
+    g = TableGrid("fiscal", function_catalog())
+    fd = f.__dict__
+    for key in _FISCAL_INCOME:
+        g.add(key, {"amount": fd[key]})
+    for code, cols in f.classes.items():
+        g.add(code, _cells(cols, _FISCAL), coded=True)
+    for key in ("expense_total", "closing", "expense_sum"):
+        g.add(key, _cells(fd[key], _FISCAL))
+    out["fiscal"] = g
+
+    b = acc.basic
+    g = TableGrid("basic", economic_catalog())
+    catalog = economic_catalog()
+    for code, value in b.items.items():
+        parent = catalog.parent(code)
+        if parent is not None and parent not in g.rows:
+            # 公开06表 prints every 类 row: a 类 not listed is an empty row, not an absent one
+            g.add(parent, {"amount": b.items.get(parent)}, coded=True)
+        g.add(code, {"amount": value}, coded=True)
+    g.add("personnel_total", {"amount": b.personnel_total})
+    g.add("public_total", {"amount": b.public_total})
+    out["basic"] = g
+
+    g = TableGrid("three_public", None)
+    g.add("budget", _cells(acc.three_public.budget, _THREE))
+    g.add("actual", _cells(acc.three_public.actual, _THREE))
+    out["three_public"] = g
+
+    n = acc.narrative
+    g = TableGrid("budget", function_catalog())
+    g.add("total", {"amount": n.initial_budget.general})
+    for code, item in n.initial_budget.items.items():
+        g.add(code, {"amount": item.budget}, coded=True)
+    out["budget"] = g
+
+    p, pr = n.previous, n.procurement
+    g = TableGrid("extra", None)
+    for key, value in (
+        ("previous_income_sum", p.income_sum),
+        ("previous_expense_sum", p.expense_sum),
+        ("previous_fiscal_income_sum", p.fiscal_income_sum),
+        ("previous_fiscal_expense_sum", p.fiscal_expense_sum),
+        ("previous_general_expense", p.general_expense),
+        ("previous_closing", p.closing),
+        ("previous_office_running", p.office_running),
+        ("previous_three_public", p.three_public),
+        ("initial_fund", n.initial_budget.fund),
+        ("initial_capital", n.initial_budget.capital),
+        ("office_running", n.office_running.amount),
+        ("procurement_total", pr.total),
+        ("procurement_goods", pr.goods),
+        ("procurement_works", pr.works),
+        ("procurement_services", pr.services),
+        ("procurement_sme", pr.sme),
+        ("procurement_small", pr.small),
+    ):
+        g.add(key, {"amount": value})
+    out["extra"] = g
+    return out

@@ -1,0 +1,563 @@
+"""The rules engine (审核公式): rules are data, each a comparison of two expressions.
+
+A rule file (YAML) holds ``rules:``, a list of rule specs (see :class:`RuleSpec`). The
+built-in set is ``rulesets/standard.yaml``; a user adds their own with
+``jixiao check FILE --rules extra.yaml``. A rule file with a mistake in it is refused as a
+whole, each mistake named with its line (InputError).
+
+Running the rules gives one :class:`Outcome` per rule instance (a rule with ``each`` has one
+instance per row, and per column with ``columns``) and a Finding for each one that fails:
+
+* within the rounding tail (尾差: off by at most n × 0.005, n = the printed amounts the two
+  sides read) it is a note ``accounts-rounding-tail``;
+* beyond it, a Finding of the rule's code and severity;
+* when the data carries an explanation for it (出错说明), the Finding keeps its code and
+  message, gets the explanation, and is lowered to a note: an explained failure no longer
+  blocks (exit code 0), yet it stays visible in every output.
+
+A rule that crashes becomes an ``internal-error`` Finding naming the rule; the others run.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from jixiao.accounts import expr
+from jixiao.accounts.grid import TableGrid
+from jixiao.accounts.layout import table_name, tables
+from jixiao.accounts.model import Accounts
+from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
+from jixiao.core.numbers import round_half_up
+from jixiao.derive.ratios import tail_tolerance
+from jixiao.read.structured import Document, load, parse, validation_findings
+
+OPERATORS = {"=": "=", "==": "=", "≤": "≤", "<=": "≤", "≥": "≥", ">=": "≥", "≠": "≠", "!=": "≠"}
+MESSAGE_FIELDS = {"left", "right", "diff", "row", "code", "column", "table", "n", "tolerance"}
+EXPLAINERS = {"budget_reason"}
+
+
+class RuleSpec(BaseModel):
+    """One rule as written in a rule file.
+
+    Attributes:
+        id: stable identifier (T02-ROW, X3-CLASS …); letters, digits, '-' and '_'.
+        title: what the rule checks, in Chinese.
+        left, op, right: the comparison; op is =, ≤, ≥ or ≠ (also ==, <=, >=, !=).
+        each: row sets the rule runs over (``income[all]``); ``@`` in the expressions is the
+            current row. A list is the union of its sets.
+        columns: the columns ``$`` runs over.
+        severity: error, warning or note when the rule fails beyond the rounding tail.
+        missing: ``skip`` — a missing cell (empty, or a row not listed) skips the instance;
+            ``zero`` — it counts as 0.
+        message: the Chinese message; fields {left} {right} {diff} {row} {code} {column}
+            {table} {n} {tolerance}.
+        code: the Finding code (declared in core/codes/*.yaml).
+        tags: for --only / --skip.
+        tails: whether a difference within n × 0.005 is a rounding tail (note).
+        explained_by: ``budget_reason`` — the item's deviation reason in the 年初预算 data
+            explains a failure of this rule for that row.
+        doc: a longer explanation (source, rationale).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+    title: str = Field(min_length=1)
+    left: str = Field(min_length=1)
+    op: str
+    right: str = Field(min_length=1)
+    each: tuple[str, ...] | str | None = None
+    columns: tuple[str, ...] = ()
+    severity: Severity = Severity.error
+    missing: Literal["skip", "zero"]
+    message: str = Field(min_length=1)
+    code: str = "accounts-rule-violated"
+    tags: tuple[str, ...] = ()
+    tails: bool = True
+    explained_by: str | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule: its spec, compiled sides, domain and anchor (where Findings point)."""
+
+    spec: RuleSpec
+    op: str
+    left: expr.Compiled
+    right: expr.Compiled
+    domain: Callable[[expr.Env], list[str]] | None
+    anchor: expr.Ref | None
+    line: int | None = None
+    source: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """An ordered, immutable collection of rules."""
+
+    rules: tuple[Rule, ...]
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+    def get(self, rid: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rid), None)
+
+    def select(self, only: Iterable[str] = (), skip: Iterable[str] = ()) -> RuleSet:
+        """Rules whose id or a tag is in ``only`` (all when empty), minus those in ``skip``."""
+        only, skip = set(only), set(skip)
+
+        def hit(rule: Rule, names: set[str]) -> bool:
+            return rule.id in names or bool(names & set(rule.spec.tags))
+
+        return RuleSet(tuple(r for r in self.rules if (not only or hit(r, only)) and not hit(r, skip)))
+
+    def __add__(self, other: RuleSet) -> RuleSet:
+        return RuleSet(self.rules + other.rules)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _fail(doc: Document, path: Sequence[int | str], code: str, **params: object) -> Finding:
+    return finding(code, doc.location(path), **params)
+
+
+def compile_rules(doc: Document, *, reserved: Iterable[str] = ()) -> RuleSet:
+    """Compile the rule file ``doc``; raises InputError naming each mistake with its line."""
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise InputError(
+            [_fail(doc, [], "invalid-structure", detail="规则文件应含有 rules: 列表（每项一条规则）")]
+        )
+    problems: list[Finding] = []
+    out: list[Rule] = []
+    seen = set(reserved)
+    for i, raw in enumerate(data["rules"]):
+        base: list[int | str] = ["rules", i]
+        if not isinstance(raw, dict):
+            problems.append(_fail(doc, base, "invalid-structure", detail="每条规则应为键值表"))
+            continue
+        try:
+            spec = RuleSpec.model_validate(raw)
+        except ValidationError as exc:
+            problems += validation_findings(exc, doc, base)
+            continue
+        if spec.id in seen:
+            problems.append(
+                _fail(doc, [*base, "id"], "invalid-value", value=spec.id, what="规则编号", hint="：编号重复")
+            )
+            continue
+        seen.add(spec.id)
+        try:
+            out.append(_compile(spec, doc, base))
+        except InputError as exc:
+            problems += exc.findings
+    if problems:
+        raise InputError(problems)
+    return RuleSet(tuple(out))
+
+
+def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
+    problems: list[Finding] = []
+    op = OPERATORS.get(spec.op.strip())
+    if op is None:
+        problems.append(
+            _fail(
+                doc, [*base, "op"], "invalid-value", value=spec.op, what="比较符号", hint="，可选：=、≤、≥、≠"
+            )
+        )
+    if spec.code not in catalogue():
+        problems.append(
+            _fail(
+                doc,
+                [*base, "code"],
+                "invalid-value",
+                value=spec.code,
+                what="问题代码",
+                hint="（未在代码目录中声明）",
+            )
+        )
+    if spec.explained_by is not None and spec.explained_by not in EXPLAINERS:
+        problems.append(
+            _fail(
+                doc,
+                [*base, "explained_by"],
+                "invalid-value",
+                value=spec.explained_by,
+                what="说明来源",
+                hint=f"，可选：{'、'.join(sorted(EXPLAINERS))}",
+            )
+        )
+    fields = {f for _, f, _, _ in string.Formatter().parse(spec.message) if f}
+    unknown = fields - MESSAGE_FIELDS
+    if unknown:
+        problems.append(
+            _fail(
+                doc,
+                [*base, "message"],
+                "invalid-value",
+                value="、".join(sorted(unknown)),
+                what="消息字段",
+                hint=f"，可用：{'、'.join(sorted(MESSAGE_FIELDS))}",
+            )
+        )
+    each = (spec.each,) if isinstance(spec.each, str) else (spec.each or ())
+    domains: list[expr.RowsFn] = []
+    for j, text in enumerate(each):
+        where = [*base, "each"] if isinstance(spec.each, str) else [*base, "each", j]
+        try:
+            ref = expr.parse_rows(text)
+            expr.check_ref(ref, expr.Scope(), aggregated=True, rows_only=True)
+            domains.append(expr.compile_rows(ref))
+        except expr.ExprError as exc:
+            problems.append(_expr_finding(doc, where, spec, side="each", text=text, exc=exc))
+    for col in spec.columns:
+        if not re.fullmatch(r"[a-z_]+", col):
+            problems.append(_fail(doc, [*base, "columns"], "invalid-value", value=col, what="列名", hint=""))
+    scope = expr.Scope(at=bool(each), columns=spec.columns)
+    zero = spec.missing == "zero"
+    compiled: dict[str, expr.Compiled] = {}
+    nodes: dict[str, expr.Node] = {}
+    for side in ("left", "right"):
+        text = getattr(spec, side)
+        try:
+            node = expr.parse(text)
+            expr.check(node, scope)
+            nodes[side] = node
+            compiled[side] = expr.compile_expr(node, zero=zero)
+        except expr.ExprError as exc:
+            problems.append(_expr_finding(doc, [*base, side], spec, side=side, text=text, exc=exc))
+    if problems:
+        raise InputError(problems)
+    anchor = next((r for r, _ in expr.refs(nodes["left"])), None) or next(
+        (r for r, _ in expr.refs(nodes["right"])), None
+    )
+
+    domain = None
+    if domains:
+        if len(domains) == 1:
+            domain = domains[0]
+        else:
+
+            def domain(env: expr.Env, _parts: tuple[expr.RowsFn, ...] = tuple(domains)) -> list[str]:
+                seen: dict[str, None] = {}
+                for part in _parts:
+                    for key in part(env):
+                        seen.setdefault(key, None)
+                return list(seen)
+
+    return Rule(
+        spec=spec,
+        op=op or "=",
+        left=compiled["left"],
+        right=compiled["right"],
+        domain=domain,
+        anchor=anchor,
+        line=doc.line_of(base),
+        source=doc.name,
+    )
+
+
+def _expr_finding(
+    doc: Document, where: list[int | str], spec: RuleSpec, *, side: str, text: str, exc: expr.ExprError
+) -> Finding:
+    detail = f"规则“{spec.id}”的 {side}“{text}”第{exc.pos + 1}个字符处：{exc.message}"
+    if _is_syntax(exc):
+        return finding("syntax-error", doc.location(where), kind="规则表达式", detail=detail)
+    return finding("invalid-value", doc.location(where), value=text, what="单元格引用", hint=f"（{detail}）")
+
+
+def _is_syntax(exc: expr.ExprError) -> bool:
+    semantic = (
+        "没有名为",
+        "没有行",
+        "没有列",
+        "没有按科目",
+        "不是有效的",
+        "只能用在",
+        "请写明列名",
+        "level()",
+        "like()",
+    )
+    return not any(s in exc.message for s in semantic)
+
+
+def load_rules(path: Path, *, reserved: Iterable[str] = ()) -> RuleSet:
+    """Read and compile a user's rule file (YAML or JSON)."""
+    return compile_rules(load(path), reserved=reserved)
+
+
+@cache
+def builtin_rules() -> RuleSet:
+    """The standard rule set shipped with jixiao (rulesets/standard.yaml)."""
+    entry = resources.files("jixiao.accounts").joinpath("rulesets", "standard.yaml")
+    return compile_rules(parse(entry.read_text(encoding="utf-8"), "standard.yaml"))
+
+
+# --------------------------------------------------------------------------- running
+
+
+class Outcome(NamedTuple):
+    """The result of one rule instance.
+
+    ``status``: pass (holds, with printed figures), empty (holds, nothing printed), skip (a
+    cell was missing under ``missing: skip``), tail (off within the rounding tail), fail,
+    explained (fails and the data explains why), crash (the rule raised; see its Finding).
+    ``left``/``right`` are the two sides' values, ``terms`` how many printed amounts they read.
+    (A NamedTuple: a check makes hundreds of these, and tuples are cheap to build.)
+    """
+
+    rule: str
+    row: str | None
+    column: str | None
+    status: str
+    left: Decimal | None = None
+    right: Decimal | None = None
+    terms: int = 0
+    finding: Finding | None = None
+
+    @property
+    def key(self) -> str:
+        return ":".join(p for p in (self.rule, self.row, self.column) if p)
+
+
+def _show(value: Decimal | None) -> str:
+    if value is None:
+        return "（空）"
+    return format(round_half_up(value, 2), "f")
+
+
+class _Context:
+    """Per-run data shared by the instances: names, explanations, the file."""
+
+    def __init__(
+        self, acc: Accounts, file: str | None, lines: Mapping[tuple[str, str], int] | None = None
+    ) -> None:
+        self.acc = acc
+        self.lines = lines or {}
+        self.layout = acc.layout
+        self.file = file
+        self.explanations = acc.explanations
+        self.used: set[str] = set()
+
+    def explanation(self, rule: Rule, row: str | None, column: str | None) -> str | None:
+        keys = [
+            k
+            for k in (
+                f"{rule.id}:{row}:{column}" if row and column else None,
+                f"{rule.id}:{row}" if row else None,
+                rule.id,
+            )
+            if k
+        ]
+        for key in keys:
+            text = self.explanations.get(key)
+            if text:
+                self.used.add(key)
+                return text
+        if rule.spec.explained_by == "budget_reason" and row:
+            item = self.acc.narrative.initial_budget.items.get(row)
+            if item is not None and item.reason:
+                return item.reason
+        return None
+
+    def location(self, rule: Rule, row: str | None, column: str | None) -> Location:
+        anchor = rule.anchor
+        if anchor is None:
+            return Location(file=self.file)
+        spec = tables()[anchor.table]
+        sel = anchor.rows[0]
+        key = row if sel.kind == "at" or not anchor.single else sel.arg
+        col = anchor.column
+        if col == "$":
+            col = column
+        elif col is None and anchor.single:
+            col = expr.implied_column(anchor)
+        return Location(
+            file=self.file,
+            line=self.lines.get((anchor.table, key)) if key else None,
+            table=table_name(anchor.table, self.layout),
+            row=spec.row_name(key) if key else None,
+            column=spec.column_label(col) if col and not spec.single_column else None,
+        )
+
+
+def run(
+    rules: RuleSet,
+    acc: Accounts,
+    grid: dict[str, TableGrid],
+    *,
+    file: str | None = None,
+    lines: Mapping[tuple[str, str], int] | None = None,
+) -> tuple[list[Finding], list[Outcome]]:
+    """Run ``rules`` on ``acc`` (whose grid is ``grid``); Findings and every instance's Outcome.
+
+    ``lines`` maps (table, row) to the input line, to put lines on the Findings."""
+    ctx = _Context(acc, file, lines)
+    findings: list[Finding] = []
+    outcomes: list[Outcome] = []
+    for rule in rules.rules:
+        try:
+            _run_rule(rule, grid, ctx, findings, outcomes)
+        except Exception as exc:
+            f = finding(
+                "internal-error", Location(file=file), rule=rule.id, detail=f"{type(exc).__name__}: {exc}"
+            )
+            findings.append(f)
+            outcomes.append(Outcome(rule.id, None, None, "crash", finding=f))
+    findings += _explanation_findings(rules, ctx, file)
+    return findings, outcomes
+
+
+def _run_rule(
+    rule: Rule,
+    grid: dict[str, TableGrid],
+    ctx: _Context,
+    findings: list[Finding],
+    outcomes: list[Outcome],
+) -> None:
+    env = expr.Env(grid)
+    rows: list[str | None] = list(rule.domain(env)) if rule.domain is not None else [None]
+    columns: Sequence[str | None] = rule.spec.columns or (None,)
+    left_fn, right_fn, op, tails = rule.left, rule.right, rule.op, rule.spec.tails
+    rid = rule.id
+    zero = Decimal(0)
+    append = outcomes.append
+    new = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
+    for row in rows:
+        env.row = row
+        for column in columns:
+            env.column = column
+            left, nl = left_fn(env)
+            right, nr = right_fn(env)
+            n = nl + nr
+            if left is None or right is None:
+                append(new(Outcome, (rid, row, column, "skip", left, right, n, None)))
+                continue
+            # inline comparison: this loop runs hundreds of times per department
+            if op == "=":
+                gap = left - right
+                ok = not gap
+                gap = abs(gap)
+            elif op == "≤":
+                ok = left <= right
+                gap = left - right if not ok else zero
+            elif op == "≥":
+                ok = left >= right
+                gap = right - left if not ok else zero
+            else:
+                ok = left != right
+                gap = zero
+            if ok:
+                append(new(Outcome, (rid, row, column, "pass" if n else "empty", left, right, n, None)))
+                continue
+            tolerance = tail_tolerance(n)
+            is_tail = tails and op != "≠" and gap <= tolerance
+            f = _finding(
+                rule,
+                ctx,
+                row=row,
+                column=column,
+                left=left,
+                right=right,
+                n=n,
+                tolerance=tolerance,
+                tail=is_tail,
+            )
+            status = "tail" if is_tail else "fail"
+            explanation = ctx.explanation(rule, row, column)
+            if explanation:
+                f = f.model_copy(
+                    update={
+                        "severity": Severity.note,
+                        "explanation": explanation,
+                        "message": f"（已说明）{f.message}",
+                    }
+                )
+                status = "explained" if not is_tail else status
+            findings.append(f)
+            append(Outcome(rid, row, column, status, left, right, n, f))
+
+
+def _finding(
+    rule: Rule,
+    ctx: _Context,
+    *,
+    row: str | None,
+    column: str | None,
+    left: Decimal,
+    right: Decimal,
+    n: int,
+    tolerance: Decimal,
+    tail: bool,
+) -> Finding:
+    where = ctx.location(rule, row, column)
+    anchor_table = rule.anchor.table if rule.anchor else None
+    spec = tables().get(anchor_table) if anchor_table else None
+    params = {
+        "left": _show(left),
+        "right": _show(right),
+        "diff": _show(abs(left - right)),
+        "row": (spec.row_name(row) if spec else row) if row else "",
+        "code": row or "",
+        "column": (spec.column_label(column) if spec else column) if column else "",
+        "table": where.table or "",
+        "n": str(n),
+        "tolerance": _show(tolerance),
+    }
+    text = rule.spec.message.format(**params)
+    if tail:
+        return finding(
+            "accounts-rounding-tail",
+            where,
+            printed=params["left"],
+            expected=params["right"],
+            text=text,
+            rule=rule.id,
+            diff=params["diff"],
+            n=n,
+            tolerance=params["tolerance"],
+        )
+    return finding(
+        rule.spec.code,
+        where,
+        severity=rule.spec.severity,
+        printed=params["left"],
+        expected=params["right"],
+        text=text,
+        rule=rule.id,
+    )
+
+
+def _explanation_findings(rules: RuleSet, ctx: _Context, file: str | None) -> list[Finding]:
+    out: list[Finding] = []
+    known = set(rules.ids()) | set(builtin_rules().ids())
+    for key, text in ctx.explanations.items():
+        rid = key.split(":", 1)[0]
+        where = Location(file=file, field=f"explanations.{key}")
+        if rid not in known:
+            out.append(finding("accounts-explanation-unknown", where, key=key))
+        elif key not in ctx.used and rid in rules.ids():
+            out.append(finding("accounts-explanation-unused", where, key=key, text=text))
+    return out
+
+
+def outcome_map(outcomes: Iterable[Outcome]) -> Mapping[str, Outcome]:
+    """Outcomes by ``rule:row:column`` key."""
+    return {o.key: o for o in outcomes}

@@ -1,0 +1,221 @@
+"""CLI commands for final accounts (部门决算): ``check``, ``explain``, ``template``.
+
+A thin shell over :mod:`jixiao.api`. Exit codes as the rest of the CLI: 0 no error Finding,
+1 error Findings, 2 the input (or a rule file) cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from jixiao import api
+from jixiao.core.findings import Finding, Severity, count
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+_STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.note: "cyan"}
+_STATUS = {
+    "pass": "成立",
+    "empty": "无数据",
+    "tail": "尾差",
+    "fail": "不成立",
+    "explained": "已说明",
+    "skip": "缺数据跳过",
+    "crash": "运行出错",
+}
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _write_json(payload: object) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _input_failure(exc: api.InputError, as_json: bool) -> None:
+    if as_json:
+        _write_json({"input_errors": [f.model_dump(mode="json") for f in exc.findings]})
+    else:
+        console = _console()
+        console.print(Text("无法读取输入：", style="bold red"))
+        for f in exc.findings:
+            where = f.location.describe()
+            console.print(f"  {where}：{f.message}" if where else f"  {f.message}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _show_findings(console: Console, findings: list[Finding], *, notes: bool) -> None:
+    shown = [f for f in findings if notes or f.severity is not Severity.note]
+    for f in shown:
+        line = Text(f"[{f.severity.label}] ", style=_STYLE[f.severity])
+        line.append(f.message)
+        where = f.location.describe()
+        if where:
+            line.append(f"\n      位置：{where}", style="dim")
+        if f.explanation:
+            line.append(f"\n      出错说明：{f.explanation}", style="green")
+        console.print(line)
+    hidden = len(findings) - len(shown)
+    if hidden:
+        console.print(Text(f"另有提示 {hidden} 条（尾差、未核对的数字等），加 --notes 显示。", style="dim"))
+
+
+def check_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="部门决算文件（YAML、JSON 或 Excel 工作簿）。", show_default=False)
+    ],
+    *,
+    rules: Annotated[
+        list[Path] | None, typer.Option("--rules", "-r", help="额外的审核规则文件（YAML），可重复给出。")
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="只运行这些规则（编号或标签），可重复。")
+    ] = None,
+    skip: Annotated[
+        list[str] | None, typer.Option("--skip", help="不运行这些规则（编号或标签），可重复。")
+    ] = None,
+    text: Annotated[
+        Path | None,
+        typer.Option("--text", "-t", help="部门自己的情况说明（UTF-8 文本），逐一核对其中的数字。"),
+    ] = None,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="同时显示全部提示（尾差、已说明、未核对的数字）。")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
+) -> None:
+    """审核部门决算：九张公开表的表内、表间审核公式，尾差与错误分开；可同时核对情况说明。"""
+    try:
+        ruleset = api.accounts_rules(rules or [], only=only or [], skip=skip or [])
+        report = api.check_accounts_file(file, rules=ruleset, text_path=text)
+    except api.InputError as exc:
+        _input_failure(exc, as_json)
+        return
+    findings = list(report.findings)
+    if as_json:
+        _write_json(
+            {
+                "department": report.accounts.department,
+                "year": report.accounts.year,
+                "source": report.source,
+                "rules": len(ruleset.rules),
+                "statuses": report.statuses(),
+                "findings": [f.model_dump(mode="json") for f in findings],
+                "outcomes": [
+                    {
+                        "rule": o.rule,
+                        "row": o.row,
+                        "column": o.column,
+                        "status": o.status,
+                        "left": None if o.left is None else format(o.left, "f"),
+                        "right": None if o.right is None else format(o.right, "f"),
+                        "terms": o.terms,
+                    }
+                    for o in report.outcomes
+                    if o.status not in ("pass", "empty")
+                ],
+            }
+        )
+    else:
+        console = _console()
+        acc = report.accounts
+        console.print(Text(f"{acc.department} {acc.year}年度部门决算", style="bold"))
+        statuses = Counter(report.statuses())
+        summary = "，".join(f"{_STATUS[k]} {v}" for k, v in sorted(statuses.items(), key=lambda kv: -kv[1]))
+        console.print(f"审核规则 {len(ruleset.rules)} 条，共 {sum(statuses.values())} 项检查：{summary}")
+        totals = count(findings)
+        console.print(
+            f"发现：错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个，"
+            f"提示 {totals[Severity.note]} 个"
+        )
+        if not findings:
+            console.print(Text("未发现问题。", style="green"))
+        _show_findings(console, findings, notes=notes)
+    if api.input_errors(findings):
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FINDINGS if api.has_errors(findings) else EXIT_OK)
+
+
+def explain_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="部门决算文件（YAML、JSON 或 Excel 工作簿）。", show_default=False)
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="写入此文件（UTF-8 文本），不写则输出到终端。")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（各部分的段落）。")] = False,
+) -> None:
+    """按决算表生成情况说明（第三部分 一至十三），措辞与公开的部门决算一致。"""
+    try:
+        loaded = api.load_accounts(file)
+    except api.InputError as exc:
+        _input_failure(exc, as_json)
+        return
+    explanation = api.explain_accounts(loaded.accounts)
+    if as_json:
+        _write_json(
+            {
+                "department": explanation.department,
+                "year": explanation.year,
+                "sections": [
+                    {"id": s.id, "title": s.title, "paragraphs": list(s.paragraphs)}
+                    for s in explanation.sections
+                ],
+            }
+        )
+    elif output is not None:
+        try:
+            output.write_text(explanation.text(), encoding="utf-8")
+        except OSError as exc:
+            _console().print(f"无法写入“{output}”：{exc.strerror}")
+            raise typer.Exit(EXIT_INPUT) from None
+        _console().print(f"已写入情况说明：{output}（{len(explanation.sections)} 个部分）")
+    else:
+        sys.stdout.write(explanation.text())
+    raise typer.Exit(EXIT_OK)
+
+
+def template_cmd(
+    output: Annotated[
+        Path,
+        typer.Argument(
+            help="要写入的文件：.xlsx（Excel），或 .yaml/.json（配合 --from）。", show_default=False
+        ),
+    ],
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", "-f", help="把这个部门决算文件导出为 OUTPUT（而不是空白模板）。"),
+    ] = None,
+    layout: Annotated[
+        str, typer.Option("--layout", help="表样：henan-2024（河南2024）或 mof（财政部，“三公”表在前）。")
+    ] = "henan-2024",
+) -> None:
+    """写出空白的部门决算 Excel 模板（九张表各一页，另有情况说明数据、年初预算、出错说明），
+    或导出已有数据。"""
+    console = _console()
+    if layout not in ("henan-2024", "mof"):
+        console.print(f"未知的表样“{layout}”，可选：henan-2024、mof")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        accounts = api.load_accounts(source).accounts if source is not None else None
+        api.write_accounts(accounts, output, layout=layout)
+    except api.InputError as exc:
+        _input_failure(exc, False)
+        return
+    what = f"已导出 {accounts.department} {accounts.year}年度部门决算" if accounts else "已写出空白模板"
+    console.print(f"{what}：{output}")
+    raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the final-accounts commands (check, explain, template) to ``app``."""
+    app.command("check")(check_cmd)
+    app.command("explain")(explain_cmd)
+    app.command("template")(template_cmd)
