@@ -58,27 +58,35 @@ def _index(nodes: list[Node], out: dict[str, list[Node]]) -> None:
         _index(node.children, out)
 
 
+def _register(nodes: list[Node], out: dict[tuple[str, ...], Node]) -> None:
+    for node in nodes:
+        out[node.path] = node
+        _register(node.children, out)
+
+
 def build(framework: Framework, submission: Submission, file: str | None) -> tuple[list[Node], list[Finding]]:
     """The indicator tree of ``submission`` under ``framework``, and the problems met."""
     roots = [_from_spec(s, ()) for s in framework.indicators]
+    by_path: dict[tuple[str, ...], Node] = {}
+    _register(roots, by_path)
     by_name: dict[str, list[Node]] = {}  # built on first use: most paths are full paths
     findings: list[Finding] = []
     for entry in submission.indicators:
-        where = Location(file=file, line=entry.line, indicator=entry.path)
         names = entry.names
-        node = _find(roots, names)
+        node = by_path.get(names)
         if node is None and len(names) == 1:
             if not by_name:
                 _index(roots, by_name)
             if len(by_name.get(names[0], [])) == 1:
                 node = by_name[names[0]][0]  # a unique leaf name alone is enough
         if node is None:
-            node = _attach(roots, names)
-        if node is None:
-            findings.append(_unknown(framework, names, where))
-            continue
-        if node.entry is not None:
-            findings.append(finding("duplicate-indicator", where, name=node.key))
+            node = _attach(by_path, names)
+        if node is None or node.entry is not None:
+            where = Location(file=file, line=entry.line, indicator=entry.path)
+            if node is None:
+                findings.append(_unknown(framework, names, where))
+            else:
+                findings.append(finding("duplicate-indicator", where, name=node.key))
             continue
         node.entry = entry
     _prune(roots)
@@ -86,36 +94,21 @@ def build(framework: Framework, submission: Submission, file: str | None) -> tup
     return roots, findings
 
 
-def _find(roots: list[Node], names: tuple[str, ...]) -> Node | None:
-    level: list[Node] = roots
-    node: Node | None = None
-    for name in names:
-        node = next((n for n in level if n.name == name), None)
-        if node is None:
-            return None
-        level = node.children
-    return node
-
-
-def _attach(roots: list[Node], names: tuple[str, ...]) -> Node | None:
+def _attach(by_path: dict[tuple[str, ...], Node], names: tuple[str, ...]) -> Node | None:
     """Create the path below its deepest existing ancestor, if that ancestor is open."""
-    siblings = roots
-    parent: Node | None = None
-    depth = 0
-    for depth, name in enumerate(names):  # noqa: B007 - depth is used after the loop
-        node = next((n for n in siblings if n.name == name), None)
-        if node is None:
-            break
-        parent, siblings = node, node.children
-    else:
-        return None
-    if parent is None or not parent.open:
-        return None
-    for name in names[depth:]:
-        node = Node(name=name, path=(*parent.path, name), open=True)
-        parent.children.append(node)
-        parent = node
-    return parent
+    for depth in range(len(names) - 1, 0, -1):
+        parent = by_path.get(names[:depth])
+        if parent is None:
+            continue
+        if not parent.open:
+            return None
+        for name in names[depth:]:
+            node = Node(name=name, path=(*parent.path, name), open=True)
+            parent.children.append(node)
+            by_path[node.path] = node
+            parent = node
+        return parent
+    return None
 
 
 def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> Finding:
