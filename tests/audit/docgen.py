@@ -284,11 +284,21 @@ def _html_table(rows: Sequence[Sequence[str]]) -> str:
     return "".join(out)
 
 
-def write_pdf(blocks: Sequence[Block], path: Path) -> Path:
-    """A PDF with a real text layer and ruled tables, printed by WeasyPrint."""
+#: Extra CSS that prints "- N -" at the foot of every page, as published reports do.
+PAGE_NUMBERS = f'@page {{ @bottom-center {{ content: "- " counter(page) " -"; font-family: "{FONT}"; }} }}'
+#: Extra CSS that prints the tables without rules (a borderless table).
+NO_RULES = "td, th { border: none !important; }"
+
+
+def write_pdf(blocks: Sequence[Block], path: Path, *, css: str = "") -> Path:
+    """A PDF with a real text layer and ruled tables, printed by WeasyPrint; ``css`` is
+    added after the default style (e.g. :data:`PAGE_NUMBERS`, :data:`NO_RULES`)."""
     import weasyprint
 
-    weasyprint.HTML(string=pdf_html(blocks)).write_pdf(str(path))
+    html_text = pdf_html(blocks)
+    if css:
+        html_text = html_text.replace("</style>", css + "</style>", 1)
+    weasyprint.HTML(string=html_text).write_pdf(str(path))
     return path
 
 

@@ -29,9 +29,9 @@ def location(path: Path) -> Location:
     return Location(file=str(path))
 
 
-def fail(path: Path, code: str, **params: object) -> InputError:
-    """An InputError carrying one Finding of ``code`` located at ``path``."""
-    return InputError([finding(code, location(path), **params)])
+def fail(file: Path, code: str, **params: object) -> InputError:
+    """An InputError carrying one Finding of ``code`` located at ``file``."""
+    return InputError([finding(code, location(file), **params)])
 
 
 def check_size(path: Path, limit: int | None = None) -> int:

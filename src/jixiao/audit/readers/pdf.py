@@ -4,22 +4,26 @@ pdfplumber.
 What comes out, for the recognisers:
 
 * a Table per ruled table (pdfplumber's line strategy). A merged cell appears once, in
-  its top-left position; the positions it covers are "" (pdfplumber's None). Lines broken
-  inside a cell are joined (no space between two Chinese characters).
+  its top-left position; the positions it covers are "" (pdfplumber's None). The text of
+  a cell is read like a paragraph's (below); its wrapped lines are joined.
 * a Table also for a table without rules: two or more consecutive text lines that each
   fall apart into three or more pieces at wide gaps (1.5 characters or more); the columns
   are where the pieces of all its lines overlap horizontally. (pdfplumber's own "text"
   strategy cuts justified Chinese prose into columns, so it is not used.) A borderless
   table with only two columns stays as lines of text ("基本支出 483.46").
-* a table that ends one page and goes on at the top of the next with the same number of
-  columns is one Table (``page`` = the page it starts on); the header rows the next page
-  repeats are dropped.
+* a table that ends one page and goes on at the top of the next is one Table (``page`` =
+  the page it starts on) when the next page's column edges are among the first page's
+  (a merged cell hides an edge, so the count may differ: cells are put back in the
+  columns of the first page); the header rows the next page repeats are dropped.
 * a Paragraph per paragraph of the text outside tables: lines are joined when a line
   runs to the right margin without ending a sentence and the next starts at the left
   margin (not indented, not a heading such as 一、/（一）/1.), also across a page break.
   ``page`` is the page it starts on, ``line`` its line number on that page (text lines
-  outside tables). A gap between two Chinese characters (letter spacing) gives no space;
-  any other gap, or a space in the text layer, gives one.
+  outside tables).
+* spacing: a space in the text layer, or a gap wider than a fifth of the character size
+  (many writers draw no space glyph), is one space — so a label typed "合  计" or
+  letter-spaced reads "合 计", as it does from Word or Excel. Lines a layout wrapped are
+  joined without a space next to a Chinese character.
 * page numbers in the top or bottom margin ("- 3 -", "第 3 页 共 9 页") are dropped.
 
 Reading order is top to bottom on a page; a two-column layout is read across.
@@ -27,6 +31,7 @@ Reading order is top to bottom on a page; a two-column layout is read across.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass, field
@@ -34,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.audit.document import Builder, Document
-from jixiao.audit.readers._files import check_size, fail, head, is_cjk, join_lines, squeeze_cjk, translated
+from jixiao.audit.readers._files import check_size, fail, head, join_lines, translated
 
 # pdfminer warns through logging about harmless oddities of a file; keep them out of the
 # user's terminal unless the application configured logging itself.
@@ -50,6 +55,7 @@ _PAGE_NUMBER = re.compile(
 )
 _MARGIN = 0.08  # share of the page height at the top and bottom where page numbers live
 _REPEATED_HEADER_ROWS = 3
+_EDGE_TOLERANCE = 2.0  # points: the same column edge on two pages
 
 
 def read(path: Path) -> Document:
@@ -69,7 +75,10 @@ def read(path: Path) -> Document:
                 raise fail(path, "encrypted-document") from None
             raise
         with pdf:
-            pages = [_read_page(page) for page in pdf.pages]
+            pages = []
+            for page in pdf.pages:
+                pages.append(_read_page(page))
+                page.close()  # drop the page's parsed objects: memory stays flat over long files
     if not pages:
         raise fail(path, "empty-document")
     if not any(p.chars for p in pages):
@@ -98,11 +107,22 @@ class _Line:
 
 
 @dataclass
+class _Grid:
+    """A table found on a page: its rows and the x of each column's left edge."""
+
+    rows: list[list[str]]
+    edges: list[float]
+
+
+_Item = tuple[float, _Line | _Grid]
+
+
+@dataclass
 class _Page:
     number: int
     chars: int
     images: int
-    items: list[tuple[float, _Line | list[list[str]]]] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)
 
 
 def _read_page(page: Any) -> _Page:
@@ -111,14 +131,12 @@ def _read_page(page: Any) -> _Page:
         return result
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
-    items: list[tuple[float, _Line | list[list[str]]]] = [
-        (t.bbox[1], [[_cell(c) for c in row] for row in t.extract()]) for t in tables
-    ]
+    items: list[_Item] = [(t.bbox[1], _grid(t, page.chars)) for t in tables]
     outside = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
     height = float(page.height)
     number = 0
     for raw in outside.extract_text_lines(strip=True, return_chars=True):
-        size = max((c.get("size", 0) for c in raw["chars"]), default=0) or (raw["bottom"] - raw["top"])
+        size = _size(raw["chars"]) or (raw["bottom"] - raw["top"])
         segments = _segments(raw["chars"], size)
         if not segments:
             continue
@@ -134,10 +152,13 @@ def _read_page(page: Any) -> _Page:
     return result
 
 
+def _size(chars: list[dict[str, Any]]) -> float:
+    return max((float(c.get("size", 0)) for c in chars), default=0.0)
+
+
 def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, float, str]]:
-    """The line's text in pieces split at gaps of :data:`_COLUMN_GAP` characters; inside a
-    piece a smaller gap or a space character gives one space, except between two Chinese
-    characters (letter spacing)."""
+    """The line's text in pieces split at gaps of :data:`_COLUMN_GAP` characters (see the
+    module docstring for the spaces inside a piece)."""
     pieces: list[tuple[float, float, str]] = []
     text, x0, x1, space = "", 0.0, 0.0, False
     for char in sorted(chars, key=lambda c: c["x0"]):
@@ -150,7 +171,7 @@ def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, flo
             if gap >= _COLUMN_GAP * size:
                 pieces.append((x0, x1, text))
                 text = ""
-            elif (space or gap > 0.2 * size) and not (is_cjk(text[-1]) and is_cjk(glyph[0])):
+            elif space or gap > 0.2 * size:
                 text += " "
         if not text:
             x0, x1 = char["x0"], char["x1"]
@@ -161,19 +182,86 @@ def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, flo
     return pieces
 
 
-def _borderless_tables(
-    items: list[tuple[float, _Line | list[list[str]]]],
-) -> list[tuple[float, _Line | list[list[str]]]]:
+def _grid(table: Any, chars: list[dict[str, Any]]) -> _Grid:
+    """The rows of a ruled table; each cell's text from the characters whose centre lies
+    in it, read in lines like the page's text."""
+    x0, top, x1, bottom = table.bbox
+    inside: list[tuple[float, float, dict[str, Any]]] = []
+    for char in chars:
+        x, y = _middle(char)
+        if x0 <= x <= x1 and top <= y <= bottom:
+            inside.append((x, y, char))
+    inside.sort(key=lambda m: m[1])
+    ys = [m[1] for m in inside]
+
+    def chars_in(bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+        cx0, ctop, cx1, cbottom = bbox
+        lo, hi = bisect.bisect_left(ys, ctop), bisect.bisect_right(ys, cbottom)
+        return [c for x, _, c in inside[lo:hi] if cx0 <= x <= cx1]
+
+    used: set[int] = set()
+    cells_by_row = []
+    for row in table.rows:
+        cells = []
+        for bbox in row.cells:
+            found = chars_in(bbox) if bbox is not None else []
+            used.update(id(c) for c in found)
+            cells.append(found if bbox is not None else None)
+        cells_by_row.append(cells)
+    columns = table.columns
+    rows = []
+    for row, cells in zip(table.rows, cells_by_row, strict=True):
+        texts = []
+        for k, cell in enumerate(cells):
+            found = cell
+            if found is None:
+                # No closed cell here: merged into a neighbour, or a cell whose rule the
+                # page break cut (a tall merged cell split over two pages). Text in no
+                # cell at all belongs to the latter.
+                x0, _, x1, _ = columns[k].bbox if k < len(columns) else (0, 0, -1, 0)
+                found = [c for c in chars_in((x0, row.bbox[1], x1, row.bbox[3])) if id(c) not in used]
+                used.update(id(c) for c in found)
+            texts.append(_cell_text(found))
+        rows.append(texts)
+    return _Grid(rows, [column.bbox[0] for column in columns])
+
+
+def _middle(char: dict[str, Any]) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def _cell_text(chars: list[dict[str, Any]]) -> str:
+    """Characters of one cell: grouped into lines by their top, each read like a page line."""
+    lines: list[list[dict[str, Any]]] = []
+    for char in sorted(chars, key=lambda c: c["top"]):
+        if lines and char["top"] - lines[-1][0]["top"] < 0.5 * float(char.get("size") or 1):
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    texts = [" ".join(t for _, _, t in _segments(line, _size(line) or 1.0)) for line in lines]
+    return join_lines(texts, wrapped=True)
+
+
+def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether the object's centre lies in one of the table boxes."""
+    if "x0" not in obj or "top" not in obj:
+        return False
+    x = (obj["x0"] + obj["x1"]) / 2
+    y = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _borderless_tables(items: list[_Item]) -> list[_Item]:
     """Runs of two or more consecutive lines with three or more pieces become tables."""
-    out: list[tuple[float, _Line | list[list[str]]]] = []
+    out: list[_Item] = []
     run: list[_Line] = []
 
     def flush() -> None:
-        rows = _columns(run) if len(run) >= 2 else None
-        if rows is None:
+        grid = _columns(run) if len(run) >= 2 else None
+        if grid is None:
             out.extend((ln.top, ln) for ln in run)
         else:
-            out.append((run[0].top, rows))
+            out.append((run[0].top, grid))
         run.clear()
 
     for top, item in items:
@@ -188,9 +276,9 @@ def _borderless_tables(
     return out
 
 
-def _columns(lines: list[_Line]) -> list[list[str]] | None:
-    """The rows of a borderless table: columns where the lines' pieces overlap
-    horizontally; None when fewer than three columns come out."""
+def _columns(lines: list[_Line]) -> _Grid | None:
+    """A borderless table: columns where the lines' pieces overlap horizontally; None
+    when fewer than three columns come out."""
     spans = sorted((x0, x1) for ln in lines for x0, x1, _ in ln.segments)
     columns: list[list[float]] = []
     for x0, x1 in spans:
@@ -208,22 +296,7 @@ def _columns(lines: list[_Line]) -> list[list[str]] | None:
             k = next(i for i, (a, b) in enumerate(columns) if a <= middle <= b)
             row[k] = f"{row[k]} {text}".strip()
         rows.append(row)
-    return rows
-
-
-def _cell(value: str | None) -> str:
-    if value is None:
-        return ""
-    return squeeze_cjk(join_lines(value.split("\n"), wrapped=True))
-
-
-def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether the object's centre lies in one of the table boxes."""
-    if "x0" not in obj or "top" not in obj:
-        return False
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+    return _Grid(rows, [a for a, _ in columns])
 
 
 class _Assembler:
@@ -238,7 +311,7 @@ class _Assembler:
         self.text: list[str] = []  # lines of the open paragraph
         self.text_at: tuple[int, int] = (0, 0)  # (page, line) where it starts
         self.last_line: _Line | None = None
-        self.table: list[list[str]] = []  # the open table (it may go on next page)
+        self.table: _Grid | None = None  # the open table (it may go on next page)
         self.table_start = 0  # the page it starts on
         self.table_page = 0  # the last page it reaches
 
@@ -278,20 +351,20 @@ class _Assembler:
             and (line.top < last.top or line.top - last.bottom < 1.2 * size)  # next page, or close below
         )
 
-    def _table(self, rows: list[list[str]], page: int) -> None:
+    def _table(self, grid: _Grid, page: int) -> None:
         self._flush_text()
-        if self.table and page > self.table_page and len(rows[0]) == len(self.table[0]):
-            repeated = 0
-            while (
-                repeated < min(_REPEATED_HEADER_ROWS, len(rows) - 1)
-                and rows[repeated] == self.table[repeated]
-            ):
-                repeated += 1
-            self.table.extend(rows[repeated:])
-            self.table_page = page
-            return
+        if self.table is not None and page > self.table_page:
+            rows = _realign(grid, self.table.edges)
+            if rows is not None:
+                repeated = 0
+                limit = min(_REPEATED_HEADER_ROWS, len(rows) - 1, len(self.table.rows))
+                while repeated < limit and rows[repeated] == self.table.rows[repeated]:
+                    repeated += 1
+                self.table.rows.extend(rows[repeated:])
+                self.table_page = page
+                return
         self._flush_table()
-        self.table, self.table_start, self.table_page = rows, page, page
+        self.table, self.table_start, self.table_page = grid, page, page
 
     def _flush_text(self) -> None:
         if self.text:
@@ -299,6 +372,24 @@ class _Assembler:
         self.text, self.last_line = [], None
 
     def _flush_table(self) -> None:
-        if self.table:
-            self.builder.table(self.table, page=self.table_start)
-        self.table = []
+        if self.table is not None:
+            self.builder.table(self.table.rows, page=self.table_start)
+        self.table = None
+
+
+def _realign(grid: _Grid, edges: list[float]) -> list[list[str]] | None:
+    """The rows of ``grid`` in the columns ``edges`` of the table it continues, or None
+    when one of its column edges is not among them (another table)."""
+    index = []
+    for edge in grid.edges:
+        k = next((i for i, e in enumerate(edges) if abs(e - edge) <= _EDGE_TOLERANCE), None)
+        if k is None:
+            return None
+        index.append(k)
+    rows = []
+    for row in grid.rows:
+        out = [""] * len(edges)
+        for k, text in zip(index, row, strict=False):
+            out[k] = text
+        rows.append(out)
+    return rows
