@@ -418,3 +418,18 @@ def test_pdf_merged_cells_split_by_page_breaks(tmp_path: Path) -> None:
     document = read_document(docgen.write_pdf(blocks, tmp_path / "spans.pdf"))
     assert document.pages >= 3
     assert docgen.read_back(document) == docgen.expected(blocks)
+
+
+def test_xlsx_far_styled_cell_and_leading_blank_column(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B2"], sheet["C2"] = "项目", "金额"
+    sheet["B3"], sheet["C3"] = "合计", 607.49
+    sheet["C3"].number_format = "0.00"
+    sheet["XFD1048576"].number_format = "0.00"  # formatted, empty: the used range is the whole sheet
+    path = tmp_path / "far.xlsx"
+    workbook.save(path)
+    [table] = read_document(path).blocks
+    assert isinstance(table, Table)
+    assert table.rows == (("项目", "金额"), ("合计", "607.49"))
+    assert table.row_lines == (2, 3)

@@ -10,7 +10,8 @@ What comes out, for the recognisers:
   Excel last computed); a workbook written by a program and never opened in Excel has
   none, and such cells read as "". Line breaks in a cell are joined as in a Word cell.
 * a merged cell appears once, in its top-left position; the other positions it covers
-  are "" (horizontally and vertically alike), so columns stay aligned.
+  are "" (horizontally and vertically alike), so columns stay aligned. Columns left of
+  the sheet's first non-empty column are cut; every row has the sheet's width.
 * a Table per block of rows; its title is the short one-cell row above it (preferring one
   that names a 表), else the sheet name. ``line`` and ``row_lines`` are Excel row numbers.
 * a Paragraph per one-cell row that is long (a note: 注：…) or stands outside a table;
@@ -68,11 +69,12 @@ def _read_sheet(sheet: Any, builder: Builder) -> None:
             first = False
         table, lines, titles = [], [], []
 
+    previous = 0
     for number, row in grid:
+        if number > previous + 1 and table:
+            gap = True  # blank rows since the last table row
+        previous = number
         filled = [c for c in row if c]
-        if not filled:
-            gap = bool(table)
-            continue
         if len(filled) == 1:
             text = filled[0]
             if len(text) >= NOTE_LENGTH or text.startswith(_NOTE_START) or not table or gap:
@@ -96,19 +98,25 @@ def _choose_title(candidates: list[str]) -> str:
 
 
 def _grid(sheet: Any) -> list[tuple[int, list[str]]]:
-    """(Excel row number, cell texts) of the sheet, trailing empty columns cut."""
-    rows: list[tuple[int, list[str]]] = []
-    width = 0
-    for cells in sheet.iter_rows():
-        texts = [cell_text(c) for c in cells]
-        while texts and not texts[-1]:
-            texts.pop()
-        if texts:
-            width = max(width, len(texts))
-            rows.append((cells[0].row, texts))
-        elif cells:
-            rows.append((cells[0].row, []))
-    return [(n, r + [""] * (width - len(r))) for n, r in rows]
+    """(Excel row number, cell texts) of the sheet's non-empty rows, from its first to its
+    last non-empty column.
+
+    Only the cells the file holds are visited (``sheet._cells``): ``iter_rows`` would
+    create every cell of the used range, and a stray format at XFD1048576 makes that range
+    the whole sheet."""
+    texts: dict[tuple[int, int], str] = {}
+    for (row, column), cell in sheet._cells.items():
+        text = cell_text(cell)
+        if text:
+            texts[(row, column)] = text
+    if not texts:
+        return []
+    first = min(column for _, column in texts)
+    width = max(column for _, column in texts) - first + 1
+    rows: dict[int, list[str]] = {}
+    for (row, column), text in texts.items():
+        rows.setdefault(row, [""] * width)[column - first] = text
+    return sorted(rows.items())
 
 
 def cell_text(cell: Any) -> str:
