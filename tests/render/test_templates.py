@@ -30,7 +30,9 @@ def test_shipped_templates_are_built_from_the_outlines():
         shipped = Document(template_store.builtin_folder().joinpath(f"{name}.docx"))
         built = Document(io.BytesIO(build_templates.build_bytes(name)))
         assert _texts(shipped) == _texts(built), f"{name}.docx is out of date"
-        assert shipped.core_properties.category == f"jixiao-template:{name}"
+        # read from the zip: docxcompose (if installed) changes what python-docx reports
+        path = Path(str(template_store.builtin_folder().joinpath(f"{name}.docx")))
+        assert template_store.kind_of(path) == name
     assert set(template_store.builtin_names()) == set(build_templates.builders())
 
 

@@ -1,17 +1,238 @@
-"""The final-accounts publication (部门决算): planned here, written by the format modules."""
+"""The final-accounts publication (部门决算, seed 001): what it holds and its Excel writer.
+
+第一部分 部门概况 (部门职责, 机构设置: texts of the department's submission when one is given),
+第二部分 the nine tables (:mod:`accounts_tables`), 第三部分 情况说明 (written by
+:func:`jixiao.accounts.explain.generate`, every sentence arithmetic on the tables) with
+图1 收入决算结构图 and 图2 支出决算结构图 drawn, 第四部分 名词解释 (``glossary.yaml``),
+第五部分 附件 (项目支出自评汇总表, from the project submissions or the accounts' own list).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from jixiao.core.findings import Finding
-from jixiao.render.documents import Doc
+import yaml
+from openpyxl import Workbook
+
+from jixiao.accounts.layout import tables as table_specs
+from jixiao.accounts.model import Accounts
+from jixiao.core.findings import Finding, sort_findings
+from jixiao.read.structured import load
+from jixiao.render import charts as chart_mod
+from jixiao.render.accounts_tables import PrintedTable, printed_tables
+from jixiao.render.context import Pair, ProjectLine, Texts, project_lines
+from jixiao.render.documents import Doc, safe_name
+
+#: Keys that mark a YAML/JSON file as final accounts rather than a submission.
+_ACCOUNTS_KEYS = frozenset({"income", "expense", "fiscal", "general", "basic", "three_public", "narrative"})
 
 
 def is_accounts(path: Path) -> bool:
-    """Whether ``path`` holds final accounts rather than self-evaluation submissions."""
-    return False
+    """Whether ``path`` holds final accounts (an .xlsx workbook of the nine tables, or a
+    YAML/JSON file with their keys) rather than self-evaluation submissions."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return True
+    if suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+        return False
+    try:
+        data = load(path).data
+    except Exception:
+        return False
+    return isinstance(data, dict) and "framework" not in data and bool(_ACCOUNTS_KEYS & set(data))
 
 
-def plan_file(path: Path, *, with_findings: bool) -> tuple[Doc, list[Finding]]:
-    raise NotImplementedError
+@dataclass(frozen=True)
+class Loaded:
+    """Accounts read from a file, with the Findings of reading and of the rules."""
+
+    accounts: Accounts
+    findings: tuple[Finding, ...]
+    file: str
+
+
+def read(path: Path) -> Loaded:
+    """Read and check an accounts file; InputError when it cannot be read."""
+    from jixiao.accounts import grid, rules
+    from jixiao.accounts.read import read_accounts
+
+    loaded = read_accounts(path)
+    found, _ = rules.run(rules.builtin_rules(), loaded.accounts, grid.build(loaded.accounts), file=str(path))
+    return Loaded(loaded.accounts, (*loaded.findings, *found), str(path))
+
+
+def plan(loaded: Loaded, pairs: Sequence[Pair]) -> Doc:
+    """The publication of ``loaded``; the department's submissions of that year, if given,
+    supply 部门职责/机构设置 and the 项目支出自评汇总表."""
+    acc = loaded.accounts
+    mine = [p for p in pairs if p.submission.department == acc.department and p.submission.year == acc.year]
+    department = next((p for p in mine if not p.submission.project), None)
+    projects = tuple(p for p in mine if p.submission.project)
+    extra = {
+        "accounts": acc,
+        "department": acc.department,
+        "year": acc.year,
+        "summary": dict(department.submission.summary) if department else {},
+        "project_pairs": projects,
+        "input_findings": loaded.findings,
+    }
+    return Doc(
+        kind="accounts",
+        title="部门决算",
+        stem=f"{acc.year}年度{safe_name(acc.department)}部门决算",
+        template="accounts",
+        layout="accounts",
+        extra=extra,
+    )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A section of the 情况说明: number, title, paragraphs (headings flagged)."""
+
+    id: str
+    title: str
+    paragraphs: tuple[tuple[str, bool], ...]
+
+
+@cache
+def glossary() -> tuple[tuple[str, str], ...]:
+    raw = yaml.safe_load(
+        resources.files("jixiao.render").joinpath("glossary.yaml").read_text(encoding="utf-8")
+    )
+    return tuple((str(item["term"]), str(item["text"])) for item in raw)
+
+
+def context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
+    """The template context of the publication (names documented in docs.md)."""
+    from jixiao.accounts.explain import generate
+
+    extra = doc.extra
+    acc: Accounts = extra["accounts"]
+    texts = Texts(extra["summary"])
+    explanation = generate(acc)
+    parts = [
+        Part(s.id, s.title, tuple((p, _is_heading(p)) for p in s.paragraphs)) for s in explanation.sections
+    ]
+    pairs: tuple[Pair, ...] = extra["project_pairs"]
+    lines = project_lines(pairs) if pairs else _lines_from_accounts(acc)
+    found = sort_findings(extra["input_findings"]) if with_findings else []
+    return {
+        "department": acc.department,
+        "year": acc.year,
+        "tables": printed_tables(acc),
+        "explanation": parts,
+        "glossary": glossary(),
+        "projects": lines,
+        "text": texts.paras,
+        "text_or": texts.get,
+        "has_text": texts.present,
+        "charts": structure_charts(acc) if want_charts else {},
+        "subdocs": {},  # the tables as Word sub-documents, made by the docx writer
+        "with_findings": with_findings,
+        "findings": found,
+    }
+
+
+def _is_heading(paragraph: str) -> bool:
+    """（一）总体情况。 and the like: a sub-heading of the 情况说明."""
+    return paragraph.startswith("（") and len(paragraph) <= 40 and "）" in paragraph[:5]
+
+
+def _lines_from_accounts(acc: Accounts) -> list[ProjectLine]:
+    """项目支出自评汇总表 rows from the accounts' own list of project results (section 十三)."""
+    out = []
+    for i, p in enumerate(acc.narrative.performance.projects, start=1):
+        rate = p.actual / p.budget if p.budget and p.actual is not None else None
+        out.append(ProjectLine(i, p.name, p.budget, p.actual, rate, None, None, None, p.score, None, ""))
+    return out
+
+
+def structure_charts(acc: Accounts) -> dict[str, bytes]:
+    """图1 收入决算结构图 and 图2 支出决算结构图, from the 合计 rows of 公开02表 and 公开03表."""
+    out: dict[str, bytes] = {}
+    income_spec, expense_spec = table_specs()["income"], table_specs()["expense"]
+    parts = [
+        (c.label, getattr(acc.income.total, c.key)) for c in income_spec.code_columns if c.key != "total"
+    ]
+    income = chart_mod.structure("收入决算结构图", [(n, v) for n, v in parts if v])
+    if income:
+        out["income"] = income
+    parts = [
+        (c.label, getattr(acc.expense.total, c.key)) for c in expense_spec.code_columns if c.key != "total"
+    ]
+    expense = chart_mod.structure("支出决算结构图", [(n, v) for n, v in parts if v])
+    if expense:
+        out["expense"] = expense
+    return out
+
+
+# --- Excel: one sheet per table ------------------------------------------------------------
+
+
+def write_xlsx(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+    """The nine tables, a sheet each (公开01表 …), plus the 项目支出自评汇总表 when known."""
+    from jixiao.render.xlsx_out import MONEY, Sheet
+
+    wb.remove(wb.active)
+    for table in ctx["tables"]:
+        widths = [max(6.0, w * 1.6) for w in table.widths]
+        sheet = Sheet(wb.create_sheet(table.number or table.title[:28]), widths)
+        sheet.ws.page_setup.orientation = "landscape"
+        sheet.line(table.number, align="right")
+        sheet.title(table.title)
+        sheet.line(f"部门名称：{ctx['department']}　　　　单位：万元")
+        top = sheet.row
+        _place(sheet, table, top, MONEY)
+        sheet.repeat_rows(top, top + len(table.head) - 1)
+        sheet.row = top + len(table.head) + len(table.body)
+        sheet.line(f"注：{table.note}")
+        if table.empty_note:
+            sheet.line(f"说明：{table.empty_note}")
+    if ctx["projects"]:
+        from jixiao.render.xlsx_out import project_summary
+
+        project_summary(doc, {**ctx, **_totals(ctx["projects"])}, wb.create_sheet("项目支出自评汇总表"))
+
+
+def _totals(lines: Sequence[ProjectLine]) -> dict[str, Decimal | None]:
+    budgets = [p.budget_total for p in lines if p.budget_total is not None]
+    spent = [p.spent for p in lines if p.spent is not None]
+    return {
+        "projects_budget": sum(budgets, Decimal(0)) if budgets else None,
+        "projects_spent": sum(spent, Decimal(0)) if spent else None,
+    }
+
+
+def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from jixiao.render.xlsx_out import BORDER, FONT, HEAD_FILL
+
+    ws = sheet.ws
+    rows = [*table.head, *table.body]
+    for r, c, cell in table.placed(rows):
+        row, col = top + r, 1 + c
+        target = ws.cell(row, col, cell.value if cell.money else (cell.text or None))
+        target.font = Font(name=FONT, size=9, bold=cell.bold)
+        target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
+        if cell.head:
+            target.fill = HEAD_FILL
+        if cell.money:
+            target.number_format = money_format
+        for dr in range(cell.rowspan):
+            for dc in range(cell.colspan):
+                ws.cell(row + dr, col + dc).border = BORDER
+        if cell.rowspan > 1 or cell.colspan > 1:
+            ws.merge_cells(
+                start_row=row,
+                start_column=col,
+                end_row=row + cell.rowspan - 1,
+                end_column=col + cell.colspan - 1,
+            )

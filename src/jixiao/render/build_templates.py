@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -206,7 +206,7 @@ def _findings_appendix(doc) -> None:
 # --- the indicator tables -------------------------------------------------------------
 
 TREE_HEAD = ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"]
-TREE_WIDTHS = [2.2, 2.4, 3.4, 3.0, 3.0, 1.2, 1.2]
+TREE_WIDTHS = [2.0, 2.3, 3.3, 2.9, 2.9, 1.3, 1.5]
 
 
 def _tree_table(doc) -> None:
@@ -224,7 +224,7 @@ def _tree_table(doc) -> None:
             "{{ r.weight|score }}",
             "{{ r.score|score }}",
         ],
-        "ccllrrr",
+        "cclllrr",
     )
     row = table.add_row()
     merged = row.cells[0].merge(row.cells[4])
@@ -283,6 +283,7 @@ def self_table_execution_block() -> Document:
     _cell(row.cells[4], "{{ funds.spent|money }}", align="right")
     _cell(row.cells[5], "{{ funds.execution_rate|pct }}", align="right")
     _cell(row.cells[6], "{{ execution.score|score if execution else '' }}", align="right")
+    table.cell(2, 0).merge(table.cell(3, 0))
     row = table.add_row()
     _cell(row.cells[0], "年度目标", bold=True)
     _cell(row.cells[1].merge(row.cells[6]), "{{ text('年度履职目标')|join('\\n') }}", align="left")
@@ -305,7 +306,7 @@ def self_table_execution_block() -> Document:
             "{{ r.actual }}",
             "{{ r.score|score }}",
         ],
-        "cccllrr",
+        "ccclllr",
     )
     row = table.add_row()
     _cell(row.cells[0].merge(row.cells[5]), "总分", bold=True)
@@ -406,7 +407,7 @@ def project_table() -> Document:
             "{{ r.score|score }}",
             "{{ r.reason }}",
         ],
-        "cccllrrrl",
+        "ccclllrrl",
     )
     row = table.add_row()
     _cell(row.cells[0].merge(row.cells[5]), "总分", bold=True)
@@ -597,6 +598,127 @@ def report(outline: Outline) -> Document:
     return doc
 
 
+# --- the final-accounts publication -----------------------------------------------------
+
+
+def _page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _text_field(doc, key: str) -> None:
+    _tag(doc, "{%p for p in text('" + key + "') %}")
+    _para(doc, "{{ p }}", indent=True)
+    _tag(doc, "{%p endfor %}")
+
+
+def accounts() -> Document:
+    """部门决算 (seed 001): cover, 目录, 概况, the nine tables (landscape), 情况说明 with its
+    two charts, 名词解释 and 附件. The tables themselves are placed by the renderer
+    (``subdocs``): their rows follow the data, their layout ``accounts_tables``."""
+    doc = _new_document("部门决算", "accounts")
+    _accounts_front(doc)
+    _accounts_tables(doc)
+    _accounts_explanation(doc)
+    _findings_appendix(doc)
+    return doc
+
+
+def _accounts_front(doc) -> None:
+    """Cover, 目录 and 第一部分 部门概况."""
+    for _ in range(6):
+        doc.add_paragraph()
+    _para(doc, "{{ year }}年度", align="center", size=22, font=HEADING_FONT)
+    _para(doc, "{{ department }}部门决算", align="center", bold=True, size=26, font=TITLE_FONT)
+    for _ in range(10):
+        doc.add_paragraph()
+    _para(doc, "{{ text_or('报告日期', '') }}", align="center", size=16)
+    _page_break(doc)
+    _para(doc, "目　录", align="center", bold=True, size=18, font=HEADING_FONT)
+    _para(doc, "第一部分　部门概况", bold=True, font=HEADING_FONT, size=BODY_PT)
+    _para(doc, "一、部门职责　二、机构设置", indent=True)
+    _para(doc, "第二部分　{{ year }}年度部门决算表", bold=True, font=HEADING_FONT, size=BODY_PT)
+    _tag(doc, "{%p for t in tables %}")
+    _para(doc, "{{ loop.index|cn }}、{{ t.title }}（{{ t.number }}）", indent=True)
+    _tag(doc, "{%p endfor %}")
+    _para(doc, "第三部分　{{ year }}年度部门决算情况说明", bold=True, font=HEADING_FONT, size=BODY_PT)
+    _tag(doc, "{%p for s in explanation %}")
+    _para(doc, "{{ s.id }}、{{ s.title }}", indent=True)
+    _tag(doc, "{%p endfor %}")
+    _para(doc, "第四部分　名词解释", bold=True, font=HEADING_FONT, size=BODY_PT)
+    _para(doc, "第五部分　附件", bold=True, font=HEADING_FONT, size=BODY_PT)
+    _page_break(doc)
+    _para(doc, "第一部分　{{ department }}概况", style="Heading 1")
+    _para(doc, "一、部门职责", style="Heading 2")
+    _text_field(doc, "部门职责")
+    _para(doc, "二、机构设置", style="Heading 2")
+    _text_field(doc, "机构设置")
+
+
+def _accounts_tables(doc) -> None:
+    """第二部分: the nine tables, in a landscape section of their own."""
+    wide = doc.add_section(WD_SECTION.NEW_PAGE)
+    wide.orientation = WD_ORIENT.LANDSCAPE
+    wide.page_width, wide.page_height = Cm(29.7), Cm(21.0)
+    wide.left_margin = wide.right_margin = Cm(1.5)
+    wide.top_margin, wide.bottom_margin = Cm(1.5), Cm(1.5)
+    _para(doc, "第二部分　{{ year }}年度部门决算表", style="Heading 1")
+    _tag(doc, "{%p for t in tables %}")
+    _tag(doc, "{%p if not loop.first %}")
+    _page_break(doc)
+    _tag(doc, "{%p endif %}")
+    _para(doc, "{{ t.number }}", align="right", size=TABLE_PT)
+    _para(doc, "{{ t.title }}", align="center", bold=True, size=16, font=HEADING_FONT)
+    _para(doc, "部门名称：{{ department }}　　　　　　单位：万元", size=TABLE_PT)
+    _para(doc, "{{p subdocs[t.id] }}")
+    _para(doc, "注：{{ t.note }}", size=9)
+    _tag(doc, "{%p if t.empty_note %}")
+    _para(doc, "说明：{{ t.empty_note }}", size=9)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+
+
+def _accounts_explanation(doc) -> None:
+    """第三部分 情况说明 (portrait again) with 图1/图2, 第四部分 名词解释, 第五部分 附件."""
+    narrow = doc.add_section(WD_SECTION.NEW_PAGE)
+    narrow.orientation = WD_ORIENT.PORTRAIT
+    narrow.page_width, narrow.page_height = Cm(21.0), Cm(29.7)
+    narrow.left_margin = narrow.right_margin = Cm(2.4)
+    narrow.top_margin, narrow.bottom_margin = Cm(2.5), Cm(2.2)
+    _para(doc, "第三部分　{{ year }}年度部门决算情况说明", style="Heading 1")
+    _tag(doc, "{%p for s in explanation %}")
+    _para(doc, "{{ s.id }}、{{ s.title }}", style="Heading 2")
+    _tag(doc, "{%p for p, heading in s.paragraphs %}")
+    _tag(doc, "{%p if heading %}")
+    _para(doc, "{{ p }}", indent=True, font="楷体", size=BODY_PT)
+    _tag(doc, "{%p else %}")
+    _para(doc, "{{ p }}", indent=True)
+    _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    for sid, name, caption in (
+        ("二", "income", "图1：收入决算结构图"),
+        ("三", "expense", "图2：支出决算结构图"),
+    ):
+        _tag(doc, "{%p if s.id == '" + sid + "' and charts.get('" + name + "') %}")
+        _para(doc, "{{ charts['" + name + "'] }}", align="center")
+        _para(doc, caption, align="center", size=TABLE_PT + 1)
+        _tag(doc, "{%p endif %}")
+    _tag(doc, "{%p endfor %}")
+    _page_break(doc)
+    _para(doc, "第四部分　名词解释", style="Heading 1")
+    _tag(doc, "{%p for term, explained in glossary %}")
+    _para(doc, "{{ loop.index|cn }}、{{ term }}：{{ explained }}", indent=True)
+    _tag(doc, "{%p endfor %}")
+    _page_break(doc)
+    _para(doc, "第五部分　附件", style="Heading 1")
+    _tag(doc, "{%p if projects %}")
+    _para(doc, "部门（单位）项目支出自评汇总表", align="center", bold=True, size=14, font=HEADING_FONT)
+    _para(doc, "部门（单位）名称：{{ department }}", size=TABLE_PT)
+    _projects_table(doc)
+    _tag(doc, "{%p else %}")
+    _para(doc, "无。", indent=True)
+    _tag(doc, "{%p endif %}")
+
+
 # --- all of them ----------------------------------------------------------------------
 
 
@@ -607,15 +729,30 @@ def builders() -> dict[str, Callable[[], Document]]:
         "self-table-execution-block": self_table_execution_block,
         "project-table": project_table,
         "project-summary": project_summary,
+        "accounts": accounts,
     }
     for outline in outlines().values():
         out[f"report-{outline.id}"] = lambda o=outline: report(o)
     return out
 
 
+def _finish(doc: Document) -> Document:
+    """Rows never split across pages (a score cut from its indicator misleads)."""
+    for tr in doc.element.body.iter(qn("w:tr")):
+        tr_pr = tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))
+    return doc
+
+
+def build(name: str) -> Document:
+    """The built-in template ``name``, ready to save."""
+    return _finish(builders()[name]())
+
+
 def build_bytes(name: str) -> bytes:
     buf = io.BytesIO()
-    builders()[name]().save(buf)
+    build(name).save(buf)
     return buf.getvalue()
 
 
@@ -624,8 +761,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else Path(__file__).parent / "templates"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, build in builders().items():
-        build().save(folder / f"{name}.docx")
+    for name in builders():
+        build(name).save(folder / f"{name}.docx")
     return 0
 
 

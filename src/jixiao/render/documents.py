@@ -194,7 +194,9 @@ def missing_texts(outline: Outline, pair: Pair) -> list[Finding]:
 def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
     """The template context of ``doc`` (charts drawn only when a format shows them)."""
     if doc.kind == "accounts":
-        return dict(doc.extra)
+        from jixiao.render import accounts_doc
+
+        return accounts_doc.context(doc, with_findings=with_findings, want_charts=want_charts)
     drawn = Charts(draw_charts(doc) if want_charts else {})
     if doc.pair is not None:
         ctx = base(

@@ -45,7 +45,14 @@ def text(value: object) -> str:
     return str(value)
 
 
-FILTERS = {"score": score, "money": money, "pct": pct, "pct_short": pct_short, "text": text}
+def cn(n: int) -> str:
+    """A Chinese ordinal for headings: 1 -> 一, 12 -> 十二, 26 -> 二十六."""
+    from jixiao.accounts.layout import chinese_number
+
+    return chinese_number(n)
+
+
+FILTERS = {"score": score, "money": money, "pct": pct, "pct_short": pct_short, "text": text, "cn": cn}
 
 
 def environment(*, autoescape: bool = True) -> jinja2.Environment:

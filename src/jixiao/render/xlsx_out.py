@@ -134,9 +134,9 @@ def _merge_levels(sheet: Sheet, rows: Sequence[Row], first_row: int, cols: tuple
         i = j
 
 
-def self_table_tree(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+def self_table_tree(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     """Seed 000: 一级/二级/三级指标, 指标值, 完成值, 分值, 得分."""
-    sheet = Sheet(wb.active, [12, 14, 24, 22, 22, 8, 8])
+    sheet = Sheet(ws, [12, 14, 24, 22, 22, 8, 8])
     sheet.ws.title = "自评表"
     sheet.title(f"{ctx['department']}整体绩效自评表")
     sheet.line(f"（{ctx['year']}年度）", align="center")
@@ -156,7 +156,7 @@ def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
         sheet.cells(
             [r.l1, r.l2, r.l3, r.target, r.actual, r.weight, r.score],
             formats=[None] * 5 + [SCORE, SCORE],
-            aligns="ccllrrr",
+            aligns="cclllrr",
         )
     _merge_levels(sheet, rows, first, (1, 2))
     sheet.cells(
@@ -167,9 +167,9 @@ def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
     )
 
 
-def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     """Seed 002: 预算执行情况 block, 年度目标, 绩效指标, 偏差原因分析, 改进措施."""
-    sheet = Sheet(wb.active, [16, 14, 14, 26, 16, 16, 10])
+    sheet = Sheet(ws, [16, 14, 14, 26, 16, 16, 10])
     sheet.ws.title = "自评表"
     sheet.title(f"{ctx['year']}年度{ctx['department']}部门整体绩效自评表")
     sheet.line(f"单位名称：{ctx['department']}　　填报日期：{ctx['text_or']('报告日期', '')}")
@@ -208,7 +208,7 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -
         sheet.cells(
             [None, r.l1_label, r.l2, r.l3, r.target, r.actual, r.score],
             formats=[None] * 6 + [SCORE],
-            aligns="cccllrr",
+            aligns="ccclllr",
         )
     sheet.merge_down(1, head, sheet.row - 1)
     _merge_levels(sheet, rows, first, (2, 3))
@@ -247,9 +247,9 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -
     sheet.line(f"评价等级：{ctx['grade']}　指标体系：{ctx['framework_name']}")
 
 
-def project_table(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     """项目支出绩效自评表 (财预〔2020〕10号 表样)."""
-    sheet = Sheet(wb.active, [10, 12, 12, 20, 14, 14, 8, 8, 22])
+    sheet = Sheet(ws, [10, 12, 12, 20, 14, 14, 8, 8, 22])
     sheet.ws.title = "项目自评表"
     sheet.title("项目支出绩效自评表")
     sheet.line(f"（{ctx['year']}年度）", align="center")
@@ -357,7 +357,7 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
         sheet.cells(
             [None, r.l1, r.l2, r.l3, r.target, r.actual, r.weight, r.score, r.reason],
             formats=[None] * 6 + [SCORE, SCORE],
-            aligns="cccllrrrl",
+            aligns="ccclllrrl",
         )
     sheet.merge_down(1, head, sheet.row - 1)
     _merge_levels(sheet, rows, first, (2, 3))
@@ -369,9 +369,9 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
     )
 
 
-def project_summary(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
+def project_summary(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     """部门（单位）项目支出自评汇总表 (seed 001, 第五部分 附件)."""
-    sheet = Sheet(wb.active, [6, 40, 13, 12, 10, 11, 11, 11, 9, 30])
+    sheet = Sheet(ws, [6, 40, 13, 12, 10, 11, 11, 11, 9, 30])
     sheet.ws.title = "项目支出自评汇总表"
     sheet.ws.page_setup.orientation = "landscape"
     sheet.title("部门（单位）项目支出自评汇总表")
@@ -431,7 +431,7 @@ def findings_sheet(ctx: Mapping[str, Any], wb: Workbook) -> None:
         sheet.line("未发现问题。")
 
 
-WRITERS: Mapping[str, Callable[[Doc, Mapping[str, Any], Workbook], None]] = {
+WRITERS: Mapping[str, Callable[[Doc, Mapping[str, Any], Worksheet], None]] = {
     "tree": self_table_tree,
     "execution-block": self_table_execution_block,
     "project": project_table,
@@ -446,7 +446,7 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
 
         accounts_doc.write_xlsx(doc, context, wb)
     else:
-        WRITERS[doc.layout](doc, context, wb)
+        WRITERS[doc.layout](doc, context, wb.active)
     if context.get("with_findings"):
         findings_sheet(context, wb)
     wb.properties.creator = "jixiao"

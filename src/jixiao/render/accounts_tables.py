@@ -1,0 +1,306 @@
+"""The nine final-accounts tables (部门决算公开表) as printed grids, ready for any format.
+
+Each table becomes a :class:`PrintedTable`: header rows and body rows of :class:`Cell` with
+their spans, in the layout of seed 001 (新乡市科协 2024年度部门决算, the Henan template, same
+columns as the MOF one). Titles, notes, row labels and 行次 come from
+``jixiao/accounts/catalogs/tables.yaml``; names of the codes from the classification
+catalogs; every amount from the :class:`~jixiao.accounts.model.Accounts` model. The Excel,
+Word and HTML writers only place these cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
+from jixiao.accounts.layout import chinese_number, table_number, tables
+from jixiao.accounts.model import Accounts
+from jixiao.render.fmt import money
+
+#: Named rows printed in bold (totals).
+_BOLD = frozenset({"income_total", "income_sum", "expense_total", "expense_sum", "total"})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed cell. ``value`` is the amount (万元) of a money cell, None otherwise."""
+
+    text: str = ""
+    value: Decimal | None = None
+    colspan: int = 1
+    rowspan: int = 1
+    head: bool = False
+    bold: bool = False
+    align: str = "left"
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class PrintedTable:
+    """A table as printed: number (公开01表), title, cells, 注 and 说明 (of an empty table).
+
+    ``widths`` are the relative column widths (percent); ``columns`` the grid width.
+    """
+
+    id: str
+    number: str
+    title: str
+    note: str
+    empty_note: str
+    columns: int
+    widths: tuple[float, ...]
+    head: tuple[tuple[Cell, ...], ...]
+    body: tuple[tuple[Cell, ...], ...]
+
+    def placed(self, rows: Sequence[Sequence[Cell]] | None = None) -> list[tuple[int, int, Cell]]:
+        """(row, column, cell) of every cell of ``rows`` (head then body by default), the
+        spans resolved as HTML resolves them."""
+        rows = [*self.head, *self.body] if rows is None else rows
+        taken: set[tuple[int, int]] = set()
+        out = []
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                out.append((r, c, cell))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((r + dr, c + dc))
+                c += cell.colspan
+        return out
+
+    def amounts(self) -> list[tuple[int, int, Decimal | None]]:
+        """(body row, column, amount) of every money cell, for tests and checks."""
+        return [(r, c, cell.value) for r, c, cell in self.placed(self.body) if cell.money]
+
+
+def _h(text: str, colspan: int = 1, rowspan: int = 1) -> Cell:
+    return Cell(text=text, colspan=colspan, rowspan=rowspan, head=True, bold=True, align="center")
+
+
+def _t(text: str, *, bold: bool = False, align: str = "left", colspan: int = 1) -> Cell:
+    return Cell(text=text, bold=bold, align=align, colspan=colspan)
+
+
+def _m(value: Decimal | None, *, bold: bool = False) -> Cell:
+    return Cell(text=money(value), value=value, bold=bold, align="right", money=True)
+
+
+def _no(no: int | None) -> Cell:
+    return Cell(text="" if no is None else str(no), align="center")
+
+
+def _get(model: Any, key: str) -> Any:
+    return getattr(model, key, None)
+
+
+def _meta(tid: str, layout: str) -> tuple[str, str, str]:
+    spec = tables()[tid]
+    return table_number(tid, layout), spec.title, spec.note
+
+
+# --- 公开01表 and 公开04表: income on the left, expenditure by 类 on the right -------------
+
+
+def _two_sided(
+    acc: Accounts, tid: str, model: Any, income_head: str, expense_heads: tuple[str, ...]
+) -> PrintedTable:
+    spec = tables()[tid]
+    number, title, note = _meta(tid, acc.layout)
+    first = spec.class_first_no or 1
+    classes = function_catalog().classes()
+    income = {r.no: r for r in spec.named_rows.values() if r.side == "income"}
+    expense = {r.no: r for r in spec.named_rows.values() if r.side == "expense"}
+    exp_cols = next(iter(expense.values())).columns if expense else ()
+    n_exp = len(exp_cols)
+    head = (
+        (_h("收入", 3), _h("支出", 2 + n_exp)),
+        (_h("项目"), _h("行次"), _h(income_head), _h("项目"), _h("行次"), *(_h(h) for h in expense_heads)),
+        (_h("栏次"), _h(""), _h("1"), _h("栏次"), _h(""), *(_h(str(i)) for i in range(2, 2 + n_exp))),
+    )
+    body = []
+    last_expense = max([*expense, first + len(classes) - 1])
+    for i in range(max(first - 1, last_expense - first + 1)):
+        ino, eno = i + 1, first + i
+        row: list[Cell] = []
+        named = income.get(ino)
+        if named is not None:
+            bold = named.key in _BOLD
+            row += [_t(named.label, bold=bold), _no(ino), _m(_get(model, named.key), bold=bold)]
+        else:
+            row += [_t(""), _no(ino if ino < first else None), _m(None)]
+        k = eno - first
+        if 0 <= k < len(classes):
+            code = classes[k]
+            label = f"{chinese_number(k + 1)}、{function_catalog().name(code) or code}"
+            row += [_t(label), _no(eno), *_expense_cells(model.classes.get(code), exp_cols)]
+        elif eno in expense:
+            named_e = expense[eno]
+            bold = named_e.key in _BOLD
+            row += [
+                _t(named_e.label, bold=bold),
+                _no(eno),
+                *_expense_cells(_get(model, named_e.key), exp_cols, bold),
+            ]
+        else:
+            row += [_t(""), _no(eno if eno <= last_expense else None), *(_m(None) for _ in exp_cols)]
+        body.append(tuple(row))
+    widths = (23.0, 5.0, 10.0, 28.0, 5.0, *(29.0 / n_exp,) * n_exp)
+    return PrintedTable(tid, number, title, note, "", 5 + n_exp, widths, head, tuple(body))
+
+
+def _expense_cells(value: Any, cols: Sequence[Any], bold: bool = False) -> list[Cell]:
+    if len(cols) == 1 and not hasattr(value, "model_fields"):
+        return [_m(value, bold=bold)]
+    return [_m(None if value is None else _get(value, c.key), bold=bold) for c in cols]
+
+
+# --- the coded tables: 收入/支出决算表, 一般公共预算, 政府性基金, 国有资本经营 -------------
+
+
+def _coded(
+    acc: Accounts, tid: str, table: Any, *, group: str = "", group_keys: tuple[str, ...] = ()
+) -> PrintedTable:
+    spec = tables()[tid]
+    number, title, note = _meta(tid, acc.layout)
+    cols = spec.code_columns
+    n = len(cols)
+    group = group or spec.header
+    grouped = set(group_keys) if group_keys else ({c.key for c in cols} if group else set())
+    first_row: list[Cell] = [_h("项目", 2)]
+    second_row: list[Cell] = [_h("功能分类科目编码"), _h("科目名称")]
+    i = 0
+    while i < n:
+        col = cols[i]
+        if col.key in grouped:
+            span = 0
+            while i + span < n and cols[i + span].key in grouped:
+                span += 1
+            first_row.append(_h(group, span))
+            second_row += [_h(cols[j].label) for j in range(i, i + span)]
+            i += span
+        else:
+            first_row.append(_h(col.label, rowspan=2))
+            i += 1
+    third_row = [_h("栏次", 2), *(_h(str(c.no or j + 1)) for j, c in enumerate(cols))]
+    head = (tuple(first_row), tuple(second_row), tuple(third_row))
+    body: list[tuple[Cell, ...]] = []
+    rows = tuple(table.rows)
+    total = table.total
+    has_total = any(_get(total, c.key) is not None for c in cols)
+    if rows or has_total:
+        body.append(
+            (
+                _t(""),
+                _t("合计", bold=True, align="center"),
+                *(_m(_get(total, c.key), bold=True) for c in cols),
+            )
+        )
+    catalog = function_catalog()
+    for row in rows:
+        name = row.name or catalog.name(row.code) or ""
+        body.append((_t(row.code), _t(name), *(_m(_get(row, c.key)) for c in cols)))
+    widths = (12.0, 30.0, *((58.0 / n,) * n))
+    empty_note = getattr(table, "note", "") if not body else ""
+    return PrintedTable(tid, number, title, note, empty_note, 2 + n, widths, head, tuple(body))
+
+
+# --- 公开06表: three column groups of economic classes --------------------------------------
+
+
+def _basic(acc: Accounts) -> PrintedTable:
+    number, title, note = _meta("basic", acc.layout)
+    catalog = economic_catalog()
+    groups: dict[int, list[str]] = {}
+    for code, info in economic_classes().items():
+        groups.setdefault(info.group, []).extend([code, *catalog.children(code)])
+    items = acc.basic.items
+    ordered = [groups[g] for g in sorted(groups)]
+    head = (
+        (_h("人员经费", 3), _h("公用经费", 3 * (len(ordered) - 1))),
+        tuple(_h(text) for _ in ordered for text in ("经济分类科目编码", "科目名称", "决算数")),
+    )
+    body = []
+    for i in range(max(len(g) for g in ordered)):
+        row: list[Cell] = []
+        for group in ordered:
+            if i < len(group):
+                code = group[i]
+                top = len(code) == 3
+                row += [
+                    _t(code, bold=top),
+                    _t(catalog.name(code) or "", bold=top),
+                    _m(items.get(code), bold=top),
+                ]
+            else:
+                row += [_t(""), _t(""), _m(None)]
+        body.append(tuple(row))
+    last = (
+        _t("人员经费合计", bold=True, align="center", colspan=2),
+        _m(acc.basic.personnel_total, bold=True),
+        _t("公用经费合计", bold=True, align="center", colspan=3 * (len(ordered) - 1) - 1),
+        _m(acc.basic.public_total, bold=True),
+    )
+    body.append(last)
+    widths = tuple(w for _ in ordered for w in (7.0, 18.0, 8.33))
+    return PrintedTable("basic", number, title, note, "", 3 * len(ordered), widths, head, tuple(body))
+
+
+# --- 公开09表: “三公”经费, budget and actual side by side --------------------------------------
+
+_THREE = ("total", "abroad", "vehicle", "vehicle_purchase", "vehicle_running", "reception")
+
+
+def _three_public(acc: Accounts) -> PrintedTable:
+    number, title, note = _meta("three_public", acc.layout)
+
+    def half(label: str) -> tuple[Cell, ...]:
+        return (_h(label, 6),)
+
+    def group() -> tuple[Cell, ...]:
+        return (
+            _h("合计", rowspan=2),
+            _h("因公出国（境）费", rowspan=2),
+            _h("公务用车购置及运行维护费", 3),
+            _h("公务接待费", rowspan=2),
+        )
+
+    head = (
+        (*half("预算数"), *half("决算数")),
+        (*group(), *group()),
+        (_h("小计"), _h("公务用车购置费"), _h("公务用车运行维护费")) * 2,
+        tuple(_h(str(i)) for i in range(1, 13)),
+    )
+    t = acc.three_public
+    body = ((*(_m(_get(t.budget, k)) for k in _THREE), *(_m(_get(t.actual, k)) for k in _THREE)),)
+    return PrintedTable("three_public", number, title, note, "", 12, (100 / 12,) * 12, head, body)
+
+
+def printed_tables(acc: Accounts) -> list[PrintedTable]:
+    """The nine tables in the printed order of the accounts' layout (henan-2024 or mof)."""
+    from jixiao.accounts.layout import printed_tables as order
+
+    build = {
+        "summary": lambda: _two_sided(acc, "summary", acc.summary, "决算数", ("决算数",)),
+        "income": lambda: _coded(acc, "income", acc.income),
+        "expense": lambda: _coded(acc, "expense", acc.expense),
+        "fiscal": lambda: _two_sided(
+            acc,
+            "fiscal",
+            acc.fiscal,
+            "金额",
+            ("合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),
+        ),
+        "general": lambda: _coded(acc, "general", acc.general),
+        "basic": lambda: _basic(acc),
+        "fund": lambda: _coded(
+            acc, "fund", acc.fund, group="本年支出", group_keys=("total", "basic", "project")
+        ),
+        "capital": lambda: _coded(acc, "capital", acc.capital),
+        "three_public": lambda: _three_public(acc),
+    }
+    return [build[tid]() for tid in order(acc.layout)]
