@@ -14,6 +14,11 @@ from types import MappingProxyType
 
 import yaml
 
+#: code length -> level, and code length -> parent code length, per set of lengths (these two
+#: run for every row of every check: a dict lookup beats recomputing from the tuple)
+_LEVELS = {(3, 5, 7): {3: 1, 5: 2, 7: 3}, (3, 5): {3: 1, 5: 2}}
+_PARENT_LENGTH = {(3, 5, 7): {5: 3, 7: 5}, (3, 5): {5: 3}}
+
 
 @dataclass(frozen=True)
 class Classification:
@@ -34,19 +39,17 @@ class Classification:
 
     def level(self, code: str) -> int | None:
         """1 for a 类, 2 for a 款, 3 for a 项; None when the code has no valid length."""
-        if not code.isdigit() or len(code) not in self.lengths:
-            return None
-        return self.lengths.index(len(code)) + 1
+        level = _LEVELS[self.lengths].get(len(code))
+        return level if level is not None and code.isdigit() else None
 
     def valid(self, code: str) -> bool:
         """Whether ``code`` has the form of a code of this classification (3/5/7 digits)."""
         return self.level(code) is not None
 
     def parent(self, code: str) -> str | None:
-        level = self.level(code)
-        if not level or level == 1:
-            return None
-        return code[: self.lengths[level - 2]]
+        """The code one level up (206 for 20601), None for a 类 or an invalid code."""
+        length = _PARENT_LENGTH[self.lengths].get(len(code))
+        return code[:length] if length is not None and code.isdigit() else None
 
     def name(self, code: str) -> str | None:
         return self.names.get(code)

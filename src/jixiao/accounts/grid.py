@@ -7,7 +7,6 @@ row and an empty cell both read as missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -16,12 +15,14 @@ from jixiao.accounts.classification import Classification, economic_catalog, fun
 from jixiao.accounts.model import Accounts
 
 Cells = dict[str, Decimal | None]
+#: Keys of a row's dict that are not value columns.
+_TEXT = frozenset({"code", "name"})
 
 
 class TableGrid:
     """The rows of one table; ``codes`` are the coded rows in printed order."""
 
-    __slots__ = ("_children", "catalog", "codes", "id", "rows")
+    __slots__ = ("_children", "_lists", "_printed", "catalog", "codes", "id", "rows")
 
     def __init__(self, tid: str, catalog: Classification | None) -> None:
         self.id = tid
@@ -29,6 +30,8 @@ class TableGrid:
         self.rows: dict[str, Cells] = {}
         self.codes: list[str] = []
         self._children: dict[str, list[str]] | None = None
+        self._printed: set[str] | None = None
+        self._lists: dict[object, list[str]] = {}  # parents / level(n), computed once
 
     def add(self, key: str, cells: Cells, *, coded: bool = False) -> None:
         if key in self.rows:  # duplicates are refused when read; keep the first one
@@ -54,21 +57,36 @@ class TableGrid:
             self._children = index
         return self._children.get(code, [])
 
+    def printed(self, column: str) -> bool:
+        """Whether any row of the table has a value in ``column``."""
+        if self._printed is None:
+            self._printed = {
+                c
+                for cells in self.rows.values()
+                for c, v in cells.items()
+                if v is not None and c not in _TEXT
+            }
+        return column in self._printed
+
     def parents(self) -> list[str]:
         """Coded rows that have at least one child row in this table."""
-        return [c for c in self.codes if self.children(c)]
+        found = self._lists.get("parents")
+        if found is None:
+            found = self._lists["parents"] = [c for c in self.codes if self.children(c)]
+        return found
 
     def level(self, n: int) -> list[str]:
-        catalog = self.catalog
-        if catalog is None or n < 1 or n > len(catalog.lengths):
-            return []
-        length = catalog.lengths[n - 1]
-        return [c for c in self.codes if len(c) == length]
-
-
-def _cells(model: BaseModel, columns: Iterable[str]) -> Cells:
-    data = model.__dict__
-    return {c: data[c] for c in columns}
+        """Coded rows of level ``n`` (1 类, 2 款, 3 项), in table order."""
+        found = self._lists.get(n)
+        if found is None:
+            catalog = self.catalog
+            if catalog is None or n < 1 or n > len(catalog.lengths):
+                found = []
+            else:
+                length = catalog.lengths[n - 1]
+                found = [c for c in self.codes if len(c) == length]
+            self._lists[n] = found
+        return found
 
 
 _INCOME = ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")
@@ -118,10 +136,12 @@ COLUMNS = {
 
 
 def _coded(tid: str, table: BaseModel, columns: tuple[str, ...]) -> TableGrid:
+    # A row's cells are the model's own field dict (frozen, never written): no copy. Its
+    # extra keys (code, name) are never asked for as columns.
     grid = TableGrid(tid, function_catalog())
-    grid.add("total", _cells(table.total, columns))  # type: ignore[attr-defined]
+    grid.add("total", table.total.__dict__)  # type: ignore[attr-defined]
     for row in table.rows:  # type: ignore[attr-defined]
-        grid.add(row.code, _cells(row, columns), coded=True)
+        grid.add(row.code, row.__dict__, coded=True)
     return grid
 
 
@@ -150,9 +170,9 @@ def build(acc: Accounts) -> dict[str, TableGrid]:
     for key in _FISCAL_INCOME:
         g.add(key, {"amount": fd[key]})
     for code, cols in f.classes.items():
-        g.add(code, _cells(cols, _FISCAL), coded=True)
+        g.add(code, cols.__dict__, coded=True)
     for key in ("expense_total", "closing", "expense_sum"):
-        g.add(key, _cells(fd[key], _FISCAL))
+        g.add(key, fd[key].__dict__)
     out["fiscal"] = g
 
     b = acc.basic
@@ -169,8 +189,8 @@ def build(acc: Accounts) -> dict[str, TableGrid]:
     out["basic"] = g
 
     g = TableGrid("three_public", None)
-    g.add("budget", _cells(acc.three_public.budget, _THREE))
-    g.add("actual", _cells(acc.three_public.actual, _THREE))
+    g.add("budget", acc.three_public.budget.__dict__)
+    g.add("actual", acc.three_public.actual.__dict__)
     out["three_public"] = g
 
     n = acc.narrative

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -79,6 +79,8 @@ class TableLayout:
     income_columns: tuple[Column, ...]
     named_rows: Mapping[str, NamedRow]
     class_first_no: int | None
+    columns: tuple[Column, ...] = ()
+    _labels: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def columns_of(self, row: str) -> tuple[Column, ...]:
         """The value columns a row has (a code or a named row)."""
@@ -88,17 +90,12 @@ class TableLayout:
         return self.code_columns
 
     def all_columns(self) -> tuple[Column, ...]:
-        seen: dict[str, Column] = {c.key: c for c in self.code_columns}
-        for row in self.named_rows.values():
-            for col in row.columns:
-                seen.setdefault(col.key, col)
-        return tuple(seen.values())
+        """Every value column of the table (coded rows' first, then the named rows')."""
+        return self.columns
 
     def column_label(self, key: str) -> str:
-        for col in self.all_columns():
-            if col.key == key:
-                return col.label
-        return key
+        col = self._labels.get(key)
+        return col if col is not None else key
 
     def row_name(self, row: str) -> str:
         """A row as messages name it: '206 科学技术支出', '本年收入合计（第27行）'."""
@@ -154,7 +151,13 @@ def _layout(tid: str, raw: dict) -> TableLayout:
         add(raw.get("rows"), None, columns)
         if tid == "budget":
             classification = function_catalog()
+    seen: dict[str, Column] = {c.key: c for c in (code_columns if classification is not None else ())}
+    for row in named.values():
+        for col in row.columns:
+            seen.setdefault(col.key, col)
     return TableLayout(
+        columns=tuple(seen.values()),
+        _labels=MappingProxyType({k: c.label for k, c in seen.items()}),
         id=tid,
         title=raw["title"],
         shape=shape,

@@ -287,7 +287,7 @@ def data_findings(
             parent = catalog.parent(row.code)
             if parent and parent not in codes:
                 out.append(
-                    finding("accounts-missing-parent", where(tid, row.code), code=row.code, parent=parent)
+                    finding("accounts-missing-parent", where(tid, row.code), item=row.code, parent=parent)
                 )
     for tid, codes in (
         ("summary", acc.summary.classes),
@@ -320,9 +320,9 @@ def _code_findings(
 ) -> list[Finding]:
     known = catalog.name(code)
     if known is None:
-        return [finding("accounts-unknown-code", where(tid, code), code=code, catalog=catalog.label)]
+        return [finding("accounts-unknown-code", where(tid, code), item=code, catalog=catalog.label)]
     if name and name != known and _norm(name) != _norm(known):
-        return [finding("accounts-code-name", where(tid, code), code=code, printed=name, expected=known)]
+        return [finding("accounts-code-name", where(tid, code), item=code, printed=name, expected=known)]
     return []
 
 
@@ -333,7 +333,7 @@ def _precision(
     for tid in TABLE_IDS:
         for key, cells in grid[tid].rows.items():
             for column, value in cells.items():
-                if value is not None and value.as_tuple().exponent < -2 and _places(value) > 2:
+                if isinstance(value, Decimal) and value.as_tuple().exponent < -2 and _places(value) > 2:
                     loc = (
                         where(tid, key, column)
                         if key in grid[tid].codes
@@ -362,6 +362,6 @@ def _named(acc: Accounts, tid: str, key: str, column: str, file: str | None) -> 
 
 def _empty_tables(acc: Accounts, file: str | None, grid: dict[str, gridmod.TableGrid]) -> Iterable[Finding]:
     for tid in CORE_TABLES:
-        if all(v is None for cells in grid[tid].rows.values() for v in cells.values()):
+        if not any(grid[tid].printed(c.key) for c in tables()[tid].all_columns()):
             name = table_name(tid, acc.layout)
             yield finding("accounts-empty-table", Location(file=file, table=name), table=name)

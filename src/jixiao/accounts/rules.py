@@ -24,7 +24,7 @@ import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -37,7 +37,6 @@ from jixiao.accounts.grid import TableGrid
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import Accounts
 from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
-from jixiao.core.numbers import round_half_up
 from jixiao.derive.ratios import tail_tolerance
 from jixiao.read.structured import Document, load, parse, validation_findings
 
@@ -100,6 +99,11 @@ class Rule:
     anchor: expr.Ref | None
     line: int | None = None
     source: str = ""
+    #: tables whose ``$`` column alone the rule reads (empty when it reads anything else): a
+    #: column empty in all of them makes every instance of that column hold trivially
+    dollar_tables: tuple[str, ...] = ()
+    #: the fields its message uses
+    fields: frozenset[str] = frozenset()
 
     @property
     def id(self) -> str:
@@ -263,6 +267,8 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
                 return list(seen)
 
     return Rule(
+        fields=frozenset(fields),
+        dollar_tables=_dollar_tables(nodes["left"], nodes["right"]) if spec.missing == "zero" else (),
         spec=spec,
         op=op or "=",
         left=compiled["left"],
@@ -272,6 +278,25 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
         line=doc.line_of(base),
         source=doc.name,
     )
+
+
+def _dollar_tables(*nodes: expr.Node) -> tuple[str, ...]:
+    """The tables of the ``$`` references when every leaf of ``nodes`` is one; else ()."""
+    tables_: set[str] = set()
+
+    def leaves_ok(node: expr.Node) -> bool:
+        if isinstance(node, expr.Ref):
+            tables_.add(node.table)
+            return node.column == "$"
+        if isinstance(node, expr.Num):
+            return False
+        if isinstance(node, expr.Call):
+            return all(leaves_ok(a) for a in node.args)
+        if isinstance(node, expr.BinOp):
+            return leaves_ok(node.left) and leaves_ok(node.right)
+        return leaves_ok(node.operand)
+
+    return tuple(sorted(tables_)) if all(leaves_ok(n) for n in nodes) else ()
 
 
 def _expr_finding(
@@ -337,10 +362,15 @@ class Outcome(NamedTuple):
         return ":".join(p for p in (self.rule, self.row, self.column) if p)
 
 
+_CENT = Decimal("0.01")
+#: n × 0.005 for the usual numbers of terms, computed once
+_TOLERANCE = tuple(tail_tolerance(n) for n in range(256))
+
+
 def _show(value: Decimal | None) -> str:
     if value is None:
         return "（空）"
-    return format(round_half_up(value, 2), "f")
+    return format(value.quantize(_CENT, rounding=ROUND_HALF_UP), "f")
 
 
 class _Context:
@@ -355,8 +385,11 @@ class _Context:
         self.file = file
         self.explanations = acc.explanations
         self.used: set[str] = set()
+        self._locations: dict[tuple[str, str | None, str | None], Location] = {}
 
     def explanation(self, rule: Rule, row: str | None, column: str | None) -> str | None:
+        if not self.explanations and rule.spec.explained_by is None:
+            return None
         keys = [
             k
             for k in (
@@ -381,7 +414,6 @@ class _Context:
         anchor = rule.anchor
         if anchor is None:
             return Location(file=self.file)
-        spec = tables()[anchor.table]
         sel = anchor.rows[0]
         key = row if sel.kind == "at" or not anchor.single else sel.arg
         col = anchor.column
@@ -389,13 +421,19 @@ class _Context:
             col = column
         elif col is None and anchor.single:
             col = expr.implied_column(anchor)
-        return Location(
-            file=self.file,
-            line=self.lines.get((anchor.table, key)) if key else None,
-            table=table_name(anchor.table, self.layout),
-            row=spec.row_name(key) if key else None,
-            column=spec.column_label(col) if col and not spec.single_column else None,
-        )
+        cache_key = (anchor.table, key, col)
+        where = self._locations.get(cache_key)
+        if where is None:
+            spec = tables()[anchor.table]
+            where = Location(
+                file=self.file,
+                line=self.lines.get((anchor.table, key)) if key else None,
+                table=table_name(anchor.table, self.layout),
+                row=spec.row_name(key) if key else None,
+                column=spec.column_label(col) if col and not spec.single_column else None,
+            )
+            self._locations[cache_key] = where
+        return where
 
 
 def run(
@@ -440,9 +478,17 @@ def _run_rule(
     zero = Decimal(0)
     append = outcomes.append
     new = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
+    dead = (
+        {c for c in columns if c is not None and not any(grid[t].printed(c) for t in rule.dollar_tables)}
+        if rule.dollar_tables
+        else ()
+    )
     for row in rows:
         env.row = row
         for column in columns:
+            if column in dead:  # nothing printed in this column: 0 = 0 without evaluating
+                append(new(Outcome, (rid, row, column, "empty", zero, zero, 0, None)))
+                continue
             env.column = column
             left, nl = left_fn(env)
             right, nr = right_fn(env)
@@ -467,7 +513,7 @@ def _run_rule(
             if ok:
                 append(new(Outcome, (rid, row, column, "pass" if n else "empty", left, right, n, None)))
                 continue
-            tolerance = tail_tolerance(n)
+            tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
             is_tail = tails and op != "≠" and gap <= tolerance
             f = _finding(
                 rule,
@@ -507,30 +553,33 @@ def _finding(
     tolerance: Decimal,
     tail: bool,
 ) -> Finding:
+    # Hot when a department has many rounding tails: build only what the message uses.
     where = ctx.location(rule, row, column)
-    anchor_table = rule.anchor.table if rule.anchor else None
-    spec = tables().get(anchor_table) if anchor_table else None
-    params = {
-        "left": _show(left),
-        "right": _show(right),
-        "diff": _show(abs(left - right)),
-        "row": (spec.row_name(row) if spec else row) if row else "",
-        "code": row or "",
-        "column": (spec.column_label(column) if spec else column) if column else "",
-        "table": where.table or "",
-        "n": str(n),
-        "tolerance": _show(tolerance),
-    }
+    spec = tables().get(rule.anchor.table) if rule.anchor else None
+    shown_left, shown_right = _show(left), _show(right)
+    diff = _show(abs(left - right))
+    fields = rule.fields
+    params: dict[str, object] = {"left": shown_left, "right": shown_right, "diff": diff}
+    if "row" in fields:
+        params["row"] = (spec.row_name(row) if spec else row) if row else ""
+    if "code" in fields:
+        params["code"] = row or ""
+    if "column" in fields:
+        params["column"] = (spec.column_label(column) if spec else column) if column else ""
+    if "table" in fields:
+        params["table"] = where.table or ""
+    params["n"] = str(n)
+    params["tolerance"] = _show(tolerance)
     text = rule.spec.message.format(**params)
     if tail:
         return finding(
             "accounts-rounding-tail",
             where,
-            printed=params["left"],
-            expected=params["right"],
+            printed=shown_left,
+            expected=shown_right,
             text=text,
             rule=rule.id,
-            diff=params["diff"],
+            diff=diff,
             n=n,
             tolerance=params["tolerance"],
         )
@@ -538,8 +587,8 @@ def _finding(
         rule.spec.code,
         where,
         severity=rule.spec.severity,
-        printed=params["left"],
-        expected=params["right"],
+        printed=shown_left,
+        expected=shown_right,
         text=text,
         rule=rule.id,
     )

@@ -33,7 +33,8 @@ _STATUS = {
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # soft wrap: long Chinese messages are left whole for the terminal to wrap (and to copy)
+    return Console(highlight=False, soft_wrap=True)
 
 
 def _write_json(payload: object) -> None:
