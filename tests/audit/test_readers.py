@@ -173,9 +173,17 @@ def test_docx_line_breaks_tabs_and_deleted_text(tmp_path: Path) -> None:
     paragraph.add_run("607.49万元")
     paragraph.add_run().add_break()
     paragraph.add_run("项目名称\t科普活动")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    revised = docx.oxml.parse_xml(
+        f'<w:p xmlns:w="{w}"><w:r><w:t>决算数为</w:t></w:r>'
+        '<w:del w:id="1" w:author="a"><w:r><w:delText>500.00</w:delText></w:r></w:del>'
+        '<w:ins w:id="2" w:author="a"><w:r><w:t>549.33</w:t></w:r></w:ins><w:r><w:t>万元</w:t></w:r></w:p>'
+    )
+    document.element.body.insert(1, revised)
     path = tmp_path / "breaks.docx"
     document.save(str(path))
-    assert next(read_document(path).paragraphs()).text == "年初预算为 607.49万元项目名称 科普活动"
+    texts = [p.text for p in read_document(path).paragraphs()]
+    assert texts == ["年初预算为 607.49万元项目名称 科普活动", "决算数为549.33万元"]
 
 
 # --------------------------------------------------------------------------- Excel
