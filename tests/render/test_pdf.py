@@ -85,3 +85,15 @@ def test_pages_render_and_are_not_blank(seed001: Rendered, tmp_path: Path):
             gray = im.convert("L")
             dark = sum(gray.histogram()[:200])
             assert dark / (gray.width * gray.height) > 0.003, f"{path.name} looks blank"
+
+
+def test_worker_processes_write_the_same_pdf(tmp_path: Path):
+    """jobs=2 lays the PDF out in a worker process: same pages, same text."""
+    from tests.render.conftest import SEED_002
+
+    from jixiao import api
+
+    one = api.render(SEED_002, tmp_path / "one", formats=["pdf"]).files[0].path
+    two = api.render(SEED_002, tmp_path / "two", formats=["pdf"], jobs=2).files[0].path
+    with pdfplumber.open(one) as a, pdfplumber.open(two) as b:
+        assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]

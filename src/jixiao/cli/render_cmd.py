@@ -8,6 +8,7 @@ written because an input or a template cannot be used.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,9 @@ def render_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
         list[Path] | None,
         typer.Option("--framework-file", "-F", help="额外的指标体系文件（YAML），可重复给出。"),
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="并行生成 PDF 的进程数（默认为处理器核数，1 为不并行）。")
+    ] = 0,
 ) -> None:
     """生成自评表、自评报告、项目自评汇总表与部门决算公开文档（Excel、Word、PDF、HTML）。"""
     console = _console()
@@ -77,6 +81,7 @@ def render_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
                 with_findings=with_findings,
                 outline=outline,
                 frameworks=api.catalog(framework_file or []),
+                jobs=jobs if jobs > 0 else min(os.cpu_count() or 1, 4),
             )
     except api.InputError as exc:
         show.input_errors(console, exc.findings)

@@ -8,7 +8,9 @@ and their contexts are planned in :mod:`documents`; templates are package data i
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping, Sequence
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -77,8 +79,13 @@ def render_pairs(
     with_findings: bool = False,
     outline: str | None = None,
     extra_docs: Sequence[Doc] = (),
+    jobs: int = 1,
 ) -> RenderResult:
     """Write every document of ``pairs`` (and ``extra_docs``) into ``out_dir``.
+
+    ``jobs`` > 1 lays out the PDFs in that many worker processes while this one writes the
+    other formats (WeasyPrint takes most of the time of a full set); the default 1 starts
+    no process, as a web server calling this would want.
 
     Raises InputError (Chinese Findings) for an unknown format or outline, a broken user
     template or one using a name jixiao does not provide -- before any file is written.
@@ -87,31 +94,70 @@ def render_pairs(
     check_outline(outline)
     templates = templates or Templates()
     docs = [*plan(pairs, catalog, outline=outline), *extra_docs]
-    jobs: list[tuple[Doc, tuple[str, ...], dict[str, Any]]] = []
+    work: list[tuple[Doc, tuple[str, ...], dict[str, Any]]] = []
     for doc in docs:
         wanted = tuple(f for f in fmts if f in doc.formats)
         if not wanted:
             continue
         charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
-        jobs.append((doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)))
-    if not jobs:
+        work.append((doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)))
+    if not work:
         detail = f"所选格式 {'、'.join(fmts)} 不适用于文件中的任何文档"
         raise InputError([finding("nothing-to-render", None, detail=detail)])
-    _preflight(jobs, templates)
+    _preflight(work, templates)
     findings: list[Finding] = []
-    if any(VISUAL & set(w) for _, w, _ in jobs):
+    if any(VISUAL & set(w) for _, w, _ in work):
         from jixiao.render.fonts import font_findings
 
         findings += font_findings()
     written: list[Written] = []
     out_dir.mkdir(parents=True, exist_ok=True)
-    for doc, wanted, ctx in jobs:
-        findings += doc.findings
-        for fmt in wanted:
-            path = out_dir / f"{doc.stem}.{fmt}"
-            _write(fmt, doc, ctx, path, templates)
-            written.append(Written(path, fmt, doc.kind, doc.title))
+    pdfs = sum("pdf" in w for _, w, _ in work)
+    with _pdf_pool(min(jobs, pdfs)) as pool:
+        pending = []
+        if pool is not None:
+            # the PDFs first: the workers lay them out while the rest is written here
+            from jixiao.render import html_out, pdf_out
+
+            for doc, wanted, ctx in work:
+                if "pdf" in wanted:
+                    path = out_dir / f"{doc.stem}.pdf"
+                    future = pool.submit(pdf_out.write_html, html_out.render(doc, ctx), str(path))
+                    pending.append((future, path))
+        for doc, wanted, ctx in work:
+            findings += doc.findings
+            for fmt in wanted:
+                path = out_dir / f"{doc.stem}.{fmt}"
+                if fmt != "pdf" or pool is None:
+                    _write(fmt, doc, ctx, path, templates)
+                written.append(Written(path, fmt, doc.kind, doc.title))
+        for future, path in pending:
+            try:
+                future.result()
+            except OSError as exc:
+                raise _write_failed(path, exc) from None
     return RenderResult(tuple(written), tuple(findings))
+
+
+@contextmanager
+def _pdf_pool(workers: int) -> Iterator[Any]:
+    """Worker processes for the PDFs (fork: they inherit the loaded fonts and WeasyPrint)."""
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield None
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    import weasyprint  # noqa: F401 - loaded once here, inherited by every worker
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_failed(path: Path, exc: OSError) -> InputError:
+    return InputError([finding("write-failed", None, path=str(path), detail=exc.strerror or str(exc))])
 
 
 def _preflight(jobs: Sequence[tuple[Doc, tuple[str, ...], dict[str, Any]]], templates: Templates) -> None:
@@ -139,6 +185,4 @@ def _write(fmt: str, doc: Doc, ctx: Mapping[str, Any], path: Path, templates: Te
         else:
             module.write(doc, ctx, path)
     except OSError as exc:
-        raise InputError(
-            [finding("write-failed", None, path=str(path), detail=exc.strerror or str(exc))]
-        ) from None
+        raise _write_failed(path, exc) from None

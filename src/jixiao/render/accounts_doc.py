@@ -58,13 +58,14 @@ class Loaded:
 
 
 def read(path: Path) -> Loaded:
-    """Read and check an accounts file; InputError when it cannot be read."""
-    from jixiao.accounts import grid, rules
+    """Read and check an accounts file (data Findings and the standard rules, as
+    ``jixiao check`` does); InputError when it cannot be read."""
+    from jixiao.accounts.check import check
     from jixiao.accounts.read import read_accounts
 
     loaded = read_accounts(path)
-    found, _ = rules.run(rules.builtin_rules(), loaded.accounts, grid.build(loaded.accounts), file=str(path))
-    return Loaded(loaded.accounts, (*loaded.findings, *found), str(path))
+    report = check(loaded.accounts, file=loaded.source, lines=loaded.lines)
+    return Loaded(loaded.accounts, report.findings, str(path))
 
 
 def plan(loaded: Loaded, pairs: Sequence[Pair]) -> Doc:
@@ -211,25 +212,21 @@ def _totals(lines: Sequence[ProjectLine]) -> dict[str, Decimal | None]:
 
 
 def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    from jixiao.render.xlsx_out import BORDER, FONT, HEAD_FILL
-
     ws = sheet.ws
     rows = [*table.head, *table.body]
     for r, c, cell in table.placed(rows):
         row, col = top + r, 1 + c
         target = ws.cell(row, col, cell.value if cell.money else (cell.text or None))
-        target.font = Font(name=FONT, size=9, bold=cell.bold)
-        target.alignment = Alignment(horizontal=cell.align, vertical="center", wrap_text=True)
-        if cell.head:
-            target.fill = HEAD_FILL
-        if cell.money:
-            target.number_format = money_format
-        for dr in range(cell.rowspan):
-            for dc in range(cell.colspan):
-                ws.cell(row + dr, col + dc).border = BORDER
+        style = sheet.style(
+            size=9, bold=cell.bold, align=cell.align, fill=cell.head, fmt=money_format if cell.money else None
+        )
+        target.style = style
         if cell.rowspan > 1 or cell.colspan > 1:
+            edge = sheet.style(size=9)
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    if dr or dc:
+                        ws.cell(row + dr, col + dc).style = edge
             ws.merge_cells(
                 start_row=row,
                 start_column=col,

@@ -17,7 +17,11 @@ from jixiao.render.documents import Doc
 
 
 def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
+    write_html(html_out.render(doc, context), str(path))
+
+
+def write_html(html: str, path: str) -> None:
+    """Lay out ``html`` on pages and write the PDF (also run in worker processes)."""
     from weasyprint import HTML
 
-    html = html_out.render(doc, context)
     HTML(string=html).write_pdf(path)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,6 +46,38 @@ class Sheet:
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        self._styles: set[str] = set(ws.parent.named_styles)
+
+    def style(
+        self,
+        *,
+        size: float = 10,
+        bold: bool = False,
+        align: str = "center",
+        fill: bool = False,
+        fmt: str | None = None,
+        border: bool = True,
+        wrap: bool = True,
+    ) -> str:
+        """The name of a named style with these properties, registered on first use.
+
+        A named style is set on a cell in one step; setting font, border, alignment and
+        format one by one made the workbooks three times slower to write.
+        """
+        name = f"jx-{size}-{int(bold)}-{align}-{int(fill)}-{fmt or ''}-{int(border)}-{int(wrap)}"
+        if name not in self._styles:
+            style = NamedStyle(name=name)
+            style.font = Font(name=FONT, size=size, bold=bold)
+            style.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+            if border:
+                style.border = BORDER
+            if fill:
+                style.fill = HEAD_FILL
+            if fmt:
+                style.number_format = fmt
+            self.ws.parent.add_named_style(style)
+            self._styles.add(name)
+        return name
 
     def title(self, text: str, size: int = 16) -> None:
         self.merged(text, font=Font(name=FONT, size=size, bold=True), height=30, border=False)
@@ -68,11 +100,13 @@ class Sheet:
         last = last or self.cols
         ws = self.ws
         cell = ws.cell(self.row, first, text)
-        cell.font = font or Font(name=FONT, size=10.5)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+        size = font.size if font is not None else 10.5
+        bold = bool(font.bold) if font is not None else False
+        cell.style = self.style(size=size, bold=bold, align=align, border=border, wrap=wrap)
         if border:
-            for c in range(first, last + 1):
-                ws.cell(self.row, c).border = BORDER
+            edge = self.style(border=True)
+            for c in range(first + 1, last + 1):
+                ws.cell(self.row, c).style = edge
         if last > first:
             ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
         if height:
@@ -93,15 +127,11 @@ class Sheet:
         ws = self.ws
         for i, value in enumerate(values, start=1):
             cell = ws.cell(self.row, i, value)
-            cell.border = BORDER
-            cell.font = Font(name=FONT, size=10, bold=head or bold)
             align = {"l": "left", "r": "right", "c": "center"}.get(aligns[i - 1] if i <= len(aligns) else "c")
-            cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-            if head:
-                cell.fill = HEAD_FILL
             fmt = formats[i - 1] if i <= len(formats) else None
-            if fmt and isinstance(cell.value, Decimal | int):
-                cell.number_format = fmt
+            if not isinstance(value, Decimal | int):
+                fmt = None
+            cell.style = self.style(bold=head or bold, align=align or "center", fill=head, fmt=fmt)
         for first, last in spans:
             ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
         self.row += 1
