@@ -130,13 +130,15 @@ def render(
     with_findings: bool = False,
     outline: str | None = None,
     frameworks: Catalog | None = None,
+    jobs: int = 1,
 ) -> RenderResult:
     """Write the documents of ``files`` into ``out_dir``: 自评表, 自评报告, 项目自评表 and
     汇总表 from submission files; the 部门决算 publication from final-accounts files.
 
     ``formats`` limits the formats (xlsx, docx, pdf, html); ``templates`` are the user's
     edited Word templates (files or folders); ``with_findings`` adds the Findings in an
-    appendix (a reviewer's copy); ``outline`` chooses the report outline. The result lists
+    appendix (a reviewer's copy); ``outline`` chooses the report outline; ``jobs`` > 1 lays
+    out the PDFs in that many worker processes (the default 1 starts none). The result lists
     the files written and every Finding (of the inputs and of the render). Raises
     InputError, before writing anything, when an input, a template or an option is unusable.
     """
@@ -169,6 +171,7 @@ def render(
         with_findings=with_findings,
         outline=outline,
         extra_docs=extra,
+        jobs=jobs,
     )
     return RenderResult(result.files, result.findings + tuple(found))
 
