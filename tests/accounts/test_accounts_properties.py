@@ -36,7 +36,11 @@ def accounts(draw: st.DrawFn) -> Accounts:
     items = {c: (draw(_amount(5_000_000, 1)), draw(_amount(2_000_000))) for c in codes}
     basic_units = int(sum(b for b, _ in items.values()) / UNIT)
     econ_codes = draw(st.lists(st.sampled_from(ECONOMIC), min_size=1, max_size=12, unique=True))
-    cuts = sorted(draw(st.lists(st.integers(0, basic_units), min_size=len(econ_codes) - 1, max_size=len(econ_codes) - 1)))
+    cuts = sorted(
+        draw(
+            st.lists(st.integers(0, basic_units), min_size=len(econ_codes) - 1, max_size=len(econ_codes) - 1)
+        )
+    )
     parts = [b - a for a, b in zip([0, *cuts], [*cuts, basic_units], strict=True)]
     economic = {c: p * UNIT for c, p in zip(econ_codes, parts, strict=True) if p}
     if not economic and basic_units:
@@ -97,7 +101,11 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 @SETTINGS
-@given(acc=accounts(), pick=st.integers(0, 10_000), delta=st.integers(100, 50_000).map(lambda n: n * Decimal("0.01")))
+@given(
+    acc=accounts(),
+    pick=st.integers(0, 10_000),
+    delta=st.integers(100, 50_000).map(lambda n: n * Decimal("0.01")),
+)
 def test_changing_one_printed_figure_gives_an_error(acc, pick, delta):
     data = acc.model_dump()
     paths = [p for t in TABLE_IDS for p in _printed_paths(data[t], (t,))]
@@ -107,7 +115,11 @@ def test_changing_one_printed_figure_gives_an_error(acc, pick, delta):
     assert _errors(changed), f"{'.'.join(map(str, path))} + {delta} went unnoticed"
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(acc=accounts())
 def test_excel_and_yaml_round_trip(tmp_path_factory, acc):
     folder = tmp_path_factory.mktemp("round")

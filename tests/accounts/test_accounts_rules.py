@@ -113,7 +113,7 @@ def test_an_explained_failure_is_kept_as_a_note_with_its_explanation():
 def test_a_crashing_rule_becomes_an_internal_error_and_the_others_run():
     good = builtin_rules().get("T02-ROW")
 
-    def boom(env):
+    def boom(grid, row, column):
         raise ZeroDivisionError("测试")
 
     bad = dataclasses.replace(builtin_rules().get("T02-TREE"), left=boom)
@@ -164,15 +164,15 @@ def test_expression_mistakes_are_named_with_their_position(text, scope, message,
 def test_expressions_evaluate_sums_over_code_prefixes():
     acc = _accounts(INCOME)
     grid = build(acc)
-    env = expr.Env(grid)
     node = expr.parse('sum(income[like("20601??")].total) + income[20607].fiscal - 10% * income[total].total')
     expr.check(node, expr.Scope())
-    value, terms = expr.compile_expr(node, zero=True)(env)
+    value, terms = expr.compile_expr(node, zero=True)(grid, None, None)
     assert value == Decimal("60.00") + Decimal("40.00") + Decimal("50.02") - Decimal("15.003")
     assert terms == 4
     under = expr.parse("sum(income[under(206)].total)")
-    assert expr.compile_expr(under, zero=False)(env)[0] == Decimal("300.03")
-    assert expr.compile_expr(expr.parse("count(income[level(3)].total)"), zero=False)(env)[0] == 3
+    assert expr.compile_expr(under, zero=False)(grid, None, None)[0] == Decimal("300.03")
+    count = expr.parse("count(income[level(3)].total)")
+    assert expr.compile_expr(count, zero=False)(grid, None, None)[0] == 3
 
 
 # --------------------------------------------------------------------------- rule files

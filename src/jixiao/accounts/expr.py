@@ -19,8 +19,8 @@ Examples: ``income[206].fiscal``, ``summary[income_total]``, ``basic[301]``,
 ``columns``. A reference to several rows is only allowed inside ``sum`` or ``count``.
 The column may be left out when the row has a single value column.
 
-A compiled expression is a function of an :class:`Env` returning ``(value, terms)``: the
-value (None when missing) and how many printed cells it read (for rounding tails).
+A compiled expression is a function of (grid, row, column) returning ``(value, terms)``:
+the value (None when missing) and how many printed cells it read (for rounding tails).
 """
 
 from __future__ import annotations
@@ -430,20 +430,13 @@ def implied_column(ref: Ref) -> str:
 # --------------------------------------------------------------------------- evaluation
 
 
-class Env:
-    """What a compiled expression reads: the grid, the current row (@) and column ($)."""
-
-    __slots__ = ("column", "grid", "row")
-
-    def __init__(self, grid: dict[str, TableGrid], row: str | None = None, column: str | None = None):
-        self.grid = grid
-        self.row = row
-        self.column = column
-
+#: The grid the expressions read: table id -> its rows.
+Grid = dict[str, TableGrid]
 
 Value = tuple[Decimal | None, int]
-Compiled = Callable[[Env], Value]
-RowsFn = Callable[[Env], list[str]]
+#: A compiled expression: (grid, current row @, current column $) -> (value, printed terms).
+Compiled = Callable[[Grid, str | None, str | None], Value]
+RowsFn = Callable[[Grid, str | None, str | None], list[str]]
 
 
 def _pattern(pattern: str) -> re.Pattern[str]:
@@ -459,10 +452,10 @@ def compile_rows(ref: Ref) -> RowsFn:
     if len(parts) == 1:
         return parts[0]
 
-    def union(env: Env) -> list[str]:
+    def union(g: Grid, r: str | None, c: str | None) -> list[str]:
         seen: dict[str, None] = {}
         for part in parts:
-            for key in part(env):
+            for key in part(g, r, c):
                 seen.setdefault(key, None)
         return list(seen)
 
@@ -472,36 +465,36 @@ def compile_rows(ref: Ref) -> RowsFn:
 def _compile_selector(table: str, sel: Sel) -> RowsFn:
     kind, arg = sel.kind, sel.arg
     if kind == "at":
-        return lambda env: [env.row] if env.row is not None else []
+        return lambda g, r, c: [r] if r is not None else []
     if kind in ("code", "name"):
-        return lambda env: [arg]
+        return lambda g, r, c: [arg]
     if kind == "children":
         if arg == "@":
-            return lambda env: env.grid[table].children(env.row) if env.row else []
-        return lambda env: env.grid[table].children(arg)
+            return lambda g, r, c: g[table].children(r) if r else []
+        return lambda g, r, c: g[table].children(arg)
     if kind == "under":
 
-        def under(env: Env) -> list[str]:
-            root = env.row if arg == "@" else arg
+        def under(g: Grid, r: str | None, c: str | None) -> list[str]:
+            root = r if arg == "@" else arg
             if not root:
                 return []
-            return [c for c in env.grid[table].codes if len(c) > len(root) and c.startswith(root)]
+            return [c for c in g[table].codes if len(c) > len(root) and c.startswith(root)]
 
         return under
     if kind == "level":
         n = int(arg)
-        return lambda env: env.grid[table].level(n)
+        return lambda g, r, c: g[table].level(n)
     if kind == "like":
         pat = _pattern(arg)
-        return lambda env: [c for c in env.grid[table].codes if pat.match(c)]
+        return lambda g, r, c: [c for c in g[table].codes if pat.match(c)]
     if kind == "parents":
-        return lambda env: env.grid[table].parents()
+        return lambda g, r, c: g[table].parents()
     if kind == "leaves":
-        return lambda env: [c for c in env.grid[table].codes if not env.grid[table].children(c)]
+        return lambda g, r, c: [c for c in g[table].codes if not g[table].children(c)]
     if kind == "coded":
-        return lambda env: list(env.grid[table].codes)
+        return lambda g, r, c: list(g[table].codes)
     if kind == "all":
-        return lambda env: list(env.grid[table].rows)
+        return lambda g, r, c: list(g[table].rows)
     raise ExprError(f"未知的行选择“{kind}”", sel.pos)  # pragma: no cover - parser refuses
 
 
@@ -510,14 +503,14 @@ def compile_expr(node: Node, *, zero: bool) -> Compiled:
     missing (None). An empty set in sum() is missing too (or 0 with ``zero``)."""
     if isinstance(node, Num):
         value = node.value
-        return lambda env: (value, 0)
+        return lambda g, r, c: (value, 0)
     if isinstance(node, Ref):
         return _compile_ref(node, zero=zero)
     if isinstance(node, Neg):
         inner = compile_expr(node.operand, zero=zero)
 
-        def neg(env: Env) -> Value:
-            v, n = inner(env)
+        def neg(g: Grid, r: str | None, c: str | None) -> Value:
+            v, n = inner(g, r, c)
             return (None if v is None else -v), n
 
         return neg
@@ -534,27 +527,27 @@ def compile_expr(node: Node, *, zero: bool) -> Compiled:
 def _compile_ref(ref: Ref, *, zero: bool) -> Compiled:
     table = ref.table
     column = ref.column if ref.column is not None else implied_column(ref)
-    use_env_column = column == "$"
+    use_current_column = column == "$"
     missing: Value = (ZERO, 0) if zero else (None, 0)
     sel = ref.rows[0]
     if ref.single and sel.kind == "at":
 
-        def cell_at(env: Env) -> Value:
-            cells = env.grid[table].rows.get(env.row)  # type: ignore[arg-type]
+        def cell_at(g: Grid, r: str | None, c: str | None) -> Value:
+            cells = g[table].rows.get(r)  # type: ignore[arg-type]
             if cells is None:
                 return missing
-            v = cells.get(env.column if use_env_column else column)  # type: ignore[arg-type]
+            v = cells.get(c if use_current_column else column)  # type: ignore[arg-type]
             return missing if v is None else (v, 1)
 
         return cell_at
     if ref.single:
         key = sel.arg
 
-        def cell(env: Env) -> Value:
-            cells = env.grid[table].rows.get(key)
+        def cell(g: Grid, r: str | None, c: str | None) -> Value:
+            cells = g[table].rows.get(key)
             if cells is None:
                 return missing
-            v = cells.get(env.column if use_env_column else column)  # type: ignore[arg-type]
+            v = cells.get(c if use_current_column else column)  # type: ignore[arg-type]
             return missing if v is None else (v, 1)
 
         return cell
@@ -581,13 +574,13 @@ def _compile_flat(terms: list[tuple[int, Ref]], *, zero: bool) -> Compiled:
         column = ref.column if ref.column is not None else implied_column(ref)
         plan.append((sign > 0, ref.table, key, None if column == "$" else column))
 
-    def flat(env: Env) -> Value:
-        grid = env.grid
+    def flat(g: Grid, r: str | None, c: str | None) -> Value:
+        grid = g
         acc = ZERO
         n = 0
         for positive, table, key, column in plan:
-            cells = grid[table].rows.get(env.row if key is None else key)  # type: ignore[arg-type]
-            v = None if cells is None else cells.get(env.column if column is None else column)  # type: ignore[arg-type]
+            cells = grid[table].rows.get(r if key is None else key)  # type: ignore[arg-type]
+            v = None if cells is None else cells.get(c if column is None else column)  # type: ignore[arg-type]
             if v is None:
                 if zero:
                     continue
@@ -605,32 +598,32 @@ def _compile_binop(node: BinOp, *, zero: bool) -> Compiled:
     op = node.op
     if op == "+":
 
-        def add(env: Env) -> Value:
-            a, na = left(env)
-            b, nb = right(env)
+        def add(g: Grid, r: str | None, c: str | None) -> Value:
+            a, na = left(g, r, c)
+            b, nb = right(g, r, c)
             return (None if a is None or b is None else a + b), na + nb
 
         return add
     if op == "-":
 
-        def sub(env: Env) -> Value:
-            a, na = left(env)
-            b, nb = right(env)
+        def sub(g: Grid, r: str | None, c: str | None) -> Value:
+            a, na = left(g, r, c)
+            b, nb = right(g, r, c)
             return (None if a is None or b is None else a - b), na + nb
 
         return sub
     if op == "*":
 
-        def mul(env: Env) -> Value:
-            a, na = left(env)
-            b, nb = right(env)
+        def mul(g: Grid, r: str | None, c: str | None) -> Value:
+            a, na = left(g, r, c)
+            b, nb = right(g, r, c)
             return (None if a is None or b is None else a * b), na + nb
 
         return mul
 
-    def div(env: Env) -> Value:
-        a, na = left(env)
-        b, nb = right(env)
+    def div(g: Grid, r: str | None, c: str | None) -> Value:
+        a, na = left(g, r, c)
+        b, nb = right(g, r, c)
         if a is None or b is None or b == 0:
             return None, na + nb
         try:
@@ -649,15 +642,15 @@ def _compile_call(node: Call, *, zero: bool) -> Compiled:
             raise ExprError(f"{name}() 的参数应为单元格集合", node.pos)
         table = ref.table
         column = ref.column if ref.column is not None else implied_column(ref)
-        use_env_column = column == "$"
+        use_current_column = column == "$"
         rows = compile_rows(ref)
         if name == "count":
 
-            def count(env: Env) -> Value:
-                col = env.column if use_env_column else column
-                grid_rows = env.grid[table].rows
+            def count(g: Grid, r: str | None, c: str | None) -> Value:
+                col = c if use_current_column else column
+                grid_rows = g[table].rows
                 n = 0
-                for key in rows(env):
+                for key in rows(g, r, c):
                     cells = grid_rows.get(key)
                     if cells is not None and cells.get(col) is not None:  # type: ignore[arg-type]
                         n += 1
@@ -665,12 +658,27 @@ def _compile_call(node: Call, *, zero: bool) -> Compiled:
 
             return count
 
-        def total(env: Env) -> Value:
-            col = env.column if use_env_column else column
-            grid_rows = env.grid[table].rows
+        sel = ref.rows[0]
+        if len(ref.rows) == 1 and sel.kind == "children":
+            # the sum of a row's children: looked up in the table's per-column sums
+            of_row = sel.arg == "@"
+            parent_code = sel.arg
+            empty: Value = (ZERO, 0) if zero else (None, 0)
+
+            def children_total(g: Grid, r: str | None, c: str | None) -> Value:
+                col = c if use_current_column else column
+                parent = r if of_row else parent_code
+                found = g[table].child_sums(col).get(parent)  # type: ignore[arg-type]
+                return empty if found is None else found
+
+            return children_total
+
+        def total(g: Grid, r: str | None, c: str | None) -> Value:
+            col = c if use_current_column else column
+            grid_rows = g[table].rows
             acc = ZERO
             n = 0
-            for key in rows(env):
+            for key in rows(g, r, c):
                 cells = grid_rows.get(key)
                 if cells is None:
                     continue
@@ -687,15 +695,15 @@ def _compile_call(node: Call, *, zero: bool) -> Compiled:
     if name == "abs":
         inner = args[0]
 
-        def absolute(env: Env) -> Value:
-            v, n = inner(env)
+        def absolute(g: Grid, r: str | None, c: str | None) -> Value:
+            v, n = inner(g, r, c)
             return (None if v is None else abs(v)), n
 
         return absolute
     pick = min if name == "min" else max
 
-    def extreme(env: Env) -> Value:
-        values = [a(env) for a in args]
+    def extreme(g: Grid, r: str | None, c: str | None) -> Value:
+        values = [a(g, r, c) for a in args]
         if any(v is None for v, _ in values):
             return None, sum(n for _, n in values)
         return pick(v for v, _ in values), sum(n for _, n in values)  # type: ignore[type-var]

@@ -22,7 +22,7 @@ _TEXT = frozenset({"code", "name"})
 class TableGrid:
     """The rows of one table; ``codes`` are the coded rows in printed order."""
 
-    __slots__ = ("_children", "_lists", "_printed", "catalog", "codes", "id", "rows")
+    __slots__ = ("_children", "_lists", "_printed", "_sums", "catalog", "codes", "id", "rows")
 
     def __init__(self, tid: str, catalog: Classification | None) -> None:
         self.id = tid
@@ -31,7 +31,8 @@ class TableGrid:
         self.codes: list[str] = []
         self._children: dict[str, list[str]] | None = None
         self._printed: set[str] | None = None
-        self._lists: dict[object, list[str]] = {}  # parents / level(n), computed once
+        self._lists: dict[object, list[str]] = {}  # parents / level(n) / parent_of, computed once
+        self._sums: dict[tuple[str, str], dict[str, tuple[Decimal, int]]] = {}
 
     def add(self, key: str, cells: Cells, *, coded: bool = False) -> None:
         if key in self.rows:  # duplicates are refused when read; keep the first one
@@ -48,14 +49,41 @@ class TableGrid:
         """Coded rows directly below ``code`` present in this table."""
         if self._children is None:
             index: dict[str, list[str]] = {}
-            catalog = self.catalog
-            if catalog is not None:
-                for c in self.codes:
-                    parent = catalog.parent(c)
-                    if parent is not None:
-                        index.setdefault(parent, []).append(c)
+            for c, parent in self.parents_of().items():
+                if parent is not None:
+                    index.setdefault(parent, []).append(c)
             self._children = index
         return self._children.get(code, [])
+
+    def parents_of(self) -> dict[str, str | None]:
+        """Each coded row's parent code (computed once per table)."""
+        found = self._lists.get("parent_of")
+        if found is None:
+            catalog = self.catalog
+            found = {c: catalog.parent(c) if catalog is not None else None for c in self.codes}
+            self._lists["parent_of"] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
+    def child_sums(self, column: str) -> dict[str, tuple[Decimal, int]]:
+        """For each coded row with printed children in ``column``: (their sum, how many).
+
+        One pass over the rows per column, shared by every rule that sums children (the
+        tree rules run it for every parent row and column)."""
+        key = ("child_sums", column)
+        found = self._sums.get(key)
+        if found is None:
+            found = {}
+            rows = self.rows
+            for code, parent in self.parents_of().items():
+                if parent is None:
+                    continue
+                value = rows[code].get(column)
+                if value is None:
+                    continue
+                acc, n = found.get(parent, (Decimal(0), 0))
+                found[parent] = (acc + value, n + 1)
+            self._sums[key] = found
+        return found
 
     def printed(self, column: str) -> bool:
         """Whether any row of the table has a value in ``column``."""

@@ -331,9 +331,13 @@ def _precision(
 ) -> list[Finding]:
     out: list[Finding] = []
     for tid in TABLE_IDS:
+        columns = [c.key for c in tables()[tid].all_columns()]
         for key, cells in grid[tid].rows.items():
-            for column, value in cells.items():
-                if isinstance(value, Decimal) and value.as_tuple().exponent < -2 and _places(value) > 2:
+            for column in columns:
+                value = cells.get(column)
+                # quantize is the cheapest test (as_tuple builds a tuple of digits); 2.200 is
+                # a two-decimal amount written with a trailing zero, not more precision
+                if value is not None and value.quantize(_CENT) != value:
                     loc = (
                         where(tid, key, column)
                         if key in grid[tid].codes
@@ -343,6 +347,9 @@ def _precision(
                         finding("accounts-precision", loc, printed=format(value, "f"), places=_places(value))
                     )
     return out
+
+
+_CENT = Decimal("0.01")
 
 
 def _places(value: Decimal) -> int:

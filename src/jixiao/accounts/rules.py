@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -95,7 +95,7 @@ class Rule:
     op: str
     left: expr.Compiled
     right: expr.Compiled
-    domain: Callable[[expr.Env], list[str]] | None
+    domain: expr.RowsFn | None
     anchor: expr.Ref | None
     line: int | None = None
     source: str = ""
@@ -104,6 +104,8 @@ class Rule:
     dollar_tables: tuple[str, ...] = ()
     #: the fields its message uses
     fields: frozenset[str] = frozenset()
+    #: the columns it runs over ((None,) without ``columns``)
+    columns: tuple[str | None, ...] = (None,)
 
     @property
     def id(self) -> str:
@@ -117,7 +119,13 @@ class RuleSet:
     rules: tuple[Rule, ...]
 
     def ids(self) -> list[str]:
-        return [r.id for r in self.rules]
+        """The ids, in order."""
+        return [r.spec.id for r in self.rules]
+
+    @cached_property
+    def id_set(self) -> frozenset[str]:
+        """The ids, as a set (computed once: the set is immutable like the rules)."""
+        return frozenset(r.spec.id for r in self.rules)
 
     def get(self, rid: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rid), None)
@@ -259,14 +267,17 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
             domain = domains[0]
         else:
 
-            def domain(env: expr.Env, _parts: tuple[expr.RowsFn, ...] = tuple(domains)) -> list[str]:
+            def domain(
+                g: expr.Grid, r: str | None, c: str | None, _parts: tuple[expr.RowsFn, ...] = tuple(domains)
+            ) -> list[str]:
                 seen: dict[str, None] = {}
                 for part in _parts:
-                    for key in part(env):
+                    for key in part(g, r, c):
                         seen.setdefault(key, None)
                 return list(seen)
 
     return Rule(
+        columns=spec.columns or (None,),
         fields=frozenset(fields),
         dollar_tables=_dollar_tables(nodes["left"], nodes["right"]) if spec.missing == "zero" else (),
         spec=spec,
@@ -470,9 +481,8 @@ def _run_rule(
     findings: list[Finding],
     outcomes: list[Outcome],
 ) -> None:
-    env = expr.Env(grid)
-    rows: list[str | None] = list(rule.domain(env)) if rule.domain is not None else [None]
-    columns: Sequence[str | None] = rule.spec.columns or (None,)
+    rows: list[str | None] = list(rule.domain(grid, None, None)) if rule.domain is not None else [None]
+    columns: Sequence[str | None] = rule.columns
     left_fn, right_fn, op, tails = rule.left, rule.right, rule.op, rule.spec.tails
     rid = rule.id
     zero = Decimal(0)
@@ -484,14 +494,12 @@ def _run_rule(
         else ()
     )
     for row in rows:
-        env.row = row
         for column in columns:
             if column in dead:  # nothing printed in this column: 0 = 0 without evaluating
                 append(new(Outcome, (rid, row, column, "empty", zero, zero, 0, None)))
                 continue
-            env.column = column
-            left, nl = left_fn(env)
-            right, nr = right_fn(env)
+            left, nl = left_fn(grid, row, column)
+            right, nr = right_fn(grid, row, column)
             n = nl + nr
             if left is None or right is None:
                 append(new(Outcome, (rid, row, column, "skip", left, right, n, None)))
@@ -515,6 +523,7 @@ def _run_rule(
                 continue
             tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
             is_tail = tails and op != "≠" and gap <= tolerance
+            explanation = ctx.explanation(rule, row, column)
             f = _finding(
                 rule,
                 ctx,
@@ -525,20 +534,11 @@ def _run_rule(
                 n=n,
                 tolerance=tolerance,
                 tail=is_tail,
+                explanation=explanation,
             )
-            status = "tail" if is_tail else "fail"
-            explanation = ctx.explanation(rule, row, column)
-            if explanation:
-                f = f.model_copy(
-                    update={
-                        "severity": Severity.note,
-                        "explanation": explanation,
-                        "message": f"（已说明）{f.message}",
-                    }
-                )
-                status = "explained" if not is_tail else status
+            status = "tail" if is_tail else ("explained" if explanation else "fail")
             findings.append(f)
-            append(Outcome(rid, row, column, status, left, right, n, f))
+            append(new(Outcome, (rid, row, column, status, left, right, n, f)))
 
 
 def _finding(
@@ -552,8 +552,13 @@ def _finding(
     n: int,
     tolerance: Decimal,
     tail: bool,
+    explanation: str | None,
 ) -> Finding:
-    # Hot when a department has many rounding tails: build only what the message uses.
+    """The Finding of a failing instance, built once with its final severity.
+
+    Hot when a department has many rounding tails: only what the message uses is computed,
+    and the Finding is built directly from the catalogue's template (what ``finding()`` does).
+    """
     where = ctx.location(rule, row, column)
     spec = tables().get(rule.anchor.table) if rule.anchor else None
     shown_left, shown_right = _show(left), _show(right)
@@ -568,41 +573,48 @@ def _finding(
         params["column"] = (spec.column_label(column) if spec else column) if column else ""
     if "table" in fields:
         params["table"] = where.table or ""
+    shown_tolerance = _show(tolerance)
     params["n"] = str(n)
-    params["tolerance"] = _show(tolerance)
+    params["tolerance"] = shown_tolerance
     text = rule.spec.message.format(**params)
     if tail:
-        return finding(
-            "accounts-rounding-tail",
-            where,
-            printed=shown_left,
-            expected=shown_right,
-            text=text,
-            rule=rule.id,
-            diff=diff,
-            n=n,
-            tolerance=params["tolerance"],
+        code, severity = "accounts-rounding-tail", Severity.note
+        message = _TEMPLATES()[code].format(
+            text=text, rule=rule.id, diff=diff, n=n, tolerance=shown_tolerance
         )
-    return finding(
-        rule.spec.code,
-        where,
-        severity=rule.spec.severity,
+    else:
+        code, severity = rule.spec.code, rule.spec.severity
+        message = _TEMPLATES()[code].format(text=text, rule=rule.id)
+    if explanation:
+        # explained: kept, visible, but no longer an error (see the module docstring)
+        severity, message = Severity.note, f"（已说明）{message}"
+    return Finding(
+        severity=severity,
+        code=code,
+        message=message,
+        location=where,
         printed=shown_left,
         expected=shown_right,
-        text=text,
-        rule=rule.id,
+        explanation=explanation,
     )
 
 
+@cache
+def _TEMPLATES() -> dict[str, str]:  # a constant, loaded once
+    return {code: spec.template for code, spec in catalogue().items()}
+
+
 def _explanation_findings(rules: RuleSet, ctx: _Context, file: str | None) -> list[Finding]:
+    if not ctx.explanations:
+        return []
     out: list[Finding] = []
-    known = set(rules.ids()) | set(builtin_rules().ids())
+    known = rules.id_set | builtin_rules().id_set
     for key, text in ctx.explanations.items():
         rid = key.split(":", 1)[0]
         where = Location(file=file, field=f"explanations.{key}")
         if rid not in known:
             out.append(finding("accounts-explanation-unknown", where, key=key))
-        elif key not in ctx.used and rid in rules.ids():
+        elif key not in ctx.used and rid in rules.id_set:
             out.append(finding("accounts-explanation-unused", where, key=key, text=text))
     return out
 
