@@ -126,7 +126,7 @@ def main() -> None:
             parts = list(
                 pool.map(
                     _check_range,
-                    [k for k in range(args.workers)],
+                    list(range(args.workers)),
                     [args.n] * args.workers,
                     [args.workers] * args.workers,
                 )
@@ -145,11 +145,13 @@ def main() -> None:
         f"{os.cpu_count()} CPUs; building the synthetic data is not counted)"
     )
     print(
-        f"departments with an error: {errors:,} (expected {len(range(0, args.n, 5)):,}); findings: {findings:,}"
+        f"departments with an error: {errors:,} (expected {len(range(0, args.n, 5)):,}); "
+        f"findings: {findings:,}"
     )
     peak = _peak_memory(min(args.n, 1000))
     print(
-        f"peak memory of one check (tracemalloc, over {min(args.n, 1000):,} departments): {peak / 1024:.0f} KiB"
+        f"peak memory of one check (tracemalloc, over {min(args.n, 1000):,} departments): "
+        f"{peak / 1024:.0f} KiB"
     )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     print("goal ≥ 1,000 departments/s:", "met" if rate >= 1000 else "NOT met")

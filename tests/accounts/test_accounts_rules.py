@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from jixiao import api
-from jixiao.accounts import expr
+from jixiao.accounts import evaluate, expr
 from jixiao.accounts.grid import build
 from jixiao.accounts.read import from_data
 from jixiao.accounts.rules import RuleSet, builtin_rules, run
@@ -166,13 +166,13 @@ def test_expressions_evaluate_sums_over_code_prefixes():
     grid = build(acc)
     node = expr.parse('sum(income[like("20601??")].total) + income[20607].fiscal - 10% * income[total].total')
     expr.check(node, expr.Scope())
-    value, terms = expr.compile_expr(node, zero=True)(grid, None, None)
+    value, terms = evaluate.compile_expr(node, zero=True)(grid, None, None)
     assert value == Decimal("60.00") + Decimal("40.00") + Decimal("50.02") - Decimal("15.003")
     assert terms == 4
     under = expr.parse("sum(income[under(206)].total)")
-    assert expr.compile_expr(under, zero=False)(grid, None, None)[0] == Decimal("300.03")
+    assert evaluate.compile_expr(under, zero=False)(grid, None, None)[0] == Decimal("300.03")
     count = expr.parse("count(income[level(3)].total)")
-    assert expr.compile_expr(count, zero=False)(grid, None, None)[0] == 3
+    assert evaluate.compile_expr(count, zero=False)(grid, None, None)[0] == 3
 
 
 # --------------------------------------------------------------------------- rule files

@@ -66,7 +66,7 @@ def read_accounts(path: Path) -> Loaded:
             ]
         )
     if suffix == ".xlsx":
-        from jixiao.accounts.excel import read_workbook
+        from jixiao.accounts.excel_read import read_workbook
 
         data, sheet_of = read_workbook(path)
         acc = _validate(data, Document(str(path), data, None), sheet_of=sheet_of)

@@ -32,7 +32,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from jixiao.accounts import expr
+from jixiao.accounts import evaluate, expr
 from jixiao.accounts.grid import TableGrid
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import Accounts
@@ -93,9 +93,9 @@ class Rule:
 
     spec: RuleSpec
     op: str
-    left: expr.Compiled
-    right: expr.Compiled
-    domain: expr.RowsFn | None
+    left: evaluate.Compiled
+    right: evaluate.Compiled
+    domain: evaluate.RowsFn | None
     anchor: expr.Ref | None
     line: int | None = None
     source: str = ""
@@ -230,13 +230,13 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
             )
         )
     each = (spec.each,) if isinstance(spec.each, str) else (spec.each or ())
-    domains: list[expr.RowsFn] = []
+    domains: list[evaluate.RowsFn] = []
     for j, text in enumerate(each):
         where = [*base, "each"] if isinstance(spec.each, str) else [*base, "each", j]
         try:
             ref = expr.parse_rows(text)
             expr.check_ref(ref, expr.Scope(), aggregated=True, rows_only=True)
-            domains.append(expr.compile_rows(ref))
+            domains.append(evaluate.compile_rows(ref))
         except expr.ExprError as exc:
             problems.append(_expr_finding(doc, where, spec, side="each", text=text, exc=exc))
     for col in spec.columns:
@@ -244,7 +244,7 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
             problems.append(_fail(doc, [*base, "columns"], "invalid-value", value=col, what="列名", hint=""))
     scope = expr.Scope(at=bool(each), columns=spec.columns)
     zero = spec.missing == "zero"
-    compiled: dict[str, expr.Compiled] = {}
+    compiled: dict[str, evaluate.Compiled] = {}
     nodes: dict[str, expr.Node] = {}
     for side in ("left", "right"):
         text = getattr(spec, side)
@@ -252,7 +252,7 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
             node = expr.parse(text)
             expr.check(node, scope)
             nodes[side] = node
-            compiled[side] = expr.compile_expr(node, zero=zero)
+            compiled[side] = evaluate.compile_expr(node, zero=zero)
         except expr.ExprError as exc:
             problems.append(_expr_finding(doc, [*base, side], spec, side=side, text=text, exc=exc))
     if problems:
@@ -266,12 +266,11 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
         if len(domains) == 1:
             domain = domains[0]
         else:
+            parts = tuple(domains)
 
-            def domain(
-                g: expr.Grid, r: str | None, c: str | None, _parts: tuple[expr.RowsFn, ...] = tuple(domains)
-            ) -> list[str]:
+            def domain(g: evaluate.Grid, r: str | None, c: str | None) -> list[str]:
                 seen: dict[str, None] = {}
-                for part in _parts:
+                for part in parts:
                     for key in part(g, r, c):
                         seen.setdefault(key, None)
                 return list(seen)

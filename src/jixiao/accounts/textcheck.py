@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jixiao.accounts import explain
+from jixiao.accounts import statements
 from jixiao.accounts.model import Accounts
 from jixiao.accounts.sentences import (
     Derived,
@@ -173,25 +173,25 @@ def _resolve(
         return groups["category"], None, True
     if sid == "general_class":
         name = groups["class_name"] or ""
-        for code in explain.general_classes(acc):
-            if explain.class_label(acc, code) == name:
+        for code in statements.general_classes(acc):
+            if statements.class_label(acc, code) == name:
                 return code, None, True
         amount = _num("money", groups.get("amount"))
-        for code in explain.general_classes(acc):
-            if explain.values("general_class", acc, code)["amount"] == amount:
-                return code, explain.class_label(acc, code), False
+        for code in statements.general_classes(acc):
+            if statements.values("general_class", acc, code)["amount"] == amount:
+                return code, statements.class_label(acc, code), False
         return ..., None, False
     if sid == "general_item":
         names = (groups["class_name"], groups["section_name"], groups["item_name"])
-        candidates = explain.general_items(acc)
+        candidates = statements.general_items(acc)
         for code in candidates:
-            if explain.item_names(acc, code) == names:
+            if statements.item_names(acc, code) == names:
                 return code, None, True
         actual = _num("money", groups.get("actual"))
         budget = _num("money", groups.get("budget"))
-        same_class = [c for c in candidates if explain.row_name(acc, c[:3]) == names[0]]
+        same_class = [c for c in candidates if statements.row_name(acc, c[:3]) == names[0]]
         for pool in (same_class, candidates):
-            hits = [c for c in pool if explain.values("general_item", acc, c)["actual"] == actual]
+            hits = [c for c in pool if statements.values("general_item", acc, c)["actual"] == actual]
             if len(hits) > 1:
                 hits = [c for c in hits if _budget_of(acc, c) == budget] or hits
             if len(hits) == 1:
@@ -218,7 +218,7 @@ def _num(kind: str, text: str | None) -> Any:
 
 
 def _full_item_name(acc: Accounts, code: str) -> str:
-    c, s, i = explain.item_names(acc, code)
+    c, s, i = statements.item_names(acc, code)
     return f"{c}（类）{s}（款）{i}（项）"
 
 
@@ -259,7 +259,7 @@ def _check_match(
                 expected=f"{expected_name}（类）",
             )
         )
-    vals = explain.values(sentence.id, acc, key)
+    vals = statements.values(sentence.id, acc, key)
     if vals is None:
         return out
     if vals.get("_claim") is False:
@@ -326,9 +326,9 @@ def _check_match(
 
 def _context(acc: Accounts, sentence: Sentence, key: Any) -> str:
     if sentence.id == "general_item" and isinstance(key, str):
-        return f"“{explain.item_names(acc, key)[2]}”的"
+        return f"“{statements.item_names(acc, key)[2]}”的"
     if sentence.id == "general_class" and isinstance(key, str):
-        return f"“{explain.class_label(acc, key)}”类的"
+        return f"“{statements.class_label(acc, key)}”类的"
     if sentence.id == "performance_project" and isinstance(key, int):
         return f"项目“{acc.narrative.performance.projects[key].name}”的"
     if sentence.id in ("income_part", "expense_part", "assets_vehicle") and key:
