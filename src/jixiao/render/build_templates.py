@@ -145,6 +145,12 @@ def _cell(cell, text: str, *, bold: bool = False, align: str = "center", size: f
     }[align]
     para.paragraph_format.first_line_indent = Pt(0)
     para.paragraph_format.line_spacing = 1.0
+    # the paragraph mark's size sets the height of an empty cell: the table's, not Normal's
+    mark = OxmlElement("w:rPr")
+    half_points = OxmlElement("w:sz")
+    half_points.set(qn("w:val"), str(round(size * 2)))
+    mark.append(half_points)
+    para._p.get_or_add_pPr().append(mark)
     if text:
         run = para.add_run(text)
         _fonts(run, BODY_FONT if not bold else HEADING_FONT, size, bold=bold or None)
@@ -257,7 +263,7 @@ def self_table_execution_block() -> Document:
         font=TITLE_FONT,
     )
     _para(doc, "单位名称：{{ department }}　　　填报日期：{{ text_or('报告日期', '') }}", size=TABLE_PT)
-    widths = [2.6, 2.4, 2.6, 3.4, 2.6, 2.6, 1.8]
+    widths = [2.3, 2.1, 2.2, 3.2, 2.3, 2.4, 1.7]
     table = _table(doc, 7, widths)
     row = table.add_row()
     _cell(row.cells[0], "单位名称", bold=True)
@@ -331,7 +337,7 @@ def project_table() -> Document:
     doc = _new_document("项目支出绩效自评表", "project-table")
     _para(doc, "项目支出绩效自评表", align="center", bold=True, size=18, font=TITLE_FONT)
     _para(doc, "（{{ year }}年度）", align="center")
-    widths = [2.0, 2.2, 2.4, 3.0, 2.2, 2.2, 1.2, 1.2, 2.0]
+    widths = [1.5, 1.8, 1.9, 2.6, 1.8, 1.8, 1.1, 1.6, 2.1]
     table = _table(doc, 9, widths)
     row = table.add_row()
     _cell(row.cells[0].merge(row.cells[1]), "项目名称", bold=True)
@@ -419,7 +425,7 @@ def project_table() -> Document:
 
 
 def _projects_table(doc) -> None:
-    table = _table(doc, 10, [1.0, 4.2, 1.5, 1.5, 1.4, 1.4, 1.4, 1.4, 1.3, 2.6])
+    table = _table(doc, 10, [0.9, 4.0, 1.5, 1.4, 1.3, 1.3, 1.3, 1.3, 1.2, 1.9])
     _row(
         table,
         [
