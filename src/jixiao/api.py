@@ -205,6 +205,16 @@ def accounts_rules(
     rules = builtin_rules()
     for path in extra:
         rules = rules + load_rules(path, reserved=rules.ids())
+    only, skip = list(only), list(skip)
+    names = rules.id_set | {t for r in rules.rules for t in r.spec.tags}
+    unknown = [n for n in [*only, *skip] if n not in names]
+    if unknown:  # a mistyped --only would otherwise silently check nothing
+        raise InputError(
+            [
+                finding("invalid-value", None, value=n, what="规则编号或标签", hint="（没有这样的规则）")
+                for n in unknown
+            ]
+        )
     return rules.select(only, skip)
 
 

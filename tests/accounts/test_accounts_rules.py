@@ -334,3 +334,11 @@ def test_cli_refuses_a_bad_rule_file_with_exit_code_2(tmp_path, seed_path):
     assert "第4行" in result.output
     assert "没有名为“incme”的表" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_rule_name_in_only_is_refused(seed_path):
+    with pytest.raises(InputError) as caught:
+        api.accounts_rules(only=["T99"])
+    assert "“T99”不是有效的规则编号或标签" in caught.value.findings[0].message
+    result = CliRunner().invoke(app, ["check", str(seed_path), "--only", "T99"])
+    assert result.exit_code == 2

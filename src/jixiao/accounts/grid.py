@@ -32,7 +32,7 @@ class TableGrid:
         self._children: dict[str, list[str]] | None = None
         self._printed: set[str] | None = None
         self._lists: dict[object, list[str]] = {}  # parents / level(n) / parent_of, computed once
-        self._sums: dict[tuple[str, str], dict[str, tuple[Decimal, int]]] = {}
+        self._sums: dict[str, dict[str, tuple[Decimal, int]]] = {}
 
     def add(self, key: str, cells: Cells, *, coded: bool = False) -> None:
         if key in self.rows:  # duplicates are refused when read; keep the first one
@@ -69,8 +69,7 @@ class TableGrid:
 
         One pass over the rows per column, shared by every rule that sums children (the
         tree rules run it for every parent row and column)."""
-        key = ("child_sums", column)
-        found = self._sums.get(key)
+        found = self._sums.get(column)
         if found is None:
             found = {}
             rows = self.rows
@@ -82,7 +81,7 @@ class TableGrid:
                     continue
                 acc, n = found.get(parent, (Decimal(0), 0))
                 found[parent] = (acc + value, n + 1)
-            self._sums[key] = found
+            self._sums[column] = found
         return found
 
     def printed(self, column: str) -> bool:

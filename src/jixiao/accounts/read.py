@@ -331,13 +331,13 @@ def _precision(
 ) -> list[Finding]:
     out: list[Finding] = []
     for tid in TABLE_IDS:
-        columns = [c.key for c in tables()[tid].all_columns()]
         for key, cells in grid[tid].rows.items():
-            for column in columns:
-                value = cells.get(column)
+            for column, value in cells.items():
                 # quantize is the cheapest test (as_tuple builds a tuple of digits); 2.200 is
                 # a two-decimal amount written with a trailing zero, not more precision
-                if value is not None and value.quantize(_CENT) != value:
+                if value is None or value.__class__ is not Decimal:  # empty, or code / name
+                    continue
+                if value.quantize(_CENT) != value:
                     loc = (
                         where(tid, key, column)
                         if key in grid[tid].codes
