@@ -236,6 +236,7 @@ def check_accounts(
             rules=rules,
             file=accounts.source,
             lines=accounts.lines,
+            sheets=accounts.sheets,
             text=text,
             text_file=text_file,
         )

@@ -121,3 +121,12 @@ def test_cli_template_exports_existing_data(seed_path, tmp_path):
     assert api.load_accounts(out).accounts == api.load_accounts(seed_path).accounts
     bad = CliRunner().invoke(app, ["template", str(tmp_path / "x.csv"), "--from", str(seed_path)])
     assert bad.exit_code == 2
+
+
+def test_findings_on_a_workbook_name_the_sheet(seed, tmp_path):
+    book = tmp_path / "决算.xlsx"
+    api.write_accounts(seed.accounts, book)
+    report = api.check_accounts_file(book)
+    tail = next(f for f in report.findings if f.location.row == "301 工资福利支出")
+    assert tail.location.sheet == "公开06表"
+    assert (tail.printed, tail.expected) == ("433.53", "433.52")

@@ -49,15 +49,16 @@ def check(
     rules: RuleSet | None = None,
     file: str | None = None,
     lines: Mapping[tuple[str, str], int] | None = None,
+    sheets: Mapping[str, str] | None = None,
     text: str | None = None,
     text_file: str | None = None,
 ) -> AccountsReport:
     """Check ``acc`` with ``rules`` (the standard set when None) and, when ``text`` is given,
     check that 情况说明 against the tables."""
     grid = gridmod.build(acc)
-    findings = data_findings(acc, file=file, lines=dict(lines or {}), grid=grid)
+    findings = data_findings(acc, file=file, lines=dict(lines or {}), grid=grid, sheets=dict(sheets or {}))
     rule_findings, outcomes = run(
-        rules if rules is not None else builtin_rules(), acc, grid, file=file, lines=lines
+        rules if rules is not None else builtin_rules(), acc, grid, file=file, lines=lines, sheets=sheets
     )
     findings += rule_findings
     if text is not None:

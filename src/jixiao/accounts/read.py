@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -43,12 +43,14 @@ CORE_TABLES = ("summary", "income", "expense", "fiscal", "general", "basic")
 class Loaded:
     """What reading gives: the model, Findings about the reading itself (none yet: the data
     is judged by :func:`jixiao.accounts.check.check`), where it came from, and ``lines``:
-    (table, row key) -> the input line, for locating later Findings."""
+    (table, row key) -> the input line, and ``sheets``: table -> its worksheet (Excel), for
+    locating later Findings."""
 
     accounts: Accounts
     findings: tuple[Finding, ...]
     source: str
     lines: dict[tuple[str, str], int]
+    sheets: dict[str, str] = field(default_factory=dict)
 
 
 def read_accounts(path: Path) -> Loaded:
@@ -70,7 +72,8 @@ def read_accounts(path: Path) -> Loaded:
 
         data, sheet_of = read_workbook(path)
         acc = _validate(data, Document(str(path), data, None), sheet_of=sheet_of)
-        return Loaded(acc, (), str(path), {})
+        sheets = {k: v for k, v in sheet_of.items() if not k.startswith("cell:")}
+        return Loaded(acc, (), str(path), {}, sheets)
     doc = load(path)
     return from_document(doc)
 
@@ -258,10 +261,12 @@ def data_findings(
     file: str | None = None,
     lines: dict[tuple[str, str], int] | None = None,
     grid: dict[str, gridmod.TableGrid] | None = None,
+    sheets: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Codes not in the catalog, names that differ from it, missing parent rows, amounts
     with more than two decimals and empty core tables."""
     lines = lines or {}
+    sheets = sheets or {}
     grid = grid if grid is not None else gridmod.build(acc)
     out: list[Finding] = []
     layout = acc.layout
@@ -271,6 +276,7 @@ def data_findings(
         return Location(
             file=file,
             line=lines.get((tid, code)),
+            sheet=sheets.get(tid),
             table=table_name(tid, layout),
             row=spec.row_name(code),
             column=spec.column_label(column) if column and not spec.single_column else None,

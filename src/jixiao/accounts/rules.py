@@ -387,10 +387,15 @@ class _Context:
     """Per-run data shared by the instances: names, explanations, the file."""
 
     def __init__(
-        self, acc: Accounts, file: str | None, lines: Mapping[tuple[str, str], int] | None = None
+        self,
+        acc: Accounts,
+        file: str | None,
+        lines: Mapping[tuple[str, str], int] | None = None,
+        sheets: Mapping[str, str] | None = None,
     ) -> None:
         self.acc = acc
         self.lines = lines or {}
+        self.sheets = sheets or {}
         self.layout = acc.layout
         self.file = file
         self.explanations = acc.explanations
@@ -438,6 +443,7 @@ class _Context:
             where = Location(
                 file=self.file,
                 line=self.lines.get((anchor.table, key)) if key else None,
+                sheet=self.sheets.get(anchor.table),
                 table=table_name(anchor.table, self.layout),
                 row=spec.row_name(key) if key else None,
                 column=spec.column_label(col) if col and not spec.single_column else None,
@@ -453,11 +459,13 @@ def run(
     *,
     file: str | None = None,
     lines: Mapping[tuple[str, str], int] | None = None,
+    sheets: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[Outcome]]:
     """Run ``rules`` on ``acc`` (whose grid is ``grid``); Findings and every instance's Outcome.
 
-    ``lines`` maps (table, row) to the input line, to put lines on the Findings."""
-    ctx = _Context(acc, file, lines)
+    ``lines`` maps (table, row) to the input line and ``sheets`` a table to its worksheet,
+    to put them on the Findings."""
+    ctx = _Context(acc, file, lines, sheets)
     findings: list[Finding] = []
     outcomes: list[Outcome] = []
     for rule in rules.rules:
