@@ -8,10 +8,12 @@ row and an empty cell both read as missing.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from pydantic import BaseModel
 
 from jixiao.accounts.classification import Classification, economic_catalog, function_catalog
+from jixiao.accounts.layout import tables
 from jixiao.accounts.model import Accounts
 
 Cells = dict[str, Decimal | None]
@@ -116,53 +118,13 @@ class TableGrid:
         return found
 
 
-_INCOME = ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")
-_EXPENSE = ("total", "basic", "project", "remit", "operating", "subsidy")
-_GENERAL = ("total", "basic", "project")
-_FUND = ("opening", "income", "total", "basic", "project", "closing")
-_FISCAL = ("total", "general", "fund", "capital")
-_THREE = ("total", "abroad", "vehicle", "vehicle_purchase", "vehicle_running", "reception")
-_SUMMARY_NAMED = (
-    "general_budget",
-    "gov_fund",
-    "state_capital",
-    "superior",
-    "business",
-    "operating",
-    "affiliated",
-    "other_income",
-    "income_total",
-    "surplus_used",
-    "opening",
-    "income_sum",
-    "expense_total",
-    "distribution",
-    "closing",
-    "expense_sum",
-)
-_FISCAL_INCOME = (
-    "general_budget",
-    "gov_fund",
-    "state_capital",
-    "income_total",
-    "opening",
-    "opening_general",
-    "opening_fund",
-    "opening_capital",
-    "income_sum",
-)
-COLUMNS = {
-    "income": _INCOME,
-    "expense": _EXPENSE,
-    "general": _GENERAL,
-    "capital": _GENERAL,
-    "fund": _FUND,
-    "fiscal": _FISCAL,
-    "three_public": _THREE,
-}
+@cache
+def _named(tid: str, side: str | None = None) -> tuple[str, ...]:
+    """The named rows of a table (one side of it), from the layout."""
+    return tuple(r.key for r in tables()[tid].named_rows.values() if side is None or r.side == side)
 
 
-def _coded(tid: str, table: BaseModel, columns: tuple[str, ...]) -> TableGrid:
+def _coded(tid: str, table: BaseModel) -> TableGrid:
     # A row's cells are the model's own field dict (frozen, never written): no copy. Its
     # extra keys (code, name) are never asked for as columns.
     grid = TableGrid(tid, function_catalog())
@@ -179,26 +141,26 @@ def build(acc: Accounts) -> dict[str, TableGrid]:
     s = acc.summary
     g = TableGrid("summary", function_catalog())
     sd = s.__dict__
-    for key in _SUMMARY_NAMED:
+    for key in _named("summary"):
         g.add(key, {"amount": sd[key]})
     for code, value in s.classes.items():
         g.add(code, {"amount": value}, coded=True)
     out["summary"] = g
 
-    out["income"] = _coded("income", acc.income, _INCOME)
-    out["expense"] = _coded("expense", acc.expense, _EXPENSE)
-    out["general"] = _coded("general", acc.general, _GENERAL)
-    out["fund"] = _coded("fund", acc.fund, _FUND)
-    out["capital"] = _coded("capital", acc.capital, _GENERAL)
+    out["income"] = _coded("income", acc.income)
+    out["expense"] = _coded("expense", acc.expense)
+    out["general"] = _coded("general", acc.general)
+    out["fund"] = _coded("fund", acc.fund)
+    out["capital"] = _coded("capital", acc.capital)
 
     f = acc.fiscal
     g = TableGrid("fiscal", function_catalog())
     fd = f.__dict__
-    for key in _FISCAL_INCOME:
+    for key in _named("fiscal", "income"):
         g.add(key, {"amount": fd[key]})
     for code, cols in f.classes.items():
         g.add(code, cols.__dict__, coded=True)
-    for key in ("expense_total", "closing", "expense_sum"):
+    for key in _named("fiscal", "expense"):
         g.add(key, fd[key].__dict__)
     out["fiscal"] = g
 
