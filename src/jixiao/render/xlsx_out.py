@@ -7,6 +7,7 @@ seeds; every sheet prints on A4, fitted to the page width, with its header rows 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +38,7 @@ class Sheet:
         self.ws = ws
         self.row = 1
         self.cols = len(widths)
+        self.widths = list(widths)
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -111,6 +113,8 @@ class Sheet:
             ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
         if height:
             ws.row_dimensions[self.row].height = height
+        elif isinstance(text, str) and wrap:
+            self.fit_height([text], [(first, last)] if last > first else [], size=size)
         self.row += 1
 
     def cells(
@@ -122,8 +126,11 @@ class Sheet:
         aligns: str = "",
         bold: bool = False,
         spans: Sequence[tuple[int, int]] = (),
+        merged_down: Sequence[int] = (),
     ) -> int:
-        """Write one row; ``spans`` are (first, last) 1-based columns merged after writing."""
+        """Write one row; ``spans`` are (first, last) 1-based columns merged after writing;
+        ``merged_down`` the columns merged with the rows below later (their text does not
+        set this row's height)."""
         ws = self.ws
         for i, value in enumerate(values, start=1):
             cell = ws.cell(self.row, i, value)
@@ -134,8 +141,28 @@ class Sheet:
             cell.style = self.style(bold=head or bold, align=align or "center", fill=head, fmt=fmt)
         for first, last in spans:
             ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+        self.fit_height([None if i in merged_down else v for i, v in enumerate(values, start=1)], spans)
         self.row += 1
         return self.row - 1
+
+    def fit_height(
+        self, values: Sequence[Cell], spans: Sequence[tuple[int, int]] = (), size: float = 10
+    ) -> None:
+        """Give the current row the height its longest wrapped text needs.
+
+        Spreadsheet programs do not grow a row for the wrapped text of a merged cell, and
+        LibreOffice not even for a plain one: without this a long 偏差原因 overlaps the
+        rows below it when printed.
+        """
+        span_of = dict(spans)
+        lines = 1
+        for i, value in enumerate(values, start=1):
+            if not isinstance(value, str) or not value:
+                continue
+            width = sum(self.widths[i - 1 : span_of.get(i, i)])
+            lines = max(lines, text_lines(value, width * 10 / size))
+        if lines > 1:
+            self.ws.row_dimensions[self.row].height = lines * size * 1.32 + 4
 
     def merge_down(self, col: int, first: int, last: int) -> None:
         if last > first:
@@ -143,6 +170,17 @@ class Sheet:
 
     def repeat_rows(self, first: int, last: int) -> None:
         self.ws.print_title_rows = f"{first}:{last}"
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide (a Chinese
+    character is two characters wide in a spreadsheet's unit)."""
+    usable = max(width - 1.5, 2.0)
+    lines = 0
+    for para in text.split("\n"):
+        chars = sum(2 if ord(ch) > 0x2E80 else 1 for ch in para)
+        lines += max(1, math.ceil(chars / usable))
+    return lines
 
 
 def _merge_levels(sheet: Sheet, rows: Sequence[Row], first_row: int, cols: tuple[int, int]) -> None:
@@ -187,6 +225,7 @@ def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
             [r.l1, r.l2, r.l3, r.target, r.actual, r.weight, r.score],
             formats=[None] * 5 + [SCORE, SCORE],
             aligns="cclllrr",
+            merged_down=(1, 2),
         )
     _merge_levels(sheet, rows, first, (1, 2))
     sheet.cells(
@@ -239,6 +278,7 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) 
             [None, r.l1_label, r.l2, r.l3, r.target, r.actual, r.score],
             formats=[None] * 6 + [SCORE],
             aligns="ccclllr",
+            merged_down=(1, 2, 3),
         )
     sheet.merge_down(1, head, sheet.row - 1)
     _merge_levels(sheet, rows, first, (2, 3))
@@ -388,6 +428,7 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
             [None, r.l1, r.l2, r.l3, r.target, r.actual, r.weight, r.score, r.reason],
             formats=[None] * 6 + [SCORE, SCORE],
             aligns="ccclllrrl",
+            merged_down=(1, 2, 3),
         )
     sheet.merge_down(1, head, sheet.row - 1)
     _merge_levels(sheet, rows, first, (2, 3))
