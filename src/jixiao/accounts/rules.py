@@ -491,6 +491,7 @@ def _run_rule(
     rows: list[str | None] = list(rule.domain(grid, None, None)) if rule.domain is not None else [None]
     columns: Sequence[str | None] = rule.columns
     left_fn, right_fn, op, tails = rule.left, rule.right, rule.op, rule.spec.tails
+    equal = op == "="
     rid = rule.id
     zero = Decimal(0)
     append = outcomes.append
@@ -512,22 +513,22 @@ def _run_rule(
                 append(new(Outcome, (rid, row, column, "skip", left, right, n, None)))
                 continue
             # inline comparison: this loop runs hundreds of times per department
-            if op == "=":
+            if equal:
                 gap = left - right
                 ok = not gap
-                gap = abs(gap)
             elif op == "≤":
-                ok = left <= right
-                gap = left - right if not ok else zero
+                gap = left - right
+                ok = gap <= 0
             elif op == "≥":
-                ok = left >= right
-                gap = right - left if not ok else zero
+                gap = right - left
+                ok = gap <= 0
             else:
                 ok = left != right
                 gap = zero
             if ok:
                 append(new(Outcome, (rid, row, column, "pass" if n else "empty", left, right, n, None)))
                 continue
+            gap = abs(gap)
             tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
             is_tail = tails and op != "≠" and gap <= tolerance
             explanation = ctx.explanation(rule, row, column)
