@@ -101,6 +101,13 @@ def generate(seed: int) -> Report:
         )
     rep.p("四、部门资金情况分析")
     plan = _money(rng, 300, 5000)
+    initial = r2(plan * Decimal(rng.randint(70, 95)) / 100)
+    added = plan - initial
+    rep.p(
+        f"我单位{year}年年初预算资金{initial}万元；经年中调整，增加预算资金{added}万元；全年预算资金总额{plan}万元。",
+        f"{initial}万元",
+        f"{added}万元",
+    )
     done = r2(plan * Decimal(rng.randint(60, 100)) / 100)
     rate = pct(done, plan)
     rep.p(

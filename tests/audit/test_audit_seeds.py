@@ -51,6 +51,7 @@ def test_seed_001_xinxiang_2024_final_accounts_and_report():
     assert len([r for r in report.recognised if r.startswith("项目自评汇总表")]) == 8
     errors = _by_code(report, "error")
     assert ("percent-mismatch", "88.53%", "88.64%") in errors  # 741.99 / 837.1
+    assert ("sum-mismatch", "837.10", "838.10") in errors  # 667.77 + 170.33 stated as 837.1
     assert ("claim-conflict", "838.1 万元", "837.1 万元") in errors  # 全年预算 stated twice
     assert ("unit-suspicious", "2.46 元", "2.46万元") in errors  # 三公 执行数 in 元
     assert ("score-rate-mismatch", "88.53%", "98.40%") in errors  # 表3-1: 9.84 of 10 is 98.40%
@@ -59,7 +60,7 @@ def test_seed_001_xinxiang_2024_final_accounts_and_report():
     warnings = _by_code(report, "warning")
     assert warnings.count(("year-mismatch", "2022", "2024")) == 3
     assert ("numbering-duplicate", "⑩", None) in warnings
-    assert len(errors) == 6  # and no other error
+    assert len(errors) == 7  # and no other error
 
 
 def test_seed_002_xiangyang_form_without_level3_weights():

@@ -344,6 +344,45 @@ def _inside(pos: int, text: str) -> bool:
     return bool(AMOUNT.match(text, pos))
 
 
+# -- 全年预算 = 年初预算 + 调增 − 调减 ---------------------------------------------------------
+_INITIAL = ("年初预算",)
+_INCREASE = ("增加", "追加", "调增")
+_DECREASE = ("减少", "调减", "追减")
+_FULL_YEAR = ("全年预算资金总额", "全年总预算", "全年预算总额", "调整后预算", "全年预算数", "全年预算资金")
+
+
+def check_budget_identity(sentence: Sentence, name: str) -> Iterator[Finding]:
+    """A sentence giving the full-year budget with the initial budget and the adjustment
+    before it: 全年预算数 = 年初预算数 + 调增 − 调减."""
+    text = sentence.before(200) + sentence.text
+    offset = len(text) - len(sentence.text)
+    found = amounts(text)
+    for total in found:
+        if total.start < offset or not any(total.label.endswith(w) or total.label == w for w in _FULL_YEAR):
+            continue
+        earlier = [a for a in found if a.end <= total.start]
+        initial = next((a for a in reversed(earlier) if any(w in a.label for w in _INITIAL)), None)
+        if initial is None:
+            continue
+        after = [a for a in earlier if a.start > initial.start]
+        up = [a for a in after if any(w in a.label for w in _INCREASE)]
+        down = [a for a in after if any(w in a.label for w in _DECREASE)]
+        if not up and not down:
+            continue
+        expected = initial.wan + sum((a.wan for a in up), ZERO) - sum((a.wan for a in down), ZERO)
+        if abs(expected - total.wan) > AMOUNT_TOLERANCE * (len(up) + len(down) + 2):
+            parts = " + ".join([plain(initial.wan), *(plain(a.wan) for a in up)])
+            parts += "".join(f" − {plain(a.wan)}" for a in down)
+            yield finding(
+                "sum-mismatch",
+                sentence.location(name, total.text, total.start - offset),
+                printed=money_text(total.wan),
+                expected=money_text(expected),
+                what=total.label,
+                parts=f"{initial.label} + 调整：{parts}",
+            )
+
+
 # -- known quantities -------------------------------------------------------------------------
 def _normal(label: str) -> str:
     return re.sub(r"[\s“”\"']", "", label)

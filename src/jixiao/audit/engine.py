@@ -48,6 +48,7 @@ def audit_document(doc: Document) -> AuditReport:
         "比率": per_sentence(lambda s: claims.check_rates(s, name)),
         "增减": per_sentence(lambda s: claims.check_changes(s, name)),
         "合计": per_sentence(lambda s: claims.check_sums(s, name)),
+        "预算调整": per_sentence(lambda s: claims.check_budget_identity(s, name)),
         "年度": lambda: consistency.check_years(sents, year, name),
         "序号": lambda: consistency.check_numbering(doc, name),
         "前后一致": lambda: consistency.check_conflicts(sents, name),
