@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from jixiao.core.numbers import ZERO, NumberFormatError, parse_measure
 from jixiao.model.framework import RuleKind
-from jixiao.render.context import Detail, Pair, execution_leaf, funds
+from jixiao.render.context import MISSING, Detail, Pair, execution_leaf, funds
 from jixiao.render.fmt import money, pct, score
 from jixiao.score.results import Evaluation, IndicatorResult
 
@@ -182,7 +182,7 @@ def carryover(pair: Pair) -> list[str]:
     """Carry-over (结转结余) and its rate."""
     f = funds(pair.submission, pair.evaluation)
     if f.carryover is None:
-        return []
+        return [MISSING.format(label="结转结余总额（figures.carryover）")]
     text = f"部门财政资金结转结余{money(f.carryover)}万元"
     if f.carryover_rate is not None:
         text += f"，结转结余率{pct(f.carryover_rate)}"
@@ -191,6 +191,8 @@ def carryover(pair: Pair) -> list[str]:
 
 def project_results(projects: list[Pair]) -> list[str]:
     """One paragraph per project self-evaluation (部门决算“项目绩效自评结果”的写法)."""
+    if not projects:
+        return [MISSING.format(label="项目支出绩效自评结果（随申报文件一并给出项目自评）")]
     out = []
     for i, pair in enumerate(projects, start=1):
         sub, ev = pair.submission, pair.evaluation
