@@ -151,27 +151,32 @@ def _flatten(node: Node, sign: int, out: list[tuple[int, Ref]]) -> bool:
 
 def _compile_flat(terms: list[tuple[int, Ref]], *, zero: bool) -> Compiled:
     """A sum of single cells as one loop (the commonest right-hand side; cheaper than a
-    tree of closures)."""
-    plan: list[tuple[bool, str, str | None, str | None]] = []
+    tree of closures). Cells of the same row are read from one row lookup."""
+    groups: dict[tuple[str, str | None], list[tuple[bool, str | None]]] = {}
     for sign, ref in terms:
         sel = ref.rows[0]
         key = None if sel.kind == "at" else sel.arg
         column = ref.column if ref.column is not None else implied_column(ref)
-        plan.append((sign > 0, ref.table, key, None if column == "$" else column))
+        groups.setdefault((ref.table, key), []).append((sign > 0, None if column == "$" else column))
+    plan = [(table, key, tuple(cols)) for (table, key), cols in groups.items()]
 
     def flat(g: Grid, r: str | None, c: str | None) -> Value:
-        grid = g
         acc = ZERO
         n = 0
-        for positive, table, key, column in plan:
-            cells = grid[table].rows.get(r if key is None else key)  # type: ignore[arg-type]
-            v = None if cells is None else cells.get(c if column is None else column)  # type: ignore[arg-type]
-            if v is None:
+        for table, key, cols in plan:
+            cells = g[table].rows.get(r if key is None else key)  # type: ignore[arg-type]
+            if cells is None:
                 if zero:
                     continue
                 return None, n
-            acc = acc + v if positive else acc - v
-            n += 1
+            for positive, column in cols:
+                v = cells.get(c if column is None else column)  # type: ignore[arg-type]
+                if v is None:
+                    if zero:
+                        continue
+                    return None, n
+                acc = acc + v if positive else acc - v
+                n += 1
         return acc, n
 
     return flat
