@@ -99,6 +99,16 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         raise InputError(problems)
     _read_extra_sheets(sheets, found, data, origin)
     sheet_of = dict(origin.sheets)
+    # the fields beyond the tables live on their own sheets
+    sheet_of.update(
+        {
+            "department": NARRATIVE_SHEET,
+            "year": NARRATIVE_SHEET,
+            "layout": NARRATIVE_SHEET,
+            "narrative": NARRATIVE_SHEET,
+            "explanations": EXPLANATIONS_SHEET,
+        }
+    )
     sheet_of.update({"cell:" + ".".join(map(str, k)): v for k, v in origin.cells.items()})
     return data, sheet_of
 

@@ -72,7 +72,7 @@ def read_accounts(path: Path) -> Loaded:
 
         data, sheet_of = read_workbook(path)
         acc = _validate(data, Document(str(path), data, None), sheet_of=sheet_of)
-        sheets = {k: v for k, v in sheet_of.items() if not k.startswith("cell:")}
+        sheets = {k: v for k, v in sheet_of.items() if k in tables()}
         return Loaded(acc, (), str(path), {}, sheets)
     doc = load(path)
     return from_document(doc)
@@ -197,7 +197,7 @@ def _where(
     if cell:  # Excel: name the cell instead of the data path
         base = base.model_copy(update={"field": cell})
     if not loc or loc[0] not in tables():
-        return base
+        return base.merged(sheet=sheet_of.get(str(loc[0]))) if loc else base
     tid = str(loc[0])
     spec = tables()[tid]
     layout = data.get("layout") if data.get("layout") in ("henan-2024", "mof") else "henan-2024"
