@@ -95,7 +95,7 @@ def test_docx_tables_text_and_charts(published):
         for paragraph in section.paragraphs:
             assert _flat(paragraph) in text
     assert "一般公共预算财政拨款“三公”经费" in text  # 名词解释
-    assert len(doc.inline_shapes) == 2  # 图1 and 图2
+    assert len(doc.inline_shapes) == 3  # 收入总计 against last year, 图1 and 图2
 
 
 def test_pdf_pages_and_text(published):
@@ -118,7 +118,7 @@ def test_html_has_every_table(published):
     html = files["html"].read_text(encoding="utf-8")
     for table in printed_tables(acc):
         assert table.title in html
-    assert html.count("data:image/png;base64,") == 2
+    assert html.count("data:image/png;base64,") == 3
     assert "附录：审核发现的问题" in html
 
 

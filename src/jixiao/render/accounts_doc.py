@@ -156,7 +156,8 @@ def _lines_from_accounts(acc: Accounts) -> list[ProjectLine]:
 
 
 def structure_charts(acc: Accounts) -> dict[str, bytes]:
-    """图1 收入决算结构图 and 图2 支出决算结构图, from the 合计 rows of 公开02表 and 公开03表."""
+    """图1 收入决算结构图 and 图2 支出决算结构图, from the 合计 rows of 公开02表 and 公开03表;
+    and 收入总计 this year against last year's (``narrative.previous``), when given."""
     out: dict[str, bytes] = {}
     income_spec, expense_spec = table_specs()["income"], table_specs()["expense"]
     parts = [
@@ -171,6 +172,12 @@ def structure_charts(acc: Accounts) -> dict[str, bytes]:
     expense = chart_mod.structure("支出决算结构图", [(n, v) for n, v in parts if v])
     if expense:
         out["expense"] = expense
+    previous = acc.narrative.previous.income_sum
+    if previous is not None and acc.summary.income_sum is not None:
+        points = [(acc.year - 1, previous), (acc.year, acc.summary.income_sum)]
+        trend = chart_mod.trend("收入总计（万元）", points, unit="万元")
+        if trend:
+            out["trend"] = trend
     return out
 
 

@@ -700,13 +700,16 @@ def _accounts_explanation(doc) -> None:
     _para(doc, "{{ p }}", indent=True)
     _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
-    for sid, name, caption in (
+    figures = (
+        ("一", "trend", ""),
         ("二", "income", "图1：收入决算结构图"),
         ("三", "expense", "图2：支出决算结构图"),
-    ):
+    )
+    for sid, name, caption in figures:
         _tag(doc, "{%p if s.id == '" + sid + "' and charts.get('" + name + "') %}")
         _para(doc, "{{ charts['" + name + "'] }}", align="center")
-        _para(doc, caption, align="center", size=TABLE_PT + 1)
+        if caption:
+            _para(doc, caption, align="center", size=TABLE_PT + 1)
         _tag(doc, "{%p endif %}")
     _tag(doc, "{%p endfor %}")
     _page_break(doc)

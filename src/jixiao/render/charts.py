@@ -123,7 +123,7 @@ def trend(title: str, points: Sequence[tuple[int, Decimal]], unit: str = "分") 
     ax.set_title(title, fontproperties=_font(10, bold=True))
     ax.set_ylabel(unit, fontproperties=_font(8), color=GREY)
     low, high = min(values), max(values)
-    pad = max((high - low) * 0.25, 1.0)
+    pad = max((high - low) * 0.25, abs(high) * 0.02, 1.0)
     ax.set_ylim(low - pad, high + pad)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
