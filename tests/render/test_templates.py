@@ -134,3 +134,16 @@ def test_template_folder(tmp_path: Path):
     result = api.render(SEED_002, tmp_path / "out", formats=["docx"], templates=[folder])
     table = next(w.path for w in result.files if w.kind == "self-table")
     assert "审核人：____" in "\n".join(_texts(Document(table)))
+
+
+@pytest.mark.parametrize("outline", sorted(outlines()))
+def test_every_outline_renders_its_headings(tmp_path: Path, outline: str):
+    """Each outline (seeds 000, 001, 003, 004) gives a report with its headings, in Word and HTML."""
+    result = api.render(SEED_000, tmp_path, formats=["docx", "html"], outline=outline)
+    report = {w.format: w.path for w in result.files if w.kind == "report"}
+    text = "\n".join(_texts(Document(report["docx"])))
+    html = report["html"].read_text(encoding="utf-8")
+    for _, section in outlines()[outline].walk():
+        if section.title and not section.optional_keys() and section.when is None:
+            assert section.title in text, section.title
+            assert section.title in html, section.title
