@@ -136,7 +136,7 @@ def main() -> None:
         elapsed = max(p[0] for p in parts)
         errors = sum(p[1] for p in parts)
         findings = sum(p[2] for p in parts)
-        cpu = max(p[3] for p in parts)
+        cpu = sum(p[3] for p in parts)  # per CPU-second: all the workers' CPU time
     else:
         elapsed, errors, findings, cpu = _check_range(0, args.n)
 
