@@ -83,9 +83,9 @@ def render_pairs(
 ) -> RenderResult:
     """Write every document of ``pairs`` (and ``extra_docs``) into ``out_dir``.
 
-    ``jobs`` > 1 lays out the PDFs in that many worker processes while this one writes the
-    other formats (WeasyPrint takes most of the time of a full set); the default 1 starts
-    no process, as a web server calling this would want.
+    ``jobs`` > 1 writes the files in that many worker processes, the PDFs first (WeasyPrint
+    takes most of the time of a full set); the default 1 starts no process, as a web server
+    calling this would want.
 
     Raises InputError (Chinese Findings) for an unknown format or outline, a broken user
     template or one using a name jixiao does not provide -- before any file is written.
@@ -112,36 +112,40 @@ def render_pairs(
         findings += font_findings()
     written: list[Written] = []
     out_dir.mkdir(parents=True, exist_ok=True)
-    pdfs = sum("pdf" in w for _, w, _ in work)
-    with _pdf_pool(min(jobs, pdfs)) as pool:
-        pending = []
-        if pool is not None:
-            # the PDFs first: the workers lay them out while the rest is written here
-            from jixiao.render import html_out, pdf_out
-
-            for doc, wanted, ctx in work:
-                if "pdf" in wanted:
-                    path = out_dir / f"{doc.stem}.pdf"
-                    future = pool.submit(pdf_out.write_html, html_out.render(doc, ctx), str(path))
-                    pending.append((future, path))
-        for doc, wanted, ctx in work:
-            findings += doc.findings
-            for fmt in wanted:
-                path = out_dir / f"{doc.stem}.{fmt}"
-                if fmt != "pdf" or pool is None:
-                    _write(fmt, doc, ctx, path, templates)
-                written.append(Written(path, fmt, doc.kind, doc.title))
-        for future, path in pending:
-            try:
-                future.result()
-            except OSError as exc:
-                raise _write_failed(path, exc) from None
+    tasks = []
+    for doc, wanted, ctx in work:
+        findings += doc.findings
+        for fmt in wanted:
+            path = out_dir / f"{doc.stem}.{fmt}"
+            tasks.append((fmt, doc, ctx, path))
+            written.append(Written(path, fmt, doc.kind, doc.title))
+    with _pool(min(jobs, len(tasks))) as pool:
+        if pool is None:
+            for fmt, doc, ctx, path in tasks:
+                _write(fmt, doc, ctx, path, templates)
+        else:
+            # the longest first: WeasyPrint's layout of the PDFs is most of a full set
+            tasks.sort(key=lambda t: (t[0] != "pdf", t[1].kind != "accounts"))
+            futures = [pool.submit(_task, fmt, doc, ctx, path, templates) for fmt, doc, ctx, path in tasks]
+            problems = [f for future in futures for f in future.result()]
+            if problems:
+                raise InputError(problems)
     return RenderResult(tuple(written), tuple(findings))
 
 
+def _task(fmt: str, doc: Doc, ctx: Mapping[str, Any], path: Path, templates: Templates) -> list[Finding]:
+    """One file, in a worker process; its problems come back as Findings (an exception
+    with Findings does not survive the trip between processes)."""
+    try:
+        _write(fmt, doc, ctx, path, templates)
+    except InputError as exc:
+        return list(exc.findings)
+    return []
+
+
 @contextmanager
-def _pdf_pool(workers: int) -> Iterator[Any]:
-    """Worker processes for the PDFs (fork: they inherit the loaded fonts and WeasyPrint)."""
+def _pool(workers: int) -> Iterator[Any]:
+    """Worker processes (fork: they inherit the loaded modules, fonts and templates)."""
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
