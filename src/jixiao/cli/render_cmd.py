@@ -64,7 +64,12 @@ def render_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
     ] = None,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", help="并行写出文档的进程数（默认为处理器核数，最多 4；1 为不并行）。"),
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="并行写出文档的进程数（默认为处理器核数，最多 4；1 为不并行）。",
+            show_default=False,
+        ),
     ] = 0,
 ) -> None:
     """生成自评表、自评报告、项目自评汇总表与部门决算公开文档（Excel、Word、PDF、HTML）。"""
