@@ -87,13 +87,21 @@ def test_pages_render_and_are_not_blank(seed001: Rendered, tmp_path: Path):
             assert dark / (gray.width * gray.height) > 0.003, f"{path.name} looks blank"
 
 
-def test_worker_processes_write_the_same_pdf(tmp_path: Path):
-    """jobs=2 lays the PDF out in a worker process: same pages, same text."""
+def test_worker_processes_write_the_same_files(tmp_path: Path):
+    """jobs=2 writes the files in worker processes: the same pages, the same text."""
+    from docx import Document
     from tests.render.conftest import SEED_002
 
     from jixiao import api
 
-    one = api.render(SEED_002, tmp_path / "one", formats=["pdf"]).files[0].path
-    two = api.render(SEED_002, tmp_path / "two", formats=["pdf"], jobs=2).files[0].path
-    with pdfplumber.open(one) as a, pdfplumber.open(two) as b:
+    def written(folder: str, jobs: int) -> dict[str, Path]:
+        result = api.render(SEED_002, tmp_path / folder, formats=["pdf", "docx", "xlsx"], jobs=jobs)
+        return {f"{w.kind}.{w.format}": w.path for w in result.files}
+
+    one, two = written("one", 1), written("two", 2)
+    assert one.keys() == two.keys()
+    assert all(path.exists() for path in two.values())
+    with pdfplumber.open(one["report.pdf"]) as a, pdfplumber.open(two["report.pdf"]) as b:
         assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
+    texts = [[p.text for p in Document(f[k]).paragraphs] for f in (one, two) for k in ["self-table.docx"]]
+    assert texts[0] == texts[1]
