@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from jixiao.audit import claims, consistency, scoretables
+from jixiao.audit import accounts_tables, claims, consistency, scoretables
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
@@ -42,7 +42,17 @@ def audit_document(doc: Document) -> AuditReport:
     def per_sentence(check: Callable[[Sentence], Iterable[Finding]]) -> Check:
         return lambda: (f for s in sents for f in check(s))
 
+    recognised: list[str] = []
+
+    def accounts() -> Iterable[Finding]:
+        described, found = accounts_tables.check_accounts_tables(doc)
+        recognised.extend(described)
+        return found
+
+    # The final-accounts check goes first: where it and a sentence check report the same
+    # printed figure, its finding (which knows the table) is the one kept.
     checks: dict[str, Check] = {
+        "部门决算表": accounts,
         "占比": per_sentence(lambda s: claims.check_shares(s, name, known)),
         "完成预算比例": per_sentence(lambda s: claims.check_completion(s, name)),
         "比率": per_sentence(lambda s: claims.check_rates(s, name)),
@@ -55,7 +65,6 @@ def audit_document(doc: Document) -> AuditReport:
         "文中得分": lambda: consistency.check_score_claims(sents, name),
         "横排得分表": lambda: scoretables.sideways_tables(doc, name),
     }
-    recognised: list[str] = []
     level_sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
 
     def tables() -> Iterable[Finding]:
@@ -107,13 +116,20 @@ def _text_against_tables(
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
+    """Each problem once: the same finding twice, or two errors on the same printed figure
+    of the same line (two checks that caught one slip), keep the first."""
     seen: set[tuple] = set()
+    figures: set[tuple] = set()
     out = []
     for f in findings:
         key = (f.code, f.location.line, f.location.quote, f.printed, f.expected)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
+        figure = (f.location.line, f.printed) if f.severity.value == "error" and f.printed else None
+        if key in seen or (figure is not None and figure in figures):
+            continue
+        seen.add(key)
+        if figure is not None:
+            figures.add(figure)
+        out.append(f)
     return out
 
 

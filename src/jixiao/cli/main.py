@@ -91,6 +91,7 @@ def audit_cmd(
         Path | None,
         typer.Option("--html", help="另存为 HTML：原文中标出每个问题的位置。", show_default=False),
     ] = None,
+    notes: Annotated[bool, typer.Option("--notes", help="也列出全部提示（尾差、无法核对的数字）。")] = False,
 ) -> None:
     """审核已公开的报告：逐一核对文中和表中的数字，列出前后不符之处。"""
     try:
@@ -107,7 +108,7 @@ def audit_cmd(
     if as_json:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
     else:
-        show.audit(_console(), report, html)
+        show.audit(_console(), report, html, notes=notes)
     raise typer.Exit(EXIT_FINDINGS if api.has_errors(report.findings) else EXIT_OK)
 
 

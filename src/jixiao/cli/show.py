@@ -168,8 +168,8 @@ def _spec(parent: Tree, spec: IndicatorSpec) -> None:
         _spec(node, child)
 
 
-def audit(console: Console, report: AuditReport, html: Path | None) -> None:
-    """Summary and Findings of an audited document."""
+def audit(console: Console, report: AuditReport, html: Path | None, *, notes: bool = False) -> None:
+    """Summary and Findings of an audited document (notes only when asked for)."""
     kind = {"text": "文本", "docx": "Word", "pdf": "PDF", "xlsx": "Excel"}.get(report.kind, report.kind)
     pages = f"，{report.pages} 页" if report.pages else ""
     console.print(Text(f"审核：{report.file}（{kind}{pages}）", style="bold"))
@@ -183,9 +183,13 @@ def audit(console: Console, report: AuditReport, html: Path | None) -> None:
         console.print(Text("数字前后一致，未发现问题。", style="green"))
     else:
         table = Table(header_style="bold", show_lines=True)
-        for col in ("级别", "问题", "位置", "所列", "应为"):
-            table.add_column(col, overflow="fold")
-        for f in report.findings:
+        table.add_column("级别", no_wrap=True)
+        table.add_column("问题", overflow="fold", ratio=5)
+        table.add_column("位置", overflow="fold", ratio=3)
+        table.add_column("所列", overflow="fold", ratio=1)
+        table.add_column("应为", overflow="fold", ratio=1)
+        shown = [f for f in report.findings if notes or f.severity is not Severity.note]
+        for f in shown:
             loc = f.location
             where = "，".join(
                 x
@@ -207,7 +211,9 @@ def audit(console: Console, report: AuditReport, html: Path | None) -> None:
             )
         console.print(table)
         totals = count(report.findings)
-        errors, warnings, notes = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
-        console.print(f"共 {len(report.findings)} 处：错误 {errors}，警告 {warnings}，提示 {notes}")
+        errors, warnings, note_count = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
+        console.print(f"共 {len(report.findings)} 处：错误 {errors}，警告 {warnings}，提示 {note_count}")
+        if len(shown) < len(report.findings):
+            console.print("提示未列出（尾差、无法核对的数字等），加 --notes 显示。")
     if html is not None:
         console.print(f"已写出 HTML：{html}")
