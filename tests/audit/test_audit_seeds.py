@@ -49,6 +49,7 @@ def test_seed_001_xinxiang_2024_final_accounts_and_report():
     report = _audit("001")
     assert report.year == 2024
     assert len([r for r in report.recognised if r.startswith("项目自评汇总表")]) == 8
+    assert len([r for r in report.recognised if r.startswith("公开0")]) == 9  # the nine tables
     errors = _by_code(report, "error")
     assert ("percent-mismatch", "88.53%", "88.64%") in errors  # 741.99 / 837.1
     assert ("sum-mismatch", "837.10", "838.10") in errors  # 667.77 + 170.33 stated as 837.1
@@ -60,6 +61,13 @@ def test_seed_001_xinxiang_2024_final_accounts_and_report():
     warnings = _by_code(report, "warning")
     assert warnings.count(("year-mismatch", "2022", "2024")) == 3
     assert ("numbering-duplicate", "⑩", None) in warnings
+    # 情况说明 五(三)12 names the item by old 科目 names; the 其他 items are 29% of spending
+    assert "accounts-text-name" in {w[0] for w in warnings}
+    assert ("accounts-reasonableness", "215.55", "148.33") in warnings
+    # the tables themselves add up: their differences are rounding tails (notes)
+    tails = [f for f in report.findings if f.code == "accounts-rounding-tail"]
+    assert tails
+    assert all(f.severity.value == "note" for f in tails)
     assert len(errors) == 7  # and no other error
 
 
