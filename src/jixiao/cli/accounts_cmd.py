@@ -17,10 +17,10 @@ from rich.console import Console
 from rich.text import Text
 
 from jixiao import api
-from jixiao.core.findings import Finding, Severity, count
+from jixiao.cli import show
+from jixiao.core.findings import Severity, count
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
-_STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.note: "cyan"}
 _STATUS = {
     "pass": "成立",
     "empty": "无数据",
@@ -45,28 +45,8 @@ def _input_failure(exc: api.InputError, as_json: bool) -> None:
     if as_json:
         _write_json({"input_errors": [f.model_dump(mode="json") for f in exc.findings]})
     else:
-        console = _console()
-        console.print(Text("无法读取输入：", style="bold red"))
-        for f in exc.findings:
-            where = f.location.describe()
-            console.print(f"  {where}：{f.message}" if where else f"  {f.message}")
+        show.input_errors(_console(), exc.findings)
     raise typer.Exit(EXIT_INPUT)
-
-
-def _show_findings(console: Console, findings: list[Finding], *, notes: bool) -> None:
-    shown = [f for f in findings if notes or f.severity is not Severity.note]
-    for f in shown:
-        line = Text(f"[{f.severity.label}] ", style=_STYLE[f.severity])
-        line.append(f.message)
-        where = f.location.describe()
-        if where:
-            line.append(f"\n      位置：{where}", style="dim")
-        if f.explanation:
-            line.append(f"\n      出错说明：{f.explanation}", style="green")
-        console.print(line)
-    hidden = len(findings) - len(shown)
-    if hidden:
-        console.print(Text(f"另有提示 {hidden} 条（尾差、未核对的数字等），加 --notes 显示。", style="dim"))
 
 
 def check_cmd(
@@ -136,9 +116,7 @@ def check_cmd(
             f"发现：错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个，"
             f"提示 {totals[Severity.note]} 个"
         )
-        if not findings:
-            console.print(Text("未发现问题。", style="green"))
-        _show_findings(console, findings, notes=notes)
+        show.findings(console, findings, notes=notes, count_line=False)
     if api.input_errors(findings):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FINDINGS if api.has_errors(findings) else EXIT_OK)

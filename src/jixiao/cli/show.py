@@ -73,21 +73,31 @@ def _rows(table: Table, node: IndicatorResult, wrong: set[str | None]) -> None:
         _rows(table, child, wrong)
 
 
-def findings(console: Console, items: Iterable[Finding]) -> None:
+def findings(
+    console: Console, items: Iterable[Finding], *, notes: bool = True, count_line: bool = True
+) -> None:
+    """Findings one by one with their place and any 出错说明; notes only when ``notes``."""
     items = list(items)
     if not items:
         console.print(Text("未发现问题。", style="green"))
         return
-    totals = count(items)
-    errors, warnings, notes = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
-    console.print(f"发现问题：错误 {errors} 个，警告 {warnings} 个，提示 {notes} 个")
-    for f in items:
+    if count_line:
+        totals = count(items)
+        errors, warnings, note_count = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
+        console.print(f"发现问题：错误 {errors} 个，警告 {warnings} 个，提示 {note_count} 个")
+    shown = [f for f in items if notes or f.severity is not Severity.note]
+    for f in shown:
         where = f.location.describe()
         text = Text(f"  [{f.severity.label}] ", style=_STYLE[f.severity])
         text.append(f"{f.message}")
         if where:
             text.append(f"\n      位置：{where}", style="dim")
+        if f.explanation:
+            text.append(f"\n      出错说明：{f.explanation}", style="green")
         console.print(text)
+    hidden = len(items) - len(shown)
+    if hidden:
+        console.print(Text(f"另有提示 {hidden} 条（尾差、未核对的数字等），加 --notes 显示。", style="dim"))
 
 
 def input_errors(console: Console, items: Iterable[Finding]) -> None:
