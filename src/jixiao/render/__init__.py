@@ -94,43 +94,53 @@ def render_pairs(
     check_outline(outline)
     templates = templates or Templates()
     docs = [*plan(pairs, catalog, outline=outline), *extra_docs]
-    work: list[tuple[Doc, tuple[str, ...], dict[str, Any]]] = []
-    for doc in docs:
-        wanted = tuple(f for f in fmts if f in doc.formats)
-        if not wanted:
-            continue
-        charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
-        work.append((doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)))
-    if not work:
+    chosen = [(doc, wanted) for doc in docs if (wanted := tuple(f for f in fmts if f in doc.formats))]
+    if not chosen:
         detail = f"所选格式 {'、'.join(fmts)} 不适用于文件中的任何文档"
         raise InputError([finding("nothing-to-render", None, detail=detail)])
-    _preflight(work, templates)
     findings: list[Finding] = []
-    if any(VISUAL & set(w) for _, w, _ in work):
+    if any(VISUAL & set(wanted) for _, wanted in chosen):
         from jixiao.render.fonts import font_findings
 
         findings += font_findings()
     written: list[Written] = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = []
-    for doc, wanted, ctx in work:
+    for doc, wanted in chosen:
         findings += doc.findings
-        for fmt in wanted:
-            path = out_dir / f"{doc.stem}.{fmt}"
-            tasks.append((fmt, doc, ctx, path))
-            written.append(Written(path, fmt, doc.kind, doc.title))
-    with _pool(min(jobs, len(tasks))) as pool:
-        if pool is None:
-            for fmt, doc, ctx, path in tasks:
-                _write(fmt, doc, ctx, path, templates)
-        else:
-            # the longest first: WeasyPrint's layout of the PDFs is most of a full set
-            tasks.sort(key=lambda t: (t[0] != "pdf", t[1].kind != "accounts"))
-            futures = [pool.submit(_task, fmt, doc, ctx, path, templates) for fmt, doc, ctx, path in tasks]
-            problems = [f for future in futures for f in future.result()]
-            if problems:
-                raise InputError(problems)
+        written += [Written(out_dir / f"{doc.stem}.{fmt}", fmt, doc.kind, doc.title) for fmt in wanted]
+
+    def prepared(order: list[tuple[Doc, tuple[str, ...]]]) -> Iterator[tuple[Doc, tuple[str, ...], Any]]:
+        for doc, wanted in order:
+            charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
+            yield doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)
+
+    tasks = sum(len(wanted) for _, wanted in chosen)
+    with _pool(min(jobs, tasks)) as pool:
+        # the longest first (WeasyPrint's layout of the PDFs is most of a full set), each
+        # sent to the workers as soon as its context is built
+        order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
+        work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
+        if templates.overrides:  # every user template is checked before anything is written
+            work = list(work)
+            _preflight(work, templates)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        futures = []
+        for doc, wanted, ctx in work:
+            for fmt in sorted(wanted, key=lambda f: f != "pdf"):
+                path = out_dir / f"{doc.stem}.{fmt}"
+                if pool is None:
+                    _write(fmt, doc, ctx, path, templates)
+                else:
+                    futures.append(pool.submit(_task, fmt, doc, ctx, path, templates))
+        problems = [f for future in futures for f in future.result()]
+        if problems:
+            raise InputError(problems)
     return RenderResult(tuple(written), tuple(findings))
+
+
+def _cost(item: tuple[Doc, tuple[str, ...]]) -> tuple[bool, bool, int]:
+    """A document's rough cost, for ordering the work: PDFs first, the 部门决算 first of all."""
+    doc, wanted = item
+    return "pdf" in wanted, doc.kind == "accounts", len(wanted)
 
 
 def _task(fmt: str, doc: Doc, ctx: Mapping[str, Any], path: Path, templates: Templates) -> list[Finding]:
