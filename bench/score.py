@@ -24,7 +24,9 @@ LEVELS = {
 
 
 def synthetic(i: int, rng: random.Random) -> dict:
-    """A submission of about 20 indicators, mixed rules, some printed scores."""
+    """A submission of 20 indicators as departments fill them in: quantitative ones both ways
+    (satisfaction always ≥), a qualitative one per level with the evaluator's score, the
+    printed score on one in five (right or wrong), a reason for every shortfall."""
     indicators = []
     for parent, total in LEVELS.items():
         n = 5
@@ -37,16 +39,17 @@ def synthetic(i: int, rng: random.Random) -> dict:
                     "weight": weight,
                     "rule": "qualitative",
                     "tier": "achieved",
+                    "score": (weight * Decimal("0.9")).quantize(Decimal("0.01")),
                 }
             else:
-                sign = "≥" if k % 2 else "≤"
+                sign = "≥" if k % 2 or "满意度" in parent else "≤"
                 actual = rng.randint(0, 700)
                 entry = {
                     "path": f"{parent}/指标{k}",
                     "weight": weight,
                     "target": f"{sign}{target}个",
                     "actual": f"{actual}个",
-                    "score": str(weight) if k == 1 else None,
+                    "score": str(weight) if k == 1 and i % 5 == 0 else None,
                     "deviation_reason": "说明",
                 }
             indicators.append(entry)

@@ -33,9 +33,17 @@ HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
+#: 1, 0.1, 0.01 … : the quantum of each number of decimal places (built once).
+_STEPS = tuple(Decimal(1).scaleb(-p) for p in range(12))
+
+
+def _step(places: int) -> Decimal:
+    return _STEPS[places] if 0 <= places < len(_STEPS) else Decimal(1).scaleb(-places)
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 ``value`` to ``places`` decimal places."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return value.quantize(_step(places), rounding=ROUND_HALF_UP)
 
 
 class RoundingMode(StrEnum):
@@ -52,9 +60,8 @@ class Rounding(BaseModel):
     mode: RoundingMode = RoundingMode.half_up
 
     def apply(self, value: Decimal) -> Decimal:
-        step = Decimal(1).scaleb(-self.places)
         rounding = ROUND_HALF_UP if self.mode is RoundingMode.half_up else ROUND_DOWN
-        return value.quantize(step, rounding=rounding)
+        return value.quantize(_step(self.places), rounding=rounding)
 
     def describe(self) -> str:
         how = "四舍五入" if self.mode is RoundingMode.half_up else "截断"
