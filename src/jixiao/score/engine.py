@@ -9,6 +9,7 @@ subtotals, total, score rates and grade with the computed ones.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.core.findings import Finding, Location, finding, sort_findings
 from jixiao.core.numbers import ZERO, percent_text, plain, round_half_up
@@ -157,7 +158,7 @@ class _Walk:
 
     def where(self, node: Node) -> Location:
         line = node.entry.line if node.entry else None
-        return Location(file=self.file, line=line, indicator=node.key)
+        return _location(self.file, line, node.key)
 
     def node(self, node: Node) -> IndicatorResult:
         return self._branch(node) if node.children else self._leaf(node)
@@ -240,6 +241,12 @@ class _Walk:
             deviation_reason=entry.deviation_reason if entry else "",
             remedy=entry.remedy if entry else "",
         )
+
+
+@lru_cache(maxsize=8192)
+def _location(file: str | None, line: int | None, indicator: str) -> Location:
+    """Locations are frozen: the same indicator of the same file is built once."""
+    return Location(file=file, line=line, indicator=indicator)
 
 
 def _rate(score: Decimal | None, weight: Decimal | None) -> Decimal | None:
