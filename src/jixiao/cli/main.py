@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from jixiao import api
 from jixiao.cli import accounts_cmd, render_cmd, show
@@ -149,23 +150,32 @@ def frameworks_show(
 
 @app.command("demo")
 def demo_cmd() -> None:
-    """用内置示例（转录自公开的自评表）演示计分与问题发现。"""
+    """用内置示例（转录自公开的自评表和部门决算）演示计分、决算审核与问题发现。"""
     console = _console()
     folder = resources.files("jixiao").joinpath("examples")
-    files = sorted(
-        (e for e in folder.iterdir() if e.name.endswith(".yaml") and e.name.startswith("score-")),
-        key=lambda e: e.name,
-    )
+    examples = sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
     all_evaluations = []
-    for entry in files:
+    for entry in (e for e in examples if e.name.startswith("score-")):
         with resources.as_file(entry) as path:
             evaluations = api.score_file(path)
-        console.rule(f"示例：{entry.name}")
+        console.rule(f"自评计分：{entry.name}")
         for evaluation in evaluations:
             show.evaluation(console, evaluation)
         all_evaluations += evaluations
     show.batch_summary(console, all_evaluations)
-    console.print("\n以上示例均转录自公开发布的绩效自评材料；所列“错误”即原文件中与其计分规则不符之处。")
+    for entry in (e for e in examples if e.name.startswith("accounts-")):
+        text = folder.joinpath(entry.name.replace("-xinxiang-2024.yaml", "-explanation.txt"))
+        with resources.as_file(entry) as path, resources.as_file(text) as text_path:
+            report = api.check_accounts_file(path, text_path=text_path if text_path.exists() else None)
+        console.rule(f"部门决算审核：{entry.name}")
+        acc = report.accounts
+        console.print(Text(f"{acc.department} {acc.year}年度部门决算（九张公开表与情况说明）", style="bold"))
+        show.findings(console, report.findings, notes=False)
+    console.print(
+        "\n以上示例均转录自公开发布的材料；所列“错误”即原文件中与其规则不符之处。"
+        "\n接着可以试试：jixiao score 文件、jixiao check 文件、jixiao audit 报告.pdf、"
+        "jixiao render 文件 --out 目录。"
+    )
 
 
 def main() -> None:
