@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from jixiao.render.layout import Block, Outline, Section, outlines
+from jixiao.render.layout import SUMMARY_COLUMNS, Block, Outline, Section, outlines
 from jixiao.render.template_store import CATEGORY
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
@@ -428,18 +428,7 @@ def _projects_table(doc) -> None:
     table = _table(doc, 10, [0.9, 4.0, 1.5, 1.4, 1.3, 1.3, 1.3, 1.3, 1.2, 1.9])
     _row(
         table,
-        [
-            "序号",
-            "项目名称",
-            "全年预算数（万元）",
-            "执行数（万元）",
-            "执行率",
-            "产出指标得分率",
-            "效益指标得分率",
-            "满意度指标得分率",
-            "自评得分",
-            "偏差原因",
-        ],
+        list(SUMMARY_COLUMNS),
         bold=True,
         header=True,
     )

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.render.context import Row
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import pct, score
+from jixiao.render.layout import SUMMARY_COLUMNS
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -449,18 +450,7 @@ def project_summary(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     sheet.line(f"（{ctx['year']}年度）", align="center")
     sheet.line(f"部门（单位）名称：{ctx['department']}")
     head = sheet.cells(
-        [
-            "序号",
-            "项目名称",
-            "全年预算数（万元）",
-            "执行数（万元）",
-            "执行率",
-            "产出指标得分率",
-            "效益指标得分率",
-            "满意度指标得分率",
-            "自评得分",
-            "偏差原因",
-        ],
+        list(SUMMARY_COLUMNS),
         head=True,
     )
     sheet.repeat_rows(head, head)
