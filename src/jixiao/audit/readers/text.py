@@ -12,13 +12,17 @@ import re
 from pathlib import Path
 
 from jixiao.audit.document import Builder, Document
+from jixiao.core.findings import InputError, Location, finding
 from jixiao.read.structured import read_text
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}")
 
 
 def read(path: Path) -> Document:
-    return parse(read_text(path), str(path))
+    doc = parse(read_text(path), str(path))
+    if not doc.blocks:
+        raise InputError([finding("empty-document", Location(file=str(path)))])
+    return doc
 
 
 def parse(text: str, name: str) -> Document:
