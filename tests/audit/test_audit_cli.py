@@ -1,8 +1,11 @@
 """`jixiao audit` as a user runs it: exit codes, JSON, the HTML page, bad files."""
 
+import base64
+import io
 import json
 
-from tests.audit import reportgen
+import pytest
+from tests.audit import docgen, reportgen
 from typer.testing import CliRunner
 
 from jixiao.cli.main import app
@@ -68,3 +71,25 @@ def test_empty_and_unknown_files_are_refused_in_chinese(tmp_path):
     missing = run("audit", tmp_path / "nope.pdf")
     assert missing.exit_code == 2
     assert "找不到文件" in missing.output
+
+
+def test_scanned_pages_among_text_pages_are_reported(tmp_path):
+    if not docgen.pdf_available():
+        pytest.skip("WeasyPrint or the CJK font is not installed")
+    from PIL import Image
+    from weasyprint import HTML
+
+    png = io.BytesIO()
+    Image.new("RGB", (400, 300), "gray").save(png, format="PNG")
+    image = base64.b64encode(png.getvalue()).decode()
+    page = (
+        f"<html><body style='font-family: \"{docgen.FONT}\"'>"
+        "<p>2024年度收入合计100.00万元，其中：财政拨款收入100.00万元，占100.00%。</p>"
+        f"<p style='page-break-before: always'><img src='data:image/png;base64,{image}'></p>"
+        "</body></html>"
+    )
+    path = tmp_path / "mixed.pdf"
+    HTML(string=page).write_pdf(path)
+    result = run("audit", path)
+    assert "第 2 页" in result.output
+    assert "未能审核" in result.output

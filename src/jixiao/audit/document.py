@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from jixiao.core.findings import Location
+from jixiao.core.findings import Finding, Location
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +57,14 @@ Block = Paragraph | Table
 
 @dataclass(frozen=True)
 class Document:
-    """A whole document: its name, its blocks in reading order, and its page count."""
+    """A whole document: its name, its blocks in reading order, its page count, and what the
+    reader has to say about it (e.g. pages it could not read), as Findings."""
 
     name: str
     blocks: tuple[Block, ...]
     pages: int = 0
     kind: str = "text"  # text / docx / pdf / xlsx
+    notes: tuple[Finding, ...] = ()
 
     def paragraphs(self) -> Iterator[Paragraph]:
         return (b for b in self.blocks if isinstance(b, Paragraph))
@@ -122,8 +124,10 @@ class Builder:
                 return text
         return ""
 
-    def build(self, name: str, *, pages: int = 0, kind: str = "text") -> Document:
-        return Document(name, tuple(self.paragraphs), pages, kind)
+    def build(
+        self, name: str, *, pages: int = 0, kind: str = "text", notes: tuple[Finding, ...] = ()
+    ) -> Document:
+        return Document(name, tuple(self.paragraphs), pages, kind, notes)
 
 
 def _cell(value: object) -> str:

@@ -75,7 +75,7 @@ def audit_document(doc: Document) -> AuditReport:
 
     checks["自评表"] = tables
     checks["正文与表格"] = lambda: _text_against_tables(sents, level_sums, name)
-    found: list[Finding] = []
+    found: list[Finding] = list(doc.notes)
     for label, check in checks.items():
         try:
             found.extend(check())

@@ -40,6 +40,7 @@ from typing import Any
 
 from jixiao.audit.document import Builder, Document
 from jixiao.audit.readers._files import check_size, fail, head, join_lines, translated
+from jixiao.core.findings import Location, finding
 
 # pdfminer warns through logging about harmless oddities of a file; keep them out of the
 # user's terminal unless the application configured logging itself.
@@ -88,7 +89,13 @@ def read(path: Path) -> Document:
     builder = _Assembler(pages).build()
     if not builder.paragraphs:
         raise fail(path, "empty-document")
-    return builder.build(str(path), pages=len(pages), kind="pdf")
+    # Pages with images but no text among pages with text: scanned pages, not audited.
+    scanned = [n for n, p in enumerate(pages, start=1) if not p.chars and p.images]
+    notes = ()
+    if scanned:
+        listed = "、".join(str(n) for n in scanned[:20]) + ("……" if len(scanned) > 20 else "")
+        notes = (finding("scanned-pages", Location(file=str(path)), pages=listed, count=len(scanned)),)
+    return builder.build(str(path), pages=len(pages), kind="pdf", notes=notes)
 
 
 @dataclass
