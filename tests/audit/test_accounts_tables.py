@@ -15,7 +15,8 @@ from tests.audit import docgen
 
 from jixiao.accounts.model import TABLE_IDS
 from jixiao.accounts.read import read_accounts
-from jixiao.audit.accounts_tables import _recognise, check_accounts_tables
+from jixiao.audit.accounts import check_accounts_tables
+from jixiao.audit.accounts.check import _recognise
 from jixiao.audit.document import Builder, Document, Paragraph, Table
 from jixiao.audit.readers import read_document
 from jixiao.audit.readers.text import parse
@@ -394,18 +395,18 @@ def test_strange_tables_never_raise():
 
 
 def test_a_title_in_the_table_or_in_its_paragraphs_and_only_these_titles():
-    from jixiao.audit.accounts_tables import _table_id
+    from jixiao.audit.accounts.names import table_id
 
-    assert _table_id("公开02表 收入决算表") == "income"
-    assert _table_id("2024年度支出决算表") == "expense"
-    assert _table_id("新乡市科学技术协会2024年度收入支出决算总表") == "summary"
-    assert _table_id("某某部门收入决算表") == "income"
-    assert _table_id("一般公共预算财政拨款基本支出决算表") == "basic"
-    assert _table_id('一般公共预算财政拨款"三公"经费支出决算表') == "three_public"
-    assert _table_id("国有资本经营预算财政拨款收入支出决算表") == "capital"
-    assert _table_id("项目支出决算表") is None
-    assert _table_id("财政拨款支出决算明细表") is None
-    assert _table_id("收入支出预算总表") is None
+    assert table_id("公开02表 收入决算表") == "income"
+    assert table_id("2024年度支出决算表") == "expense"
+    assert table_id("新乡市科学技术协会2024年度收入支出决算总表") == "summary"
+    assert table_id("某某部门收入决算表") == "income"
+    assert table_id("一般公共预算财政拨款基本支出决算表") == "basic"
+    assert table_id('一般公共预算财政拨款"三公"经费支出决算表') == "three_public"
+    assert table_id("国有资本经营预算财政拨款收入支出决算表") == "capital"
+    assert table_id("项目支出决算表") is None
+    assert table_id("财政拨款支出决算明细表") is None
+    assert table_id("收入支出预算总表") is None
     doc = Document("x", (Paragraph("x", 1), Table((("收入决算表",), ("a", "b")))))
     described, findings = check_accounts_tables(doc)
     assert described == ["收入决算表（空表）"]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from jixiao.audit import accounts_tables, claims, consistency, scoretables
+from jixiao.audit import claims, consistency, scoretables
+from jixiao.audit.accounts import check_accounts_tables
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
@@ -45,7 +46,7 @@ def audit_document(doc: Document) -> AuditReport:
     recognised: list[str] = []
 
     def accounts() -> Iterable[Finding]:
-        described, found = accounts_tables.check_accounts_tables(doc)
+        described, found = check_accounts_tables(doc)
         recognised.extend(described)
         return found
 
