@@ -7,9 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from jixiao import api
 from jixiao.score.results import Evaluation
+
+# Timing belongs to bench/, not to tests: no per-example deadline, so a loaded machine
+# (the first example also loads the catalogues) cannot make a property test flaky.
+settings.register_profile("jixiao", deadline=None)
+settings.load_profile("jixiao")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "src" / "jixiao" / "examples"
