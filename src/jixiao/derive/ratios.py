@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -91,9 +92,10 @@ class Identity:
 
 
 @cache
-def _data(name: str) -> dict:
+def _data(name: str) -> dict[str, Any]:
     text = resources.files("jixiao.derive").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
 
 
 @cache

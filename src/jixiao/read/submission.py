@@ -6,6 +6,7 @@ of a department). Every entry remembers its line so that Findings can name it.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -127,13 +128,13 @@ def _one(data: dict[str, Any], doc: Document, base: list[int | str]) -> Submissi
         raise InputError(validation_findings(exc, doc, base, labels=FIELD_LABELS)) from None
 
 
-def figures_from(raw: dict[str, object]) -> dict[str, object]:
+def figures_from(raw: dict[str, object]) -> dict[str, Decimal]:
     """Figures as written ('1411.9万元', '5000元', '30') converted to 万元; raises
     NumberFormatError for a value that is not an amount."""
     return {name: _figure(value) for name, value in raw.items()}
 
 
-def _figure(value: object):
+def _figure(value: object) -> Decimal:
     """A figure as written: '1411.9万元' and '5000元' are converted to 万元."""
     if value is None or isinstance(value, bool):
         raise NumberFormatError(f"“{value}”不是数字")

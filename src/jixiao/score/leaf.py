@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -84,7 +85,7 @@ class _Job:
     stated: Decimal | None
     out: LeafScore
 
-    def report(self, code: str, fld: str | None = None, **params: object) -> None:
+    def report(self, code: str, fld: str | None = None, **params: Any) -> None:
         self.out.findings.append(finding(code, self.where.merged(field=fld), **params))
 
 
@@ -206,9 +207,9 @@ class LeafScorer:
                 "direction-suspicious",
                 "target",
                 target=target.text if target else "",
-                direction=_DIRECTION_WORDS[written],  # type: ignore[index]
+                direction=_DIRECTION_WORDS[written],
                 name=node.name,
-                usual=_DIRECTION_WORDS[hinted],  # type: ignore[index]
+                usual=_DIRECTION_WORDS[hinted],
             )
         return (
             written
