@@ -48,20 +48,28 @@ def as_fraction(measure: Measure, value: Decimal) -> Decimal:
     return value / HUNDRED
 
 
+def _read(written: Written, where: Location, fld: str, what: str, findings: list[Finding]) -> Measure | None:
+    """``written`` read as a number, or None with an ``invalid-number`` Finding."""
+    try:
+        measure = parse_measure(written)
+    except NumberFormatError as exc:
+        findings.append(finding("invalid-number", where.merged(field=fld), detail=str(exc)))
+        return None
+    if measure.value is None:
+        detail = f"{what}“{written}”不是数字"
+        findings.append(finding("invalid-number", where.merged(field=fld), detail=detail))
+        return None
+    return measure
+
+
 def score(
     written: Written | None, weight: Decimal | None, where: Location, findings: list[Finding]
 ) -> Decimal | None:
     """A printed score as a number; one written as a percentage is reported and converted."""
     if written is None:
         return None
-    try:
-        measure = parse_measure(written)
-    except NumberFormatError as exc:
-        findings.append(finding("invalid-number", where.merged(field="score"), detail=str(exc)))
-        return None
-    if measure.value is None:
-        detail = f"得分“{written}”不是数字"
-        findings.append(finding("invalid-number", where.merged(field="score"), detail=detail))
+    measure = _read(written, where, "score", "得分", findings)
+    if measure is None or measure.value is None:
         return None
     if measure.unit == "%":
         converted = measure.value * weight if weight is not None else None
@@ -80,14 +88,8 @@ def score(
 
 def rate(written: Written, where: Location, findings: list[Finding]) -> Decimal | None:
     """A printed 得分率 or 执行率 as a fraction."""
-    try:
-        measure = parse_measure(written)
-    except NumberFormatError as exc:
-        findings.append(finding("invalid-number", where.merged(field="score_rate"), detail=str(exc)))
-        return None
-    if measure.value is None:
-        detail = f"比率“{written}”不是数字"
-        findings.append(finding("invalid-number", where.merged(field="score_rate"), detail=detail))
+    measure = _read(written, where, "score_rate", "比率", findings)
+    if measure is None or measure.value is None:
         return None
     return as_fraction(measure, measure.value)
 
