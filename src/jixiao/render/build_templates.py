@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from jixiao.render.layout import SUMMARY_COLUMNS, Block, Outline, Section, outlines
+from jixiao.render.layout import PROJECT_INDICATOR_COLUMNS, SUMMARY_COLUMNS, Block, Outline, Section, outlines
 from jixiao.render.template_store import CATEGORY
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
@@ -385,17 +385,7 @@ def project_table() -> Document:
     table = _table(doc, 9, widths)
     _row(
         table,
-        [
-            "绩效指标",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        list(PROJECT_INDICATOR_COLUMNS),
         bold=True,
         header=True,
     )
@@ -649,13 +639,19 @@ def _accounts_front(doc) -> None:
     _text_field(doc, "机构设置")
 
 
+def _new_section(doc, *, landscape: bool, sides: float, top: float, bottom: float) -> None:
+    """A new A4 section on a new page, landscape or portrait, margins in cm."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long, short = Cm(29.7), Cm(21.0)
+    section.page_width, section.page_height = (long, short) if landscape else (short, long)
+    section.left_margin = section.right_margin = Cm(sides)
+    section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
+
+
 def _accounts_tables(doc) -> None:
     """第二部分: the nine tables, in a landscape section of their own."""
-    wide = doc.add_section(WD_SECTION.NEW_PAGE)
-    wide.orientation = WD_ORIENT.LANDSCAPE
-    wide.page_width, wide.page_height = Cm(29.7), Cm(21.0)
-    wide.left_margin = wide.right_margin = Cm(1.5)
-    wide.top_margin, wide.bottom_margin = Cm(1.5), Cm(1.5)
+    _new_section(doc, landscape=True, sides=1.5, top=1.5, bottom=1.5)
     _para(doc, "第二部分　{{ year }}年度部门决算表", style="Heading 1")
     _tag(doc, "{%p for t in tables %}")
     _tag(doc, "{%p if not loop.first %}")
@@ -674,11 +670,7 @@ def _accounts_tables(doc) -> None:
 
 def _accounts_explanation(doc) -> None:
     """第三部分 情况说明 (portrait again) with 图1/图2, 第四部分 名词解释, 第五部分 附件."""
-    narrow = doc.add_section(WD_SECTION.NEW_PAGE)
-    narrow.orientation = WD_ORIENT.PORTRAIT
-    narrow.page_width, narrow.page_height = Cm(21.0), Cm(29.7)
-    narrow.left_margin = narrow.right_margin = Cm(2.4)
-    narrow.top_margin, narrow.bottom_margin = Cm(2.5), Cm(2.2)
+    _new_section(doc, landscape=False, sides=2.4, top=2.5, bottom=2.2)
     _para(doc, "第三部分　{{ year }}年度部门决算情况说明", style="Heading 1")
     _tag(doc, "{%p for s in explanation %}")
     _para(doc, "{{ s.id }}、{{ s.title }}", style="Heading 2")

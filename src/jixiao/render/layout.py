@@ -197,3 +197,16 @@ SUMMARY_COLUMNS = (
     "自评得分",
     "偏差原因",
 )
+
+#: The indicator columns of the 项目支出绩效自评表 (MOF layout).
+PROJECT_INDICATOR_COLUMNS = (
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)

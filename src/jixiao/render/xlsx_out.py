@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.render.context import Row
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import pct, score
-from jixiao.render.layout import SUMMARY_COLUMNS
+from jixiao.render.layout import PROJECT_INDICATOR_COLUMNS, SUMMARY_COLUMNS
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -368,24 +368,17 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
         aligns="ccc" + "r" * 6,
         spans=[(1, 2)],
     )
-    sheet.cells(
-        [None, None, "其中：当年财政拨款", None, f.funds_fiscal, None, "—", None, "—"],
-        formats=fmts,
-        aligns="ccc" + "r" * 6,
-        spans=[(1, 2)],
-    )
-    sheet.cells(
-        [None, None, "上年结转资金", None, f.funds_carried, None, "—", None, "—"],
-        formats=fmts,
-        aligns="ccc" + "r" * 6,
-        spans=[(1, 2)],
-    )
-    sheet.cells(
-        [None, None, "其他资金", None, f.funds_other, None, "—", None, "—"],
-        formats=fmts,
-        aligns="ccc" + "r" * 6,
-        spans=[(1, 2)],
-    )
+    for label, amount in (
+        ("其中：当年财政拨款", f.funds_fiscal),
+        ("上年结转资金", f.funds_carried),
+        ("其他资金", f.funds_other),
+    ):
+        sheet.cells(
+            [None, None, label, None, amount, None, "—", None, "—"],
+            formats=fmts,
+            aligns="ccc" + "r" * 6,
+            spans=[(1, 2)],
+        )
     sheet.merge_down(1, top, sheet.row - 1)
     goal = sheet.cells(
         ["年度总体目标", None, "预期目标", None, None, None, "实际完成情况", None, None],
@@ -409,17 +402,7 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     )
     sheet.merge_down(1, goal, goal + 1)
     head = sheet.cells(
-        [
-            "绩效指标",
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        list(PROJECT_INDICATOR_COLUMNS),
         head=True,
     )
     rows: list[Row] = ctx["indicator_rows"]
