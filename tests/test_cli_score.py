@@ -76,7 +76,7 @@ def test_a_clean_submission_exits_0(write):
         (
             "department: 测试\nyear: 2024\nframework: national-2020-project\n"
             "indicators:\n  - {path: 产出指标/数量指标/a, weight: 50, target: ≥9O%, actual: 1}\n",
-            ["第5行", "“≥9O%”不是有效的数字", "产出指标/数量指标/a"],
+            ["第5行", "“≥9O%”中的“O”是字母，不是数字 0", "产出指标/数量指标/a"],
         ),
         (
             "department: 测试\nyear: 2024\nframework: national-2020-project\n"

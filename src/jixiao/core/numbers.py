@@ -151,6 +151,7 @@ _SPACED_DIGITS = re.compile(r"\d[\s\u3000]+\d")
 _LEADING_NUMBER = re.compile(r"^([+-]?[\d.,]+)(.*)$")
 _UNIT = re.compile(r"%|‰|[\u4e00-\u9fffA-Za-z/·²³]+")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_LETTER_O = re.compile(r"^[OoＯｏ](?![A-Za-z])")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，－＋", "0123456789.%,-+")
 
 
@@ -224,6 +225,9 @@ def _parse_text(text: str) -> Measure:
             raise NumberFormatError(f"“{text}”有比较符号但没有数值")
         return Measure(text=text, value=None)
     number, unit = m.group(1), m.group(2)
+    if _LETTER_O.match(unit):
+        # '9O%' and '≥6O场' alike: a letter O typed for the digit 0 is never a unit.
+        raise NumberFormatError(f"“{text}”中的“{unit[0]}”是字母，不是数字 0")
     if not _NUMBER.match(number):
         raise NumberFormatError(f"“{text}”不是有效的数字")
     if unit and not _UNIT.fullmatch(unit):

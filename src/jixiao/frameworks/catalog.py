@@ -132,7 +132,13 @@ def validate(fw: Framework, doc: Document | None = None) -> list[Finding]:
             total = sum((w for w in weights if w is not None), ZERO)
             if total != parent_weight:
                 out.append(
-                    finding("weight-sum", where(parent), printed=plain(total), expected=plain(parent_weight))
+                    finding(
+                        "weight-sum",
+                        where(parent),
+                        printed=plain(total),
+                        expected=plain(parent_weight),
+                        detail="",
+                    )
                 )
         for spec in specs:
             path = (*parent, spec.name)

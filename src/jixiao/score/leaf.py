@@ -183,6 +183,14 @@ class LeafScorer:
             return None
         value = ratio.compute(self.sub.figures)
         if value is None:
+            if ratio.denominator.value(self.sub.figures) == 0:
+                # A figure given as 0 is not a missing figure: say which one makes it fail.
+                names = ratio.denominator.names()
+                fld = f"figures.{names[0]}" if names else "actual"
+                where = job.where.merged(field=fld, line=self.sub.lines.get(fld))
+                job.out.findings.append(
+                    finding("zero-denominator", where, what=ratio.name, formula=ratio.formula)
+                )
             return None
         if printed is not None and printed.value is not None and printed.unit in ("%", ""):
             fraction = stated.as_fraction(printed, printed.value)
@@ -220,6 +228,12 @@ class LeafScorer:
         )
 
     def _convert(self, job: _Job, target: Measure, actual: Measure, value: Decimal) -> Decimal | None:
+        bare = "" in (target.unit, actual.unit) and 0 not in (target.value, value)
+        if bare and (target.unit == "%") != (actual.unit == "%"):
+            # 80 against ≥90% (or 80% against 90): a factor of 100 apart, never guessed.
+            # Zero is zero in any unit, so "0" against ≤10% stays comparable.
+            job.report("unit-percent-bare", "actual", target=target.text, actual=actual.text)
+            return None
         if not actual.unit or not target.unit or actual.unit == target.unit:
             return value
         units = {"target_unit": target.unit, "actual_unit": actual.unit}
@@ -258,6 +272,9 @@ class LeafScorer:
         value = derived
         if value is None and actual is not None and actual.value is not None:
             value = self._convert(job, target, actual, actual.value)
+        elif value is None and actual is not None:
+            # A word where a number is expected is not a missing value: say what was read.
+            job.report("actual-not-number", "actual", actual=actual.text, target=target.text)
         if value is None:
             return
         out.actual_value = value

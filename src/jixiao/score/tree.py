@@ -7,6 +7,7 @@ values for the rest. The result is a tree of :class:`Node` for the engine to sco
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -81,6 +82,10 @@ def build(framework: Framework, submission: Submission, file: str | None) -> tup
                 node = by_name[names[0]][0]  # a unique leaf name alone is enough
         if node is None:
             node = _attach(by_path, names)
+            if node is not None:
+                findings += _near_misses(
+                    by_path, names, Location(file=file, line=entry.line, indicator=entry.path)
+                )
         if node is None or node.entry is not None:
             where = Location(file=file, line=entry.line, indicator=entry.path)
             if node is None:
@@ -111,14 +116,72 @@ def _attach(by_path: dict[tuple[str, ...], Node], names: tuple[str, ...]) -> Nod
     return None
 
 
+_LEVELS = ("一级", "二级", "三级", "四级")
+_WIDE_SEPARATORS = ("／", "∕", "⁄", "\\", "、")
+
+
+def _closest(name: str, choices: list[str]) -> list[str]:
+    return difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+
+
 def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> Finding:
-    roots = [s.name for s in framework.indicators]
-    hint = ""
-    if names and names[0] not in roots:
-        hint = f"；一级指标应为：{'、'.join(roots)}"
-    elif len(names) > 1:
+    """Say what was read, why it does not fit, and the closest valid name."""
+    wide = next((c for c in _WIDE_SEPARATORS if any(c in n for n in names)), None)
+    if wide is not None:
+        fixed = SEP.join(names)
+        for c in _WIDE_SEPARATORS:
+            fixed = fixed.replace(c, SEP)
+        hint = f"；路径中的“{wide}”不是层级分隔符，层级之间请用半角“/”，如“{fixed}”"
+        return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
+    specs = list(framework.indicators)
+    parent = ""
+    for depth, name in enumerate(names):
+        match = next((s for s in specs if s.name == name), None)
+        if match is None:
+            level = _LEVELS[min(depth, len(_LEVELS) - 1)]
+            valid = [s.name for s in specs]
+            under = f"“{parent}”下" if parent else ""
+            if not valid:
+                hint = f"；{under}不允许自定义下级指标"
+                break
+            near = _closest(name, valid)
+            guess = f"，是否应为“{near[0]}”？" if near else ""
+            allowed = "、".join(valid)
+            hint = f"；读到的{level}指标是“{name}”，{under}没有这个指标（可用的有：{allowed}）{guess}"
+            break
+        specs, parent = list(match.children), name
+    else:
         hint = "；其上级指标不允许自定义下级指标，请核对名称"
     return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
+
+
+def _near_misses(
+    by_path: dict[tuple[str, ...], Node], names: tuple[str, ...], where: Location
+) -> list[Finding]:
+    """A new name under an open parent that is one slip away from a name the framework lists
+    there (数量指票 for 数量指标) is accepted as the user's own indicator, but never silently."""
+    out: list[Finding] = []
+    for depth in range(1, len(names)):
+        parent = by_path.get(names[:depth])
+        if parent is None or parent.spec is None:
+            continue
+        listed = [c.name for c in parent.spec.children]
+        name = names[depth]
+        if not listed or name in listed:
+            continue
+        near = _closest(name, listed)
+        if near:
+            out.append(
+                finding(
+                    "indicator-name-near-miss",
+                    where,
+                    name=name,
+                    parent=parent.name,
+                    near=near[0],
+                    listed="、".join(listed),
+                )
+            )
+    return out
 
 
 def _prune(nodes: list[Node]) -> None:
@@ -193,13 +256,14 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
                 if own is not None and all(k is not None for k in kids):
                     total = sum((k for k in kids if k is not None), ZERO)
                     if total != own:
-                        line = entry.line if entry else None
+                        line = entry.line if entry else _first_line(node)
                         out.append(
                             finding(
                                 "weight-sum",
                                 Location(file=file, line=line, indicator=node.key),
                                 printed=plain(total),
                                 expected=plain(own),
+                                detail=_weights_to_fix(node, own, total),
                             )
                         )
                 walk(node.children)
@@ -209,12 +273,37 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
     if all(w is not None for w in level1):
         total = sum((w for w in level1 if w is not None), ZERO)
         if total != framework.total:
+            top = Node(name="总分", path=(), children=roots)
             out.append(
                 finding(
                     "weight-sum",
-                    Location(file=file, indicator="（总分）"),
+                    Location(file=file, line=_first_line(top), indicator="（总分）"),
                     printed=plain(total),
                     expected=plain(framework.total),
+                    detail=_weights_to_fix(top, framework.total, total),
                 )
             )
     return out
+
+
+def _first_line(node: Node) -> int | None:
+    """The first line of the file that writes this node or one below it."""
+    if node.entry is not None and node.entry.line is not None:
+        return node.entry.line
+    lines = [line for c in node.children if (line := _first_line(c)) is not None]
+    return min(lines) if lines else None
+
+
+def _weights_to_fix(node: Node, own: Decimal, total: Decimal) -> str:
+    """Each child's weight with the line that gives it, and by how much the sum is off."""
+    parts = []
+    for child in node.children:
+        line = _first_line(child)
+        where = f"（第{line}行）" if line is not None else ""
+        parts.append(f"{child.name} {plain(child.weight) if child.weight is not None else '—'}{where}")
+    gap = total - own
+    side = f"多出 {plain(gap)} 分" if gap > 0 else f"少了 {plain(-gap)} 分"
+    return (
+        f"：{'、'.join(parts)}，{side}；请修改这些分值使合计为 {plain(own)}"
+        f"（“{node.name}”的得分按下级得分相加，分值不符时可能超过其分值 {plain(own)}）"
+    )
