@@ -67,9 +67,7 @@ def check_cmd(
         Path | None,
         typer.Option("--text", "-t", help="部门自己的情况说明（UTF-8 文本），逐一核对其中的数字。"),
     ] = None,
-    notes: Annotated[
-        bool, typer.Option("--notes", help="同时显示全部提示（尾差、已说明、未核对的数字）。")
-    ] = False,
+    notes: Annotated[bool, typer.Option("--notes", help=show.NOTES_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:
     """审核部门决算：九张公开表的表内、表间审核公式，尾差与错误分开；可同时核对情况说明。"""

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, render_cmd, show
+from jixiao.cli import accounts_cmd, demo_cmd, render_cmd, show, version, zh
+
+zh.install()  # the framework's own usage lines and errors in Chinese, for every command
 
 app = typer.Typer(
     add_completion=False,
@@ -29,6 +29,8 @@ frameworks_app = typer.Typer(
 )
 app.add_typer(frameworks_app, name="frameworks")
 accounts_cmd.register(app)
+version.register(app)
+demo_cmd.register(app)
 render_cmd.register(app)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -57,6 +59,7 @@ def score_cmd(
     file: Annotated[Path, typer.Argument(help="申报文件（YAML 或 JSON）。", show_default=False)],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
     framework_file: FrameworkFiles = None,
+    notes: Annotated[bool, typer.Option("--notes", help=show.NOTES_HELP)] = False,
 ) -> None:
     """对申报文件计分：指标得分、各级合计、总分、等级与发现的问题。"""
     try:
@@ -74,7 +77,7 @@ def score_cmd(
     else:
         console = _console()
         for evaluation in evaluations:
-            show.evaluation(console, evaluation)
+            show.evaluation(console, evaluation, notes=notes)
         if len(evaluations) > 1:
             show.batch_summary(console, evaluations)
     if api.input_errors(findings):
@@ -92,7 +95,7 @@ def audit_cmd(
         Path | None,
         typer.Option("--html", help="另存为 HTML：原文中标出每个问题的位置。", show_default=False),
     ] = None,
-    notes: Annotated[bool, typer.Option("--notes", help="也列出全部提示（尾差、无法核对的数字）。")] = False,
+    notes: Annotated[bool, typer.Option("--notes", help=show.NOTES_HELP)] = False,
 ) -> None:
     """审核已公开的报告：逐一核对文中和表中的数字，列出前后不符之处。"""
     try:
@@ -146,36 +149,6 @@ def frameworks_show(
         _console().print(f"未知的指标体系“{framework_id}”，可用的有：{'、'.join(catalog.ids())}")
         raise typer.Exit(EXIT_INPUT)
     show.framework(_console(), fw)
-
-
-@app.command("demo")
-def demo_cmd() -> None:
-    """用内置示例（转录自公开的自评表和部门决算）演示计分、决算审核与问题发现。"""
-    console = _console()
-    folder = resources.files("jixiao").joinpath("examples")
-    examples = sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
-    all_evaluations = []
-    for entry in (e for e in examples if e.name.startswith("score-")):
-        with resources.as_file(entry) as path:
-            evaluations = api.score_file(path)
-        console.rule(f"自评计分：{entry.name}")
-        for evaluation in evaluations:
-            show.evaluation(console, evaluation)
-        all_evaluations += evaluations
-    show.batch_summary(console, all_evaluations)
-    for entry in (e for e in examples if e.name.startswith("accounts-")):
-        text = folder.joinpath(entry.name.replace("-xinxiang-2024.yaml", "-explanation.txt"))
-        with resources.as_file(entry) as path, resources.as_file(text) as text_path:
-            report = api.check_accounts_file(path, text_path=text_path if text_path.exists() else None)
-        console.rule(f"部门决算审核：{entry.name}")
-        acc = report.accounts
-        console.print(Text(f"{acc.department} {acc.year}年度部门决算（九张公开表与情况说明）", style="bold"))
-        show.findings(console, report.findings, notes=False)
-    console.print(
-        "\n以上示例均转录自公开发布的材料；所列“错误”即原文件中与其规则不符之处。"
-        "\n接着可以试试：jixiao score 文件、jixiao check 文件、jixiao audit 报告.pdf、"
-        "jixiao render 文件 --out 目录。"
-    )
 
 
 def main() -> None:

@@ -26,7 +26,18 @@ def _num(value: object) -> str:
     return plain(value) if not isinstance(value, str) else value
 
 
-def evaluation(console: Console, ev: Evaluation) -> None:
+#: One policy for every command that lists Findings (score, check, audit): notes are
+#: counted but listed only with --notes, with this option help and this line.
+NOTES_HELP = "同时列出全部提示（尾差、已说明、无法核对的数字等）。"
+
+
+def hidden_notes(console: Console, hidden: int) -> None:
+    """The line that says how many notes were not listed and how to see them."""
+    if hidden:
+        console.print(Text(f"另有 {hidden} 条提示，加 --notes 查看。", style="dim"))
+
+
+def evaluation(console: Console, ev: Evaluation, *, notes: bool = False) -> None:
     """The indicator table, the totals and the Findings of one evaluation."""
     title = f"{ev.title}（{ev.year}年度）· {ev.framework_name}"
     table = Table(title=title, show_lines=False, header_style="bold")
@@ -53,7 +64,7 @@ def evaluation(console: Console, ev: Evaluation) -> None:
     if not ev.complete:
         line.append("；有指标未能计分，总分不完整", style="yellow")
     console.print(line)
-    findings(console, ev.findings)
+    findings(console, ev.findings, notes=notes)
 
 
 def _rows(table: Table, node: IndicatorResult, wrong: set[str | None]) -> None:
@@ -74,7 +85,7 @@ def _rows(table: Table, node: IndicatorResult, wrong: set[str | None]) -> None:
 
 
 def findings(
-    console: Console, items: Iterable[Finding], *, notes: bool = True, count_line: bool = True
+    console: Console, items: Iterable[Finding], *, notes: bool = False, count_line: bool = True
 ) -> None:
     """Findings one by one with their place and any 出错说明; notes only when ``notes``."""
     items = list(items)
@@ -95,9 +106,7 @@ def findings(
         if f.explanation:
             text.append(f"\n      出错说明：{f.explanation}", style="green")
         console.print(text)
-    hidden = len(items) - len(shown)
-    if hidden:
-        console.print(Text(f"另有提示 {hidden} 条（尾差、未核对的数字等），加 --notes 显示。", style="dim"))
+    hidden_notes(console, len(items) - len(shown))
 
 
 def input_errors(console: Console, items: Iterable[Finding]) -> None:
@@ -223,7 +232,6 @@ def audit(console: Console, report: AuditReport, html: Path | None, *, notes: bo
         totals = count(report.findings)
         errors, warnings, note_count = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
         console.print(f"共 {len(report.findings)} 处：错误 {errors}，警告 {warnings}，提示 {note_count}")
-        if len(shown) < len(report.findings):
-            console.print("提示未列出（尾差、无法核对的数字等），加 --notes 显示。")
+        hidden_notes(console, len(report.findings) - len(shown))
     if html is not None:
         console.print(f"已写出 HTML：{html}")
