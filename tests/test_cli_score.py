@@ -28,10 +28,10 @@ def test_score_a_seed_prints_the_table_and_exits_1_on_errors():
 
 
 def test_score_json_is_the_evaluation():
-    result = run("score", "--json", EXAMPLES / "score-002-xiangyang-2021-department.yaml")
+    result = run("score", "--json", EXAMPLES / "score-000-xinxiang-2021-department.yaml")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert data["total"] == "92.49"
+    assert data["total"] == "96.18"
     assert data["grade"] == "优"
     assert {f["code"] for f in data["findings"]} >= {"score-mismatch", "total-differs"}
 

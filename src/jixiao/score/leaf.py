@@ -104,7 +104,10 @@ class LeafScorer:
         if entry is None and spec is not None and (spec.derive or spec.rule is RuleKind.execution_rate):
             entry = Entry(path=node.key)  # computed from the figures alone
         if weight is None:
-            out.findings.append(finding("missing-value", where.merged(field="weight"), what="分值"))
+            # A transcription holds only what the document prints: a row printed without its
+            # weight is unknown, so its printed score is counted and marked, never judged.
+            printed = stated.score(entry.score, None, where, out.findings) if entry is not None else None
+            self._missing(out, where.merged(field="weight"), "该指标的分值", printed)
             return out
         printed = None
         if entry is not None and entry.score is not None:
