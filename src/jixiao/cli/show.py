@@ -14,7 +14,7 @@ from jixiao.audit.report import AuditReport
 from jixiao.core.findings import Finding, Severity, count
 from jixiao.core.numbers import percent_text, plain
 from jixiao.frameworks.catalog import Catalog
-from jixiao.model.framework import Framework, IndicatorSpec
+from jixiao.model.framework import Framework, IndicatorSpec, RuleKind
 from jixiao.score.results import Evaluation, IndicatorResult
 
 _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.note: "cyan"}
@@ -74,7 +74,7 @@ def _rows(table: Table, node: IndicatorResult, wrong: set[str | None]) -> None:
     table.add_row(
         *names,
         node.target or "",
-        node.actual or "",
+        _actual(node),
         _num(node.weight),
         _num(node.score),
         node.stated or "",
@@ -82,6 +82,15 @@ def _rows(table: Table, node: IndicatorResult, wrong: set[str | None]) -> None:
     )
     for child in node.children:
         _rows(table, child, wrong)
+
+
+def _actual(node: IndicatorResult) -> str:
+    """The actual as written; a rate computed from the figures (预算执行率) is shown too."""
+    if node.actual:
+        return node.actual
+    if node.rule is RuleKind.execution_rate and node.actual_value is not None:
+        return f"{percent_text(node.actual_value)}（算得）"
+    return ""
 
 
 def findings(
