@@ -377,10 +377,26 @@ _CENT = Decimal("0.01")
 _TOLERANCE = tuple(tail_tolerance(n) for n in range(256))
 
 
-def _show(value: Decimal | None) -> str:
+def _show(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "（空）"
-    return format(value.quantize(_CENT, rounding=ROUND_HALF_UP), "f")
+    quantum = _CENT if places == 2 else Decimal(1).scaleb(-places)
+    return format(value.quantize(quantum, rounding=ROUND_HALF_UP), "f")
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _shown_pair(left: Decimal, right: Decimal) -> tuple[str, str, int]:
+    """Both sides at two decimals, or at as many more as it takes for them to differ:
+    741.643 against 741.64 reads "741.643 与 741.640", never "741.64 与 741.64"."""
+    most = max(_places(left), _places(right), 2)
+    places = 2
+    while places < most and _show(left, places) == _show(right, places):
+        places += 1
+    return _show(left, places), _show(right, places), places
 
 
 class _Context:
@@ -569,8 +585,8 @@ def _finding(
     """
     where = ctx.location(rule, row, column)
     spec = tables().get(rule.anchor.table) if rule.anchor else None
-    shown_left, shown_right = _show(left), _show(right)
-    diff = _show(abs(left - right))
+    shown_left, shown_right, places = _shown_pair(left, right)
+    diff = _show(abs(left - right), places)
     fields = rule.fields
     params: dict[str, object] = {"left": shown_left, "right": shown_right, "diff": diff}
     if "row" in fields:
@@ -581,7 +597,7 @@ def _finding(
         params["column"] = (spec.column_label(column) if spec else column) if column else ""
     if "table" in fields:
         params["table"] = where.table or ""
-    shown_tolerance = _show(tolerance)
+    shown_tolerance = _show(tolerance, max(2, _places(tolerance.normalize())))
     params["n"] = str(n)
     params["tolerance"] = shown_tolerance
     text = rule.spec.message.format(**params)
