@@ -45,7 +45,7 @@ def long_report(pages: int) -> list:
 
 
 def main() -> None:
-    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    seeds = sorted((ROOT / "tests" / "data" / "seeds").glob("*.txt"))
     if seeds:
         chars = sum(len(p.read_text(encoding="utf-8")) for p in seeds)
         t0 = time.perf_counter()

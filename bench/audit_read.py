@@ -7,7 +7,7 @@ python bench/audit_read.py [PAGES]      (default 100)
   Word and Excel in a temporary folder by a child process, so that the writers' memory
   does not count; each file is read in a fresh child process, which reports its time and
   its peak resident memory (ru_maxrss);
-* the seed texts in ../shared/seeds/ through the text reader, a page counted as 40 lines.
+* the seed texts in tests/data/seeds/ through the text reader, a page counted as 40 lines.
 
 Word and Excel have no pages of their own: their rate is given in the PDF's pages.
 """
@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "data" / "seeds"
 LINES_PER_PAGE = 40
 
 

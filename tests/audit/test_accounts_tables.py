@@ -21,10 +21,10 @@ from jixiao.audit.document import Builder, Document, Paragraph, Table
 from jixiao.audit.readers import read_document
 from jixiao.audit.readers.text import parse
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "jixiao" / "examples"
 
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the project")
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in tests/data/seeds")
 
 #: what seed 001 prints, in its order (Henan 2024 numbering)
 SEED_001_TABLES = [

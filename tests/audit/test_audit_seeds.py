@@ -7,7 +7,7 @@ import pytest
 
 from jixiao import api
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 
 
 def _seed(prefix: str) -> Path:
@@ -24,7 +24,7 @@ def _by_code(report, severity):
     return sorted((f.code, f.printed, f.expected) for f in report.findings if f.severity.value == severity)
 
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the project")
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in tests/data/seeds")
 
 
 def test_seed_000_xinxiang_2021_self_evaluation():
