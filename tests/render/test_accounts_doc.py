@@ -17,6 +17,8 @@ from jixiao import api
 from jixiao.accounts.explain import generate
 from jixiao.accounts.read import read_accounts
 from jixiao.render.accounts_tables import printed_tables
+from jixiao.render.agree import project_scores
+from jixiao.render.context import Pair
 
 ACCOUNTS = EXAMPLES / "accounts-001-xinxiang-2024.yaml"
 
@@ -91,7 +93,10 @@ def test_docx_tables_text_and_charts(published):
         assert same(rows[row.code][2] or None, row.total)
         assert same(rows[row.code][3] or None, row.basic)
     text = _flat("\n".join(p.text for p in doc.paragraphs))
-    for section in generate(acc).sections:
+    # section 十三 gives each project the score recomputed from its self-evaluation
+    pairs = [Pair(s, api.score(s)) for s in api.load_submissions(SEED_001_PROJECTS)]
+    shown, _ = project_scores(acc, pairs, None)
+    for section in generate(shown).sections:
         for paragraph in section.paragraphs:
             assert _flat(paragraph) in text
     assert "一般公共预算财政拨款“三公”经费" in text  # 名词解释
@@ -109,7 +114,8 @@ def test_pdf_pages_and_text(published):
             assert any("CJK" in c["fontname"] for c in page.chars[:50])
     assert "图1：收入决算结构图" in text
     assert "图2：支出决算结构图" in text
-    for section in generate(acc).sections:
+    pairs = [Pair(s, api.score(s)) for s in api.load_submissions(SEED_001_PROJECTS)]
+    for section in generate(project_scores(acc, pairs, None)[0]).sections:
         assert _flat(section.paragraphs[-1]) in text
 
 

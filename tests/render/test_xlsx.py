@@ -58,8 +58,8 @@ def test_numbers_are_numbers_not_text(seed000: Rendered):
 def test_findings_sheet_on_request(seed000: Rendered, seed001: Rendered):
     wb = load_workbook(seed000.file("self-table", "xlsx"))
     ws = wb["审核发现的问题"]
-    codes = [r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[1]]
-    assert codes == [f.code for f in _sorted(seed000.evaluation().findings)]
+    titles = [r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[1]]
+    assert titles == [f.title for f in _sorted(seed000.evaluation().findings)]
     assert "审核发现的问题" not in load_workbook(seed001.file("self-table", "xlsx")).sheetnames
 
 

@@ -39,7 +39,7 @@ def hidden_notes(console: Console, hidden: int) -> None:
 
 def evaluation(console: Console, ev: Evaluation, *, notes: bool = False) -> None:
     """The indicator table, the totals and the Findings of one evaluation."""
-    title = f"{ev.title}（{ev.year}年度）· {ev.framework_name}"
+    title = f"{ev.title}（{ev.year}年度）\n指标体系：{ev.framework_name}"
     table = Table(title=title, show_lines=False, header_style="bold")
     for col, justify in (
         ("一级指标", "left"),

@@ -110,6 +110,12 @@ class Finding(BaseModel):
     expected: str | None = None
     explanation: str | None = None
 
+    @property
+    def title(self) -> str:
+        """The code's Chinese title (合计与各项之和不符 …), as documents list it."""
+        spec = catalogue().get(self.code)
+        return spec.title if spec else self.code
+
     def describe(self) -> str:
         where = self.location.describe()
         text = f"[{self.severity.label}] {self.code}：{self.message}"

@@ -71,10 +71,18 @@ def read(path: Path) -> Loaded:
 def plan(loaded: Loaded, pairs: Sequence[Pair]) -> Doc:
     """The publication of ``loaded``; the department's submissions of that year, if given,
     supply 部门职责/机构设置 and the 项目支出自评汇总表."""
-    acc = loaded.accounts
-    mine = [p for p in pairs if p.submission.department == acc.department and p.submission.year == acc.year]
+    from jixiao.render.agree import project_scores
+
+    mine = [
+        p
+        for p in pairs
+        if p.submission.department == loaded.accounts.department and p.submission.year == loaded.accounts.year
+    ]
     department = next((p for p in mine if not p.submission.project), None)
     projects = tuple(p for p in mine if p.submission.project)
+    # one score per project in every document: the recomputed one (the printed one, when
+    # it differs, is listed in the reviewer's copy)
+    acc, replaced = project_scores(loaded.accounts, projects, loaded.file)
     extra = {
         "accounts": acc,
         "department": acc.department,
@@ -90,6 +98,7 @@ def plan(loaded: Loaded, pairs: Sequence[Pair]) -> Doc:
         template="accounts",
         layout="accounts",
         extra=extra,
+        findings=tuple(replaced),
     )
 
 
@@ -123,7 +132,7 @@ def context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, An
     ]
     pairs: tuple[Pair, ...] = extra["project_pairs"]
     lines = project_lines(pairs) if pairs else _lines_from_accounts(acc)
-    found = sort_findings(extra["input_findings"]) if with_findings else []
+    found = sort_findings([*extra["input_findings"], *doc.findings]) if with_findings else []
     return {
         "department": acc.department,
         "year": acc.year,

@@ -198,13 +198,20 @@ def _findings_appendix(doc) -> None:
     _tag(doc, "{%p if with_findings %}")
     _para(doc, "附录：审核发现的问题", style="Heading 1")
     _para(doc, "以下问题由 jixiao 按指标体系和校验规则自动发现，供审核参考。", indent=True)
-    table = _table(doc, 4, [1.6, 3.4, 4.4, 6.8])
-    _row(table, ["级别", "代码", "位置", "说明"], bold=True, header=True)
+    table = _table(doc, 6, [1.2, 2.2, 3.4, 5.4, 2.0, 2.0])
+    _row(table, ["级别", "问题", "位置", "说明", "文件所列", "复核应为"], bold=True, header=True)
     _loop_rows(
         table,
         "for f in findings",
-        ["{{ f.severity.label }}", "{{ f.code }}", "{{ f.location.describe() }}", "{{ f.message }}"],
-        "clll",
+        [
+            "{{ f.severity.label }}",
+            "{{ f.title }}",
+            "{{ f.location.describe() }}",
+            "{{ f.message }}",
+            "{{ f.printed or '' }}",
+            "{{ f.expected or '' }}",
+        ],
+        "clllrr",
     )
     _tag(doc, "{%p endif %}")
 
@@ -430,11 +437,11 @@ def _projects_table(doc) -> None:
             "{{ p.name }}",
             "{{ p.budget_total|money }}",
             "{{ p.spent|money }}",
-            "{{ p.execution_rate|pct_short }}",
-            "{{ p.output_rate|pct_short }}",
-            "{{ p.effect_rate|pct_short }}",
-            "{{ p.satisfaction_rate|pct_short }}",
-            "{{ p.total|score }}",
+            "{{ p.execution_rate|pct }}",
+            "{{ p.output_rate|pct }}",
+            "{{ p.effect_rate|pct }}",
+            "{{ p.satisfaction_rate|pct }}",
+            "{{ p.total|score_fixed }}",
             "{{ p.reason }}",
         ],
         "clrrrrrrrl",

@@ -17,7 +17,7 @@ from jixiao.core.findings import Finding, sort_findings
 from jixiao.derive.ratios import ratios
 from jixiao.model.framework import RuleKind
 from jixiao.model.submission import Submission
-from jixiao.render.fmt import score
+from jixiao.render.fmt import pct, score
 from jixiao.score.results import Evaluation, IndicatorResult
 
 #: The mark a missing text leaves in the document, so that nobody submits it unnoticed.
@@ -57,7 +57,7 @@ class Row:
 
     @property
     def actual(self) -> str:
-        return self.ind.actual or ""
+        return shown_actual(self.ind)
 
     @property
     def weight(self) -> Decimal | None:
@@ -72,6 +72,15 @@ class Row:
         """偏差原因分析及改进措施, as one cell."""
         parts = [p for p in (self.ind.deviation_reason, self.ind.remedy) if p]
         return "；".join(parts)
+
+
+def shown_actual(ind: IndicatorResult) -> str:
+    """完成值 as a document shows it: as written, except the budget execution rate, which is
+    the rate the score was computed from (a printed rate that differs is a Finding, listed
+    in the reviewer's copy beside the recomputed one: one figure per quantity everywhere)."""
+    if ind.rule is RuleKind.execution_rate and ind.actual_value is not None:
+        return pct(ind.actual_value)
+    return ind.actual or ""
 
 
 @dataclass(frozen=True)

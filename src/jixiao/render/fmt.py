@@ -29,6 +29,11 @@ def pct(value: Decimal | None) -> str:
     return "" if value is None else percent_text(value)
 
 
+def score_fixed(value: Decimal | None) -> str:
+    """Points with two decimals, for a column of scores that must read alike: '94.00', '89.82'."""
+    return "" if value is None else f"{round_half_up(value, 2):f}"
+
+
 def pct_short(value: Decimal | None) -> str:
     """A rate without trailing zeros, as the summary tables print it: '100%', '91.9%'."""
     if value is None:
@@ -52,7 +57,15 @@ def cn(n: int) -> str:
     return chinese_number(n)
 
 
-FILTERS = {"score": score, "money": money, "pct": pct, "pct_short": pct_short, "text": text, "cn": cn}
+FILTERS = {
+    "score": score,
+    "money": money,
+    "pct": pct,
+    "pct_short": pct_short,
+    "score_fixed": score_fixed,
+    "text": text,
+    "cn": cn,
+}
 
 
 def environment(*, autoescape: bool = True) -> jinja2.Environment:

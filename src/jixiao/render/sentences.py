@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from jixiao.core.numbers import ZERO, NumberFormatError, parse_measure
 from jixiao.model.framework import RuleKind
-from jixiao.render.context import MISSING, Detail, Pair, execution_leaf, funds
+from jixiao.render.context import MISSING, Detail, Pair, execution_leaf, funds, shown_actual
 from jixiao.render.fmt import money, pct, score
 from jixiao.score.results import Evaluation, IndicatorResult
 
@@ -70,7 +70,7 @@ def lost_points(ev: Evaluation) -> list[str]:
         if leaf.target:
             facts.append(f"指标值{quoted(leaf.target)}")
         if leaf.actual:
-            facts.append(f"完成值{quoted(leaf.actual)}")
+            facts.append(f"完成值{quoted(shown_actual(leaf))}")
         if facts:
             text += f"（{'，'.join(facts)}）"
         if leaf.deviation_reason:

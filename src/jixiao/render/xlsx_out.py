@@ -451,7 +451,7 @@ def project_summary(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
                 p.total,
                 p.reason,
             ],
-            formats=[None, None, MONEY, MONEY, RATE, RATE, RATE, RATE, SCORE],
+            formats=[None, None, MONEY, MONEY, RATE, RATE, RATE, RATE, MONEY],  # one format a column
             aligns="clrrrrrrrl",
         )
     sheet.cells(
@@ -465,12 +465,13 @@ def project_summary(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
 
 def findings_sheet(ctx: Mapping[str, Any], wb: Workbook) -> None:
     """The reviewer's copy: a sheet listing the Findings."""
-    sheet = Sheet(wb.create_sheet("审核发现的问题"), [8, 22, 40, 60])
+    sheet = Sheet(wb.create_sheet("审核发现的问题"), [8, 18, 40, 60, 14, 14])
     sheet.title("审核发现的问题", size=14)
-    head = sheet.cells(["级别", "代码", "位置", "说明"], head=True)
+    head = sheet.cells(["级别", "问题", "位置", "说明", "文件所列", "复核应为"], head=True)
     sheet.repeat_rows(head, head)
     for f in ctx["findings"]:
-        sheet.cells([f.severity.label, f.code, f.location.describe(), f.message], aligns="clll")
+        row = [f.severity.label, f.title, f.location.describe(), f.message, f.printed or "", f.expected or ""]
+        sheet.cells(row, aligns="llllrr")
     if not ctx["findings"]:
         sheet.line("未发现问题。")
 
