@@ -201,6 +201,6 @@ def test_the_installed_command_runs():
         check=False,
         env={"COLUMNS": "160", "PATH": ""},
     )
-    assert out.returncode == 1
+    assert out.returncode == 0  # seed 002 holds together as printed: notes only
     assert "襄阳市科学技术协会" in out.stdout
     assert out.stderr == ""
