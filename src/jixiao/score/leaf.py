@@ -394,7 +394,10 @@ class LeafScorer:
             return
         if printed == out.score:
             return
+        weight_places = max(0, -int(weight.normalize().as_tuple().exponent))
         for alt in ALTERNATIVE_ROUNDINGS:
+            if alt.places < weight_places:
+                continue  # a weight of 1.25 is not scored in whole points: 0.9955 -> 0 is no tail
             if alt != self.fw.rounding and alt.apply(out.raw) == printed:
                 job.report(
                     "score-rounding",
