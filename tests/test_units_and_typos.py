@@ -204,7 +204,8 @@ def test_a_score_truncated_to_zero_under_a_fractional_weight_is_wrong_not_a_roun
         _submission(
             "  - {path: 产出指标/数量指标/人次, weight: 50, target: ≥1人次, actual: 1人次}\n"
             "  - {path: 效益指标/社会效益指标/人次, weight: 30, target: ≥1人次, actual: 1人次}\n"
-            "  - {path: 满意度指标/服务对象满意度指标/a, weight: 1.25, target: ≥167个, actual: 133个, score: 0}\n"
+            "  - {path: 满意度指标/服务对象满意度指标/a, weight: 1.25, target: ≥167个, actual: 133个,"
+            " score: 0}\n"
             "  - {path: 满意度指标/服务对象满意度指标/b, weight: 8.75, target: ≥1个, actual: 1个}\n"
         ),
     )

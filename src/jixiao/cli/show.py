@@ -41,7 +41,8 @@ def evaluation(console: Console, ev: Evaluation, *, notes: bool = False) -> None
     """The indicator table, the totals and the Findings of one evaluation."""
     # The framework's own name may carry the year it was issued: keep it out of the title.
     title = f"{ev.title}（{ev.year}年度）"
-    table = Table(title=title, caption=f"指标体系：{ev.framework_name}", show_lines=False, header_style="bold")
+    caption = f"指标体系：{ev.framework_name}"
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
     for col, justify in (
         ("一级指标", "left"),
         ("二级指标", "left"),
