@@ -72,6 +72,13 @@ def _no_such_command(match: re.Match[str]) -> str:
     return text
 
 
+def _invalid_value(match: re.Match[str]) -> str:
+    """ "Invalid value for '--jobs' / '-j': " -> "选项 --jobs（-j）的值无效："."""
+    names = [n.strip(" '\"") for n in match.group(1).split(" / ")]
+    shown = names[0] + (f"（{'、'.join(names[1:])}）" if len(names) > 1 else "")
+    return f"“{shown}”的值无效："
+
+
 #: Usage errors, in the order tried; each English sentence becomes a Chinese one.
 _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r)
@@ -83,8 +90,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
         (r"Missing option '(.+?)'\.", r"缺少选项“\1”。"),
         (r"Missing (argument|option|parameter)\b\.?", r"缺少参数。"),
         (r"Missing parameter: (\S+)", r"缺少参数“\1”"),
-        (r"Invalid value for '(.+?)': ", r"“\1”的值无效："),
-        (r"Invalid value for (\S+): ", r"“\1”的值无效："),
+        (r"Invalid value for (.+?): ", _invalid_value),
         (r"Invalid value: ", r"值无效："),
         (r"Option '(.+?)' requires an argument\.", r"选项“\1”后面需要一个值。"),
         (r"Option '(.+?)' requires (\d+) arguments\.", r"选项“\1”后面需要 \2 个值。"),
@@ -102,6 +108,15 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
         (r"(?:File|Path|Directory) '(.+?)' is not readable\.", r"“\1”无法读取。"),
         (r"(?:File|Path|Directory) '(.+?)' is not writable\.", r"“\1”无法写入。"),
         (r"unknown error", r"未知错误"),
+        (r"Input should be a valid integer(?:, unable to parse string as an integer)?", r"应为整数"),
+        (r"Input should be a valid number(?:, unable to parse string as a number)?", r"应为数字"),
+        (r"Input should be a valid boolean[^;\n]*", r"应为 是 或 否"),
+        (r"Input should be greater than or equal to (\S+)", r"应不小于 \1"),
+        (r"Input should be less than or equal to (\S+)", r"应不大于 \1"),
+        (r"Input should be greater than (\S+)", r"应大于 \1"),
+        (r"Input should be less than (\S+)", r"应小于 \1"),
+        (r"Input should be (.+)", r"应为 \1"),
+        (r"Value '(.+?)' is not a valid (\w+)\.", r"“\1”不是有效的值（\2）。"),
     )
 )
 
