@@ -42,3 +42,16 @@ def test_rows_being_entered_without_weights_are_errors(write):
     ev = _score(write, "entry")
     assert ("missing-value", "产出指标/成本指标/整体成本") in flat(ev, severity="error")
     assert ev.find("产出指标").score is None
+
+
+def test_a_level_above_its_weight_is_an_error_even_when_its_rows_print_no_weight(write):
+    from jixiao import api
+
+    text = ROWS.format(origin="published").replace("score: 35}", "score: 40}")
+    (ev,) = api.score_file(write(text))
+    (f,) = [f for f in ev.findings if f.code == "level-above-weight"]
+    assert f.severity.value == "error"
+    assert f.location.indicator == "产出指标"
+    assert f.location.line == 7
+    assert "45" in f.message
+    assert "40" in f.message
