@@ -148,3 +148,28 @@ def test_framework_sentences_other_commands_may_meet_are_translated(english, chi
     from jixiao.cli.zh import translate
 
     assert translate(english) == chinese
+
+
+def test_a_command_rendered_with_rich_speaks_chinese_too():
+    from pathlib import Path as P
+    from typing import Annotated
+
+    sub = typer.Typer(rich_markup_mode="rich")
+
+    @sub.command()
+    def go(
+        file: Annotated[P, typer.Argument(help="文件。")],
+        n: Annotated[int, typer.Option(help="个数。")] = 1,
+    ) -> None:
+        """试验命令。"""
+
+    @sub.command()
+    def other() -> None:
+        """另一个。"""
+
+    for args in (["go", "--help"], ["go"], ["go", "x", "--bogus"], ["go", "x", "--n", "q"]):
+        result = runner.invoke(sub, args, prog_name="t", env={"COLUMNS": "100"})
+        assert "Traceback" not in result.output
+        for word in ENGLISH:
+            assert word not in result.output, (word, result.output)
+        assert "用法：t go [选项] 文件" in result.output

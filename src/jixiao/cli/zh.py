@@ -236,3 +236,30 @@ def install() -> None:
     parameter.display_type = _display_type(parameter.display_type)  # type: ignore[method-assign]
     parameter.display_name_raw = property(_display_name)  # type: ignore[assignment,method-assign]
     typer.core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+    _rich_words()
+
+
+def _rich_words() -> None:
+    """The same words where a command renders its help and errors with rich."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # pragma: no cover - rich is a dependency
+        return
+    rich_utils.DEPRECATED_STRING = "（已弃用）"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.RICH_HELP = "运行 [blue]“{command_path} {help_option}”[/] 查看帮助。"
+    original = rich_utils.rich_format_error
+
+    def format_error(self: Any) -> None:
+        self.message = translate(self.format_message())
+        self.format_message = lambda: self.message
+        original(self)
+
+    rich_utils.rich_format_error = format_error
