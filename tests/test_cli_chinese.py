@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 import typer
@@ -151,14 +152,11 @@ def test_framework_sentences_other_commands_may_meet_are_translated(english, chi
 
 
 def test_a_command_rendered_with_rich_speaks_chinese_too():
-    from pathlib import Path as P
-    from typing import Annotated
-
     sub = typer.Typer(rich_markup_mode="rich")
 
     @sub.command()
     def go(
-        file: Annotated[P, typer.Argument(help="文件。")],
+        file: Annotated[Path, typer.Argument(help="文件。")],
         n: Annotated[int, typer.Option(help="个数。")] = 1,
     ) -> None:
         """试验命令。"""
