@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 import typer
@@ -73,7 +74,7 @@ def test_every_help_page_is_chinese_with_no_python_type_names(path):
         (["scor", "x.yaml"], "没有命令“scor”。是否应为 'score'？"),
         (["check", "x.yaml", "--rules"], "选项“--rules”后面需要一个值"),
         (["score", "a.yaml", "b.yaml"], "多余的参数：b.yaml"),
-        (["render", "a.yaml", "--jobs", "x", "--out", "o"], "的值无效"),
+        (["render", "a.yaml", "--jobs", "x", "--out", "o"], "“--jobs（-j）”的值无效：应为整数"),
         (["frameworks", "show"], "缺少参数“指标体系ID”"),
     ],
 )
@@ -133,3 +134,40 @@ def test_check_follows_the_same_notes_policy():
 def test_audit_follows_the_same_notes_policy():
     (seed,) = SEEDS.glob("002_*.txt")
     _notes_policy(["audit", seed], "│ 提示")
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("Input should be greater than or equal to 1", "应不小于 1"),
+        ("Path 'a.yaml' does not exist.", "“a.yaml”不存在。"),
+        ("'x' is not one of 'pdf', 'docx'.", "“x”不是可用的值之一：'pdf', 'docx'。"),
+        ("Got unexpected extra argument (b.yaml)", "多余的参数：b.yaml"),
+    ],
+)
+def test_framework_sentences_other_commands_may_meet_are_translated(english, chinese):
+    from jixiao.cli.zh import translate
+
+    assert translate(english) == chinese
+
+
+def test_a_command_rendered_with_rich_speaks_chinese_too():
+    sub = typer.Typer(rich_markup_mode="rich")
+
+    @sub.command()
+    def go(
+        file: Annotated[Path, typer.Argument(help="文件。")],
+        n: Annotated[int, typer.Option(help="个数。")] = 1,
+    ) -> None:
+        """试验命令。"""
+
+    @sub.command()
+    def other() -> None:
+        """另一个。"""
+
+    for args in (["go", "--help"], ["go"], ["go", "x", "--bogus"], ["go", "x", "--n", "q"]):
+        result = runner.invoke(sub, args, prog_name="t", env={"COLUMNS": "100"})
+        assert "Traceback" not in result.output
+        for word in ENGLISH:
+            assert word not in result.output, (word, result.output)
+        assert "用法：t go [选项] 文件" in result.output

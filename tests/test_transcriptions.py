@@ -42,3 +42,30 @@ def test_rows_being_entered_without_weights_are_errors(write):
     ev = _score(write, "entry")
     assert ("missing-value", "产出指标/成本指标/整体成本") in flat(ev, severity="error")
     assert ev.find("产出指标").score is None
+
+
+def test_a_level_above_its_weight_is_an_error_even_when_its_rows_print_no_weight(write):
+    from jixiao import api
+
+    text = ROWS.format(origin="published").replace("score: 35}", "score: 40}")
+    (ev,) = api.score_file(write(text))
+    (f,) = [f for f in ev.findings if f.code == "level-above-weight"]
+    assert f.severity.value == "error"
+    assert f.location.indicator == "产出指标"
+    assert f.location.line == 7
+    assert "45" in f.message
+    assert "40" in f.message
+
+
+def test_a_published_unit_slip_is_a_warning_and_the_printed_score_counts(write):
+    from jixiao import api
+
+    text = ROWS.format(origin="published").replace(
+        "target: 90%以上, actual: 96.5%, score: 10", "weight: 10, target: 90%以上, actual: '96.5', score: 10"
+    )
+    (ev,) = api.score_file(write(text))
+    assert not ev.errors, ev.errors
+    (slip,) = [f for f in ev.findings if f.code == "unit-percent-bare"]
+    assert slip.severity.value == "warning"
+    assert ev.find("满意度指标").score == 10
+    assert ("unverifiable-score", "满意度指标/满意度/满意度") in flat(ev, severity="note")

@@ -195,3 +195,18 @@ def test_a_full_width_slash_in_a_path_is_named(write):
     message = next(f.message for f in ev.findings if f.code == "unknown-indicator")
     assert "“／”不是层级分隔符" in message
     assert "效益指标/社会效益指标/人次" in message
+
+
+def test_a_score_truncated_to_zero_under_a_fractional_weight_is_wrong_not_a_rounding(write):
+    # 1.25 × 133 / 167 = 0.9955 -> 1.00; a printed 0 is not "the same, truncated to points".
+    ev = _score(
+        write,
+        _submission(
+            "  - {path: 产出指标/数量指标/人次, weight: 50, target: ≥1人次, actual: 1人次}\n"
+            "  - {path: 效益指标/社会效益指标/人次, weight: 30, target: ≥1人次, actual: 1人次}\n"
+            "  - {path: 满意度指标/服务对象满意度指标/a, weight: 1.25, target: ≥167个, actual: 133个,"
+            " score: 0}\n"
+            "  - {path: 满意度指标/服务对象满意度指标/b, weight: 8.75, target: ≥1个, actual: 1个}\n"
+        ),
+    )
+    assert ("score-mismatch", "满意度指标/服务对象满意度指标/a") in flat(ev, severity="error")

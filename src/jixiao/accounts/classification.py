@@ -6,6 +6,7 @@ The catalogs are data files in ``catalogs/``; the hierarchy is the code prefix
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,6 +37,9 @@ class Classification:
     lengths: tuple[int, ...]
     names: Mapping[str, str]
     _children: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False, default_factory=dict)
+    year: int | None = None
+    source: str = ""
+    coverage: str = ""
 
     def level(self, code: str) -> int | None:
         """1 for a 类, 2 for a 款, 3 for a 项; None when the code has no valid length."""
@@ -69,6 +73,21 @@ class Classification:
             return ()
         return tuple(code[: self.lengths[i]] for i in range(level))
 
+    def closest(self, code: str, name: str | None = None, n: int = 3) -> tuple[str, ...]:
+        """Known codes nearest to an unknown one: those of the same length sharing the longest
+        prefix with it (its siblings, else its cousins), and names close to ``name``."""
+        same = [c for c in self.names if len(c) == len(code)]
+        by_name: list[str] = []
+        if name:
+            near = difflib.get_close_matches(name, [self.names[c] for c in same], n=n, cutoff=0.6)
+            by_name = [c for c in same if self.names[c] in near]
+        for keep in range(len(code) - 1, 0, -1):
+            prefixed = [c for c in same if c.startswith(code[:keep])]
+            if prefixed:
+                ranked = sorted(prefixed, key=lambda c: abs(int(c) - int(code)) if code.isdigit() else 0)
+                return tuple(dict.fromkeys([*by_name, *ranked]))[:n]
+        return tuple(by_name[:n])
+
     def level_label(self, code: str) -> str:
         level = self.level(code) or 0
         return {1: "类", 2: "款", 3: "项"}.get(level, "")
@@ -84,7 +103,9 @@ class EconomicClass:
     group: int
 
 
-def _build(kind: str, label: str, lengths: tuple[int, ...], names: dict[str, str]) -> Classification:
+def _build(
+    kind: str, label: str, lengths: tuple[int, ...], names: dict[str, str], raw: dict | None = None
+) -> Classification:
     children: dict[str, list[str]] = {}
     for code in names:
         if not code.isdigit() or len(code) not in lengths:
@@ -98,6 +119,9 @@ def _build(kind: str, label: str, lengths: tuple[int, ...], names: dict[str, str
         lengths=lengths,
         names=MappingProxyType(dict(names)),
         _children=MappingProxyType({k: tuple(v) for k, v in children.items()}),
+        year=int(raw["valid_for"]) if raw and raw.get("valid_for") else None,
+        source=str(raw.get("source", "")) if raw else "",
+        coverage=str(raw.get("coverage", "")) if raw else "",
     )
 
 
@@ -110,14 +134,16 @@ def _data(name: str) -> dict:
 def function_catalog() -> Classification:
     """支出功能分类科目 (类/款/项)."""
     raw = _data("function.yaml")
-    return _build("function", "支出功能分类科目", (3, 5, 7), {str(k): str(v) for k, v in raw.items()})
+    names = {str(k): str(v) for k, v in raw["codes"].items()}
+    return _build("function", "支出功能分类科目", (3, 5, 7), names, raw)
 
 
 @cache
 def economic_catalog() -> Classification:
     """部门预算支出经济分类科目 (类/款)."""
     raw = _data("economic.yaml")
-    return _build("economic", "支出经济分类科目", (3, 5), {str(k): str(v) for k, v in raw["codes"].items()})
+    names = {str(k): str(v) for k, v in raw["codes"].items()}
+    return _build("economic", "支出经济分类科目", (3, 5), names, raw)
 
 
 @cache

@@ -326,7 +326,17 @@ def _code_findings(
 ) -> list[Finding]:
     known = catalog.name(code)
     if known is None:
-        return [finding("accounts-unknown-code", where(tid, code), item=code, catalog=catalog.label)]
+        near = "、".join(f"{c} {catalog.names[c]}" for c in catalog.closest(code, name))
+        return [
+            finding(
+                "accounts-unknown-code",
+                where(tid, code),
+                item=code,
+                catalog=catalog.label,
+                year=str(catalog.year or ""),
+                closest=f"；最接近的已知科目：{near}" if near else "",
+            )
+        ]
     if name and name != known and _norm(name) != _norm(known):
         return [finding("accounts-code-name", where(tid, code), item=code, printed=name, expected=known)]
     return []

@@ -39,8 +39,10 @@ def hidden_notes(console: Console, hidden: int) -> None:
 
 def evaluation(console: Console, ev: Evaluation, *, notes: bool = False) -> None:
     """The indicator table, the totals and the Findings of one evaluation."""
-    title = f"{ev.title}（{ev.year}年度）\n指标体系：{ev.framework_name}"
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # The framework's own name may carry the year it was issued: keep it out of the title.
+    title = f"{ev.title}（{ev.year}年度）"
+    caption = f"指标体系：{ev.framework_name}"
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
     for col, justify in (
         ("一级指标", "left"),
         ("二级指标", "left"),

@@ -72,6 +72,13 @@ def _no_such_command(match: re.Match[str]) -> str:
     return text
 
 
+def _invalid_value(match: re.Match[str]) -> str:
+    """ "Invalid value for '--jobs' / '-j': " -> "选项 --jobs（-j）的值无效："."""
+    names = [n.strip(" '\"") for n in match.group(1).split(" / ")]
+    shown = names[0] + (f"（{'、'.join(names[1:])}）" if len(names) > 1 else "")
+    return f"“{shown}”的值无效："
+
+
 #: Usage errors, in the order tried; each English sentence becomes a Chinese one.
 _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(p), r)
@@ -83,8 +90,7 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
         (r"Missing option '(.+?)'\.", r"缺少选项“\1”。"),
         (r"Missing (argument|option|parameter)\b\.?", r"缺少参数。"),
         (r"Missing parameter: (\S+)", r"缺少参数“\1”"),
-        (r"Invalid value for '(.+?)': ", r"“\1”的值无效："),
-        (r"Invalid value for (\S+): ", r"“\1”的值无效："),
+        (r"Invalid value for (.+?): ", _invalid_value),
         (r"Invalid value: ", r"值无效："),
         (r"Option '(.+?)' requires an argument\.", r"选项“\1”后面需要一个值。"),
         (r"Option '(.+?)' requires (\d+) arguments\.", r"选项“\1”后面需要 \2 个值。"),
@@ -102,6 +108,15 @@ _ERRORS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
         (r"(?:File|Path|Directory) '(.+?)' is not readable\.", r"“\1”无法读取。"),
         (r"(?:File|Path|Directory) '(.+?)' is not writable\.", r"“\1”无法写入。"),
         (r"unknown error", r"未知错误"),
+        (r"Input should be a valid integer(?:, unable to parse string as an integer)?", r"应为整数"),
+        (r"Input should be a valid number(?:, unable to parse string as a number)?", r"应为数字"),
+        (r"Input should be a valid boolean[^;\n]*", r"应为 是 或 否"),
+        (r"Input should be greater than or equal to (\S+)", r"应不小于 \1"),
+        (r"Input should be less than or equal to (\S+)", r"应不大于 \1"),
+        (r"Input should be greater than (\S+)", r"应大于 \1"),
+        (r"Input should be less than (\S+)", r"应小于 \1"),
+        (r"Input should be (.+)", r"应为 \1"),
+        (r"Value '(.+?)' is not a valid (\w+)\.", r"“\1”不是有效的值（\2）。"),
     )
 )
 
@@ -221,3 +236,30 @@ def install() -> None:
     parameter.display_type = _display_type(parameter.display_type)  # type: ignore[method-assign]
     parameter.display_name_raw = property(_display_name)  # type: ignore[assignment,method-assign]
     typer.core.TyperArgument._usage_display_name = _usage_name  # type: ignore[method-assign]
+    _rich_words()
+
+
+def _rich_words() -> None:
+    """The same words where a command renders its help and errors with rich."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # pragma: no cover - rich is a dependency
+        return
+    rich_utils.DEPRECATED_STRING = "（已弃用）"
+    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+    rich_utils.REQUIRED_LONG_STRING = "[必填]"
+    rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+    rich_utils.OPTIONS_PANEL_TITLE = "选项"
+    rich_utils.COMMANDS_PANEL_TITLE = "命令"
+    rich_utils.ERRORS_PANEL_TITLE = "错误"
+    rich_utils.ABORTED_TEXT = "已中止。"
+    rich_utils.RICH_HELP = "运行 [blue]“{command_path} {help_option}”[/] 查看帮助。"
+    original = rich_utils.rich_format_error
+
+    def format_error(self: Any) -> None:
+        self.message = translate(self.format_message())
+        self.format_message = lambda: self.message
+        original(self)
+
+    rich_utils.rich_format_error = format_error

@@ -19,7 +19,7 @@ from jixiao.model.submission import Submission
 from jixiao.score import stated
 from jixiao.score.leaf import LeafScorer
 from jixiao.score.results import Evaluation, IndicatorResult, ScoreSource
-from jixiao.score.tree import Node, build, check_weights, weight_of
+from jixiao.score.tree import Node, build, check_weights, first_line, weight_of
 
 TOTAL = "（总分）"
 
@@ -180,6 +180,8 @@ class _Walk:
             source=ScoreSource.sum if score is not None else None,
             children=children,
         )
+        if weight is not None and score is not None and score > weight:
+            self._above_weight(node, children, weight, score)
         if entry is None:
             return result
         where = self.where(node)
@@ -200,6 +202,28 @@ class _Walk:
         if entry.score_rate is not None and weight and basis is not None:
             stated.rate_mismatch(entry.score_rate, basis, weight, where, self.findings)
         return result
+
+    def _above_weight(
+        self, node: Node, children: tuple[IndicatorResult, ...], weight: Decimal, score: Decimal
+    ) -> None:
+        """A level scoring above its weight is never left silent. When the children's weights
+        are all known and add up to something else, ``weight-sum`` already says which to fix;
+        otherwise (weights not printed) the children's scores are what to check."""
+        weights = [c.weight for c in children]
+        if None not in weights and sum((w for w in weights if w is not None), ZERO) != weight:
+            return
+        parts = "、".join(f"{c.name} {plain(c.score)}" for c in children if c.score is not None)
+        where = _location(self.file, first_line(node), node.key)
+        self.findings.append(
+            finding(
+                "level-above-weight",
+                where,
+                name=node.name,
+                printed=plain(score),
+                expected=plain(weight),
+                parts=parts,
+            )
+        )
 
     def _leaf(self, node: Node) -> IndicatorResult:
         weight = weight_of(node)

@@ -88,6 +88,13 @@ class _Job:
     def report(self, code: str, fld: str | None = None, **params: Any) -> None:
         self.out.findings.append(finding(code, self.where.merged(field=fld), **params))
 
+    def unverifiable(self, code: str, fld: str, published: bool, **params: Any) -> None:
+        """A row that cannot be scored as written: an error for data being entered; for a
+        published document a warning (the document is not shown wrong), and its printed
+        score is then counted with a note."""
+        severity = Severity.warning if published else None
+        self.out.findings.append(finding(code, self.where.merged(field=fld), severity=severity, **params))
+
 
 class LeafScorer:
     """Scores the leaves of one submission under one framework (per submission)."""
@@ -235,7 +242,9 @@ class LeafScorer:
         if bare and (target.unit == "%") != (actual.unit == "%"):
             # 80 against ≥90% (or 80% against 90): a factor of 100 apart, never guessed.
             # Zero is zero in any unit, so "0" against ≤10% stays comparable.
-            job.report("unit-percent-bare", "actual", target=target.text, actual=actual.text)
+            job.unverifiable(
+                "unit-percent-bare", "actual", self.published, target=target.text, actual=actual.text
+            )
             return None
         if not actual.unit or not target.unit or actual.unit == target.unit:
             return value
@@ -277,7 +286,9 @@ class LeafScorer:
             value = self._convert(job, target, actual, actual.value)
         elif value is None and actual is not None:
             # A word where a number is expected is not a missing value: say what was read.
-            job.report("actual-not-number", "actual", actual=actual.text, target=target.text)
+            job.unverifiable(
+                "actual-not-number", "actual", self.published, actual=actual.text, target=target.text
+            )
         if value is None:
             return
         out.actual_value = value
@@ -394,7 +405,10 @@ class LeafScorer:
             return
         if printed == out.score:
             return
+        weight_places = max(0, -int(weight.normalize().as_tuple().exponent))
         for alt in ALTERNATIVE_ROUNDINGS:
+            if alt.places < weight_places:
+                continue  # a weight of 1.25 is not scored in whole points: 0.9955 -> 0 is no tail
             if alt != self.fw.rounding and alt.apply(out.raw) == printed:
                 job.report(
                     "score-rounding",

@@ -256,7 +256,7 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
                 if own is not None and all(k is not None for k in kids):
                     total = sum((k for k in kids if k is not None), ZERO)
                     if total != own:
-                        line = entry.line if entry else _first_line(node)
+                        line = entry.line if entry else first_line(node)
                         out.append(
                             finding(
                                 "weight-sum",
@@ -277,7 +277,7 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
             out.append(
                 finding(
                     "weight-sum",
-                    Location(file=file, line=_first_line(top), indicator="（总分）"),
+                    Location(file=file, line=first_line(top), indicator="（总分）"),
                     printed=plain(total),
                     expected=plain(framework.total),
                     detail=_weights_to_fix(top, framework.total, total),
@@ -286,11 +286,11 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
     return out
 
 
-def _first_line(node: Node) -> int | None:
+def first_line(node: Node) -> int | None:
     """The first line of the file that writes this node or one below it."""
     if node.entry is not None and node.entry.line is not None:
         return node.entry.line
-    lines = [line for c in node.children if (line := _first_line(c)) is not None]
+    lines = [line for c in node.children if (line := first_line(c)) is not None]
     return min(lines) if lines else None
 
 
@@ -298,7 +298,7 @@ def _weights_to_fix(node: Node, own: Decimal, total: Decimal) -> str:
     """Each child's weight with the line that gives it, and by how much the sum is off."""
     parts = []
     for child in node.children:
-        line = _first_line(child)
+        line = first_line(child)
         where = f"（第{line}行）" if line is not None else ""
         parts.append(f"{child.name} {plain(child.weight) if child.weight is not None else '—'}{where}")
     gap = total - own
