@@ -239,6 +239,7 @@ def check_accounts(
             sheets=accounts.sheets,
             text=text,
             text_file=text_file,
+            read=accounts.findings,
         )
     return check(accounts, rules=rules, text=text, text_file=text_file)
 

@@ -4,7 +4,7 @@ department's own 情况说明 text when given. The one place the checks are put 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from jixiao.accounts import grid as gridmod
@@ -52,11 +52,13 @@ def check(
     sheets: Mapping[str, str] | None = None,
     text: str | None = None,
     text_file: str | None = None,
+    read: Sequence[Finding] = (),
 ) -> AccountsReport:
     """Check ``acc`` with ``rules`` (the standard set when None) and, when ``text`` is given,
-    check that 情况说明 against the tables."""
+    check that 情况说明 against the tables; ``read`` are the Findings of reading the file."""
     grid = gridmod.build(acc)
-    findings = data_findings(acc, file=file, lines=dict(lines or {}), grid=grid, sheets=dict(sheets or {}))
+    findings = list(read)
+    findings += data_findings(acc, file=file, lines=dict(lines or {}), grid=grid, sheets=dict(sheets or {}))
     rule_findings, outcomes = run(
         rules if rules is not None else builtin_rules(), acc, grid, file=file, lines=lines, sheets=sheets
     )

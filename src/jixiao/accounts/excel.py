@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.accounts.classification import economic_catalog, function_catalog
@@ -42,6 +43,14 @@ _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=16)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _MONEY = "0.00"
+#: Cells where figures go: light yellow, unlocked (the rest of a table sheet is protected,
+#: without a password, so a label cannot be typed over by mistake), numbers only.
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_UNLOCKED = Protection(locked=False)
+#: The tables that say why they are empty (公开07表, 公开08表: ……故本表无数据).
+EMPTY_NOTE_TABLES = ("fund", "capital")
+#: Blank rows offered under the 合计 of a coded table (公开02/03/05/07/08表) to fill in.
+BLANK_CODED_ROWS = 60
 
 
 # =========================================================================== writing
@@ -66,6 +75,7 @@ def write_workbook(acc: Accounts | None, path: Path | None = None, *, layout: st
             "three_public": _write_three_public,
         }[spec.shape]
         writer(ws, spec, acc)
+        _protect(ws)
     _write_narrative(wb.create_sheet(NARRATIVE_SHEET), acc, layout)
     _write_budget(wb.create_sheet(BUDGET_SHEET), acc)
     _write_projects(wb.create_sheet(PROJECTS_SHEET), acc)
@@ -115,13 +125,49 @@ def _header(ws: Worksheet, row: int, values: Iterable[Any]) -> None:
         cell.border = _BORDER
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Any, *, money: bool = False) -> None:
+def _put(ws: Worksheet, row: int, col: int, value: Any, *, money: bool = False, entry: bool = False) -> None:
+    """A bordered cell; ``money`` (an amount) and ``entry`` (a code or a name the user types)
+    cells are input cells: filled, unlocked, and an amount only takes numbers."""
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else value
     cell = ws.cell(row, col, value)
     cell.border = _BORDER
     if money:
         cell.number_format = _MONEY
+        _numbers_only(ws).add(cell.coordinate)
+    if money or entry:
+        cell.fill = INPUT_FILL
+        cell.protection = _UNLOCKED
+
+
+def _numbers_only(ws: Worksheet) -> DataValidation:
+    """The sheet's validation of its amount cells (one per sheet, created on first use)."""
+    for dv in ws.data_validations.dataValidation:
+        if dv.type == "decimal":
+            return dv
+    dv = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1000000000000",
+        formula2="1000000000000",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="请填写数字",
+        error="此处填写金额（万元），只能是数字；不要写单位或文字。",
+        showInputMessage=False,
+    )
+    ws.add_data_validation(dv)
+    return dv
+
+
+def _protect(ws: Worksheet) -> None:
+    """Protect the labels (no password): only the input cells can be changed; columns may
+    still be widened and rows formatted."""
+    p = ws.protection
+    p.sheet = True
+    p.formatColumns = False
+    p.formatRows = False
+    p.formatCells = False
 
 
 def _note(ws: Worksheet, row: int, text: str) -> None:
@@ -151,11 +197,12 @@ def _write_two_sided(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> 
             _put(ws, row, 1, line.income_label)
             _put(ws, row, 2, line.income_no)
             value = getattr(table, line.income_key) if table is not None and line.income_key else None
-            _put(ws, row, 3, value, money=True)
+            _put(ws, row, 3, value, money=line.income_key is not None)
         _put(ws, row, 4, line.expense_label)
         _put(ws, row, 5, line.expense_no)
         for j, col in enumerate(expense_cols):
-            _put(ws, row, 6 + j, _side_value(table, line.expense_key, col.key), money=True)
+            value = _side_value(table, line.expense_key, col.key)
+            _put(ws, row, 6 + j, value, money=line.expense_key is not None)
         row += 1
     _note(ws, row + 1, f"注：{spec.note}")
 
@@ -190,14 +237,26 @@ def _write_coded(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None
         _put(ws, row, 3 + j, getattr(table.total, c.key) if table is not None else None, money=True)
     row += 1
     for r in table.rows if table is not None else ():
-        _put(ws, row, 1, r.code)
-        _put(ws, row, 2, r.name)
+        _put(ws, row, 1, r.code, entry=True)
+        _put(ws, row, 2, r.name, entry=True)
         for j, c in enumerate(cols):
             _put(ws, row, 3 + j, getattr(r, c.key), money=True)
         row += 1
+    for _ in range(BLANK_CODED_ROWS if acc is None else 0):
+        _put(ws, row, 1, None, entry=True)
+        _put(ws, row, 2, None, entry=True)
+        for j in range(len(cols)):
+            _put(ws, row, 3 + j, None, money=True)
+        row += 1
     _note(ws, row + 1, f"注：{spec.note}")
     note = getattr(table, "note", "") if table is not None else ""
-    if note:
+    if spec.id in EMPTY_NOTE_TABLES:
+        # the 说明 of an empty table (……故本表无数据): a field of its own, beside its label
+        ws.cell(row + 2, 1, "说明：")
+        _put(ws, row + 2, 2, note or None, entry=True)
+        ws.merge_cells(start_row=row + 2, start_column=2, end_row=row + 2, end_column=2 + len(cols))
+        ws.cell(row + 2, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    elif note:
         _note(ws, row + 2, f"说明：{note}")
 
 
@@ -215,14 +274,17 @@ def _write_basic(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None
         col = 1 + (g - 1) * 3
         for i in range(length):
             code = codes[i] if i < len(codes) else None
-            _put(ws, start + i, col, code)
-            _put(ws, start + i, col + 1, (catalog.name(code) or "") if code else None)
+            _put(ws, start + i, col, code, entry=code is None)
+            _put(ws, start + i, col + 1, (catalog.name(code) or "") if code else None, entry=code is None)
             _put(ws, start + i, col + 2, items.get(code) if code else None, money=True)
     total = start + length
     _put(ws, total, 1, "人员经费合计")
     _put(ws, total, 3, acc.basic.personnel_total if acc is not None else None, money=True)
     _put(ws, total, 4, "公用经费合计")
     _put(ws, total, 9, acc.basic.public_total if acc is not None else None, money=True)
+    # each label spans up to its input cell: nothing can be typed between them
+    ws.merge_cells(start_row=total, start_column=1, end_row=total, end_column=2)
+    ws.merge_cells(start_row=total, start_column=4, end_row=total, end_column=8)
     _note(ws, total + 2, f"注：{spec.note}")
 
 
@@ -287,7 +349,8 @@ def _write_narrative(ws: Worksheet, acc: Accounts | None, layout: str) -> None:
     for i, (label, key, value) in enumerate(rows, start=2):
         ws.cell(i, 1, label)
         ws.cell(i, 2, key)
-        _put(ws, i, 3, value, money=isinstance(value, Decimal))
+        _put(ws, i, 3, value, money=isinstance(value, Decimal), entry=True)
+    _protect(ws)
 
 
 def _write_budget(ws: Worksheet, acc: Accounts | None) -> None:

@@ -9,6 +9,7 @@ the title in A1 first (renumbered sheets still read), then by name.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from jixiao.accounts.sheets import (
     PROJECTS_SHEET,
     TITLE_ROW,
 )
-from jixiao.core.findings import InputError, Location, finding
+from jixiao.core.findings import Finding, InputError, Location, finding
 
 
 class _Origin:
@@ -42,9 +43,80 @@ class _Origin:
         self.cells: dict[tuple[Any, ...], str] = {}
 
 
-def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+class _Tracked:
+    """A worksheet that remembers which cells the reader looked at: a value anywhere else
+    is read by nothing, and is reported (``unread-cell``) rather than silently ignored."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self._ws = ws
+        self.seen: set[tuple[int, int]] = set()
+
+    def cell(self, row: int, column: int) -> Any:
+        self.seen.add((row, column))
+        return self._ws.cell(row, column)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ws, name)
+
+
+def _unread(tracked: _Tracked, labels: dict[tuple[int, int], Any], file: str) -> list[Finding]:
+    """A warning for each filled cell of a table sheet that the reader did not look at and
+    that is not one of the template's own labels (heading rows and notes aside)."""
+    out = []
+    ws = tracked._ws
+    for row in ws.iter_rows(min_row=HEADER_ROW):
+        for c in row:
+            value = c.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            at = (c.row, c.column)
+            if at in tracked.seen or labels.get(at) == value:
+                continue
+            if isinstance(value, str) and value.strip().startswith(("注", "说明")):
+                continue
+            hint = ""
+            nearby = sorted(
+                (abs(col - c.column), col)
+                for r, col in tracked.seen
+                if r == c.row and col != c.column and ws.cell(r, col).value is None and (r, col) not in labels
+            )
+            if nearby:
+                hint = f"；这一行的数字应填在 {get_column_letter(nearby[0][1])}{c.row}"
+            cell = f"{get_column_letter(c.column)}{c.row}"
+            shown = str(value)
+            out.append(
+                finding(
+                    "unread-cell",
+                    Location(file=file, sheet=ws.title, field=cell),
+                    sheet=ws.title,
+                    cell=cell,
+                    value=shown if len(shown) <= 20 else shown[:20] + "…",
+                    hint=hint,
+                )
+            )
+    return out
+
+
+@cache
+def _template_labels() -> dict[str, dict[tuple[int, int], Any]]:
+    """The blank template's label cells of each table sheet, by table id."""
+    from io import BytesIO
+
+    from jixiao.accounts.excel import write_workbook
+
+    wb = load_workbook(BytesIO(write_workbook(None)))
+    out: dict[str, dict[tuple[int, int], Any]] = {}
+    for tid in printed_tables("henan-2024"):
+        ws = _find_sheet(wb.worksheets, tid)
+        if ws is not None:
+            out[tid] = {(c.row, c.column): c.value for r in ws.iter_rows() for c in r if c.value is not None}
+    return out
+
+
+def read_workbook(path: Path, warnings: list[Finding] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """The data of a workbook, as YAML would give it, and the sheet of each table (and the
-    cell of each value under ``"cell:" + dotted path``). Raises InputError."""
+    cell of each value under ``"cell:" + dotted path``). Raises InputError. A filled cell
+    that nothing reads becomes a warning in ``warnings``."""
     loc = Location(file=str(path))
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
@@ -91,10 +163,14 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
             "economic": _read_basic,
             "three_public": _read_three_public,
         }[spec.shape]
+        tracked = _Tracked(ws)
         try:
-            data[tid] = reader(ws, spec, origin, str(path))
+            data[tid] = reader(tracked, spec, origin, str(path))  # type: ignore[arg-type]
         except InputError as exc:
             problems += exc.findings
+            continue
+        if warnings is not None:
+            warnings += _unread(tracked, _template_labels().get(tid, {}), str(path))
     if problems:
         raise InputError(problems)
     _read_extra_sheets(sheets, found, data, origin)
@@ -319,7 +395,11 @@ def _read_coded(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str) ->
         if text_a.startswith("注"):
             continue
         if text_a.startswith("说明"):
-            data["note"] = text_a.split("：", 1)[-1].split(":", 1)[-1].strip()
+            # the text after 说明：, in the same cell or in the field beside it
+            after = text_a.split("：", 1)[-1].split(":", 1)[-1].strip() if text_a[2:] else ""
+            note = after or _text(b)
+            if note:
+                data["note"] = note
             continue
         values = {c.key: _value(ws.cell(r, 3 + j).value) for j, c in enumerate(cols)}
         filled = {k: v for k, v in values.items() if v is not None}
@@ -361,6 +441,7 @@ def _read_basic(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str) ->
         for g in range(3):
             col = 1 + g * 3
             raw = ws.cell(r, col).value
+            ws.cell(r, col + 1)  # the name: read with its code
             code = str(int(raw)) if isinstance(raw, float | int) and not isinstance(raw, bool) else _text(raw)
             value = _value(ws.cell(r, col + 2).value)
             if code and value is not None:

@@ -70,10 +70,11 @@ def read_accounts(path: Path) -> Loaded:
     if suffix == ".xlsx":
         from jixiao.accounts.excel_read import read_workbook
 
-        data, sheet_of = read_workbook(path)
+        warnings: list[Finding] = []
+        data, sheet_of = read_workbook(path, warnings)
         acc = _validate(data, Document(str(path), data, None), sheet_of=sheet_of)
         sheets = {k: v for k, v in sheet_of.items() if k in tables()}
-        return Loaded(acc, (), str(path), {}, sheets)
+        return Loaded(acc, tuple(warnings), str(path), {}, sheets)
     doc = load(path)
     return from_document(doc)
 

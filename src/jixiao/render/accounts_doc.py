@@ -64,7 +64,9 @@ def read(path: Path) -> Loaded:
     from jixiao.accounts.read import read_accounts
 
     loaded = read_accounts(path)
-    report = check(loaded.accounts, file=loaded.source, lines=loaded.lines)
+    report = check(
+        loaded.accounts, file=loaded.source, lines=loaded.lines, sheets=loaded.sheets, read=loaded.findings
+    )
     return Loaded(loaded.accounts, report.findings, str(path))
 
 

@@ -24,6 +24,14 @@ from jixiao.render.fmt import money
 _BOLD = frozenset({"income_total", "income_sum", "expense_total", "expense_sum", "total"})
 
 
+#: The 说明 an empty 公开07/08表 carries when the data gives none (seed 001's wording): an
+#: empty table never goes out without saying why.
+EMPTY_NOTES = {
+    "fund": "我部门没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。",
+    "capital": "我部门没有使用国有资本经营预算安排的支出，故本表无数据。",
+}
+
+
 @dataclass(frozen=True)
 class Cell:
     """One printed cell. ``value`` is the amount (万元) of a money cell, None otherwise."""
@@ -205,7 +213,7 @@ def _coded(
         name = row.name or catalog.name(row.code) or ""
         body.append((_t(row.code), _t(name), *(_m(_get(row, c.key)) for c in cols)))
     widths = (12.0, 30.0, *((58.0 / n,) * n))
-    empty_note = getattr(table, "note", "") if not body else ""
+    empty_note = (getattr(table, "note", "") or EMPTY_NOTES.get(tid, "")) if not body else ""
     return PrintedTable(tid, number, title, note, empty_note, 2 + n, widths, head, tuple(body))
 
 
