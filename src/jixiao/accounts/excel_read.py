@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -32,6 +31,7 @@ from jixiao.accounts.sheets import (
     TITLE_ROW,
 )
 from jixiao.core.findings import InputError, Location, finding
+from jixiao.read.workbook import open_values
 
 
 class _Origin:
@@ -46,21 +46,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """The data of a workbook, as YAML would give it, and the sheet of each table (and the
     cell of each value under ``"cell:" + dotted path``). Raises InputError."""
     loc = Location(file=str(path))
-    try:
-        wb = load_workbook(path, data_only=True, read_only=False)
-    except FileNotFoundError:
-        raise InputError([finding("file-not-found", loc, path=str(path))]) from None
-    except Exception as exc:
-        raise InputError(
-            [
-                finding(
-                    "syntax-error",
-                    loc,
-                    kind="Excel",
-                    detail=f"无法作为 Excel 工作簿打开（{type(exc).__name__}）",
-                )
-            ]
-        ) from None
+    wb = open_values(path)  # refuses bombs, oversize sheets and formulas without results
     origin = _Origin()
     problems = []
     data: dict[str, Any] = {}

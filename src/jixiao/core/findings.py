@@ -208,10 +208,8 @@ def quoted(value: object, limit: int | None = None) -> Any:
     """
     if value is None or isinstance(value, bool | int | Decimal | float):
         return value
-    if isinstance(value, list | tuple | dict | set | frozenset):
-        text = _REPR.repr(value)
-    else:
-        text = str(value)
+    container = isinstance(value, list | tuple | dict | set | frozenset)
+    text = _REPR.repr(value) if container else str(value)
     limit = limits.LIMITS.quoted_chars if limit is None else limit
     if len(text) > limit:
         text = text[:limit] + f"…（共{len(text)}字）"

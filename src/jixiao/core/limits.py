@@ -72,6 +72,6 @@ def override(**changes: int | float) -> Limits:
     Only known fields are accepted; the new limits are returned and take effect for every
     reader at once, since all of them read ``limits.LIMITS`` when they run.
     """
-    global LIMITS
+    global LIMITS  # noqa: PLW0603 - one process-wide setting, read at each use
     LIMITS = replace(LIMITS, **changes)  # type: ignore[arg-type]
     return LIMITS

@@ -187,7 +187,7 @@ def check_magnitude(value: Decimal, text: object = None) -> Decimal:
     if not value.is_finite():
         raise NumberFormatError(f"“{shown}”不是有限的数值")
     lim = limits.LIMITS
-    sign, digits, exponent = value.as_tuple()
+    _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if value and not -lim.number_exponent <= value.adjusted() <= lim.number_exponent:
         raise NumberFormatError(

@@ -110,9 +110,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     seen: set[Any] = set()
     for key_node, _ in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, "键不能是列表或键值表", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, "键不能是列表或键值表", key_node.start_mark)
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -219,7 +217,14 @@ def parse(text: str, name: str, *, kind: str | None = None) -> Document:
         ) from None
     except (yaml.YAMLError, ArithmeticError, ValueError, RecursionError):
         raise InputError(
-            [finding("syntax-error", Location(file=name), kind="YAML", detail="无法解析，请检查缩进、冒号和引号")]
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name),
+                    kind="YAML",
+                    detail="无法解析，请检查缩进、冒号和引号",
+                )
+            ]
         ) from None
     finally:
         if loader is not None:
@@ -253,9 +258,7 @@ def _json_constant(text: str) -> Decimal:
 
 def _parse_json(text: str, name: str) -> Any:
     try:
-        data = json.loads(
-            text, parse_float=_json_float, parse_int=_json_int, parse_constant=_json_constant
-        )
+        data = json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             [
@@ -271,7 +274,14 @@ def _parse_json(text: str, name: str) -> Any:
         token, reason = exc.args
         line = text.count("\n", 0, max(text.find(token), 0)) + 1
         raise InputError(
-            [finding("syntax-error", Location(file=name, line=line), kind="JSON", detail=f"第{line}行：{reason}")]
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name, line=line),
+                    kind="JSON",
+                    detail=f"第{line}行：{reason}",
+                )
+            ]
         ) from None
     except RecursionError:
         data = None
@@ -313,7 +323,14 @@ def _check_tree(data: Any, name: str) -> None:
             _refuse_depth(name)
         if nodes > lim.yaml_nodes:
             raise InputError(
-                [finding("syntax-error", Location(file=name), kind="JSON", detail=f"内容过多（超过 {lim.yaml_nodes} 个值）")]
+                [
+                    finding(
+                        "syntax-error",
+                        Location(file=name),
+                        kind="JSON",
+                        detail=f"内容过多（超过 {lim.yaml_nodes} 个值）",
+                    )
+                ]
             )
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
