@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,15 +124,9 @@ def _scan(
                     raise fail(path, f"工作簿的单元格超过 {lim.workbook_cells} 个；请删除多余的内容")
             if is_sheet:
                 scan.rows[info.filename] = rows
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        OSError,
-        EOFError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-    ) as exc:
+    except InputError:
+        raise
+    except Exception as exc:  # zlib, struct, bad CRC ...: a damaged archive
         raise fail(path, f"工作簿已损坏，无法解压（{type(exc).__name__}）") from None
     return scan
 
