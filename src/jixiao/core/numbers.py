@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from jixiao.core import limits
 from jixiao.core.findings import quoted
@@ -59,7 +59,7 @@ class Rounding(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    places: int = 2
+    places: int = Field(default=2, ge=0, le=10)
     mode: RoundingMode = RoundingMode.half_up
 
     def apply(self, value: Decimal) -> Decimal:
@@ -154,6 +154,8 @@ _SPACED_DIGITS = re.compile(r"\d[\s\u3000]+\d")
 _LEADING_NUMBER = re.compile(r"^([+-]?[\d.,]+)(.*)$")
 _UNIT = re.compile(r"%|‰|[\u4e00-\u9fffA-Za-z/·²³]+")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+#: Words float() would read as numbers; in a target or actual cell they are mistakes.
+_NOT_FINITE = frozenset({"nan", "inf", "infinity", "snan"})
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，－＋", "0123456789.%,-+")
 
 
@@ -234,6 +236,8 @@ def parse_measure(raw: object) -> Measure:
 def _parse_text(text: str) -> Measure:
     """parse_measure on text; cached, as the same writings recur in every submission."""
     s = text.translate(_FULLWIDTH)
+    if s.strip().lstrip("+-").lower() in _NOT_FINITE:
+        raise NumberFormatError(f"“{quoted(text)}”不是有效的数字")
     if _SPACED_DIGITS.search(s):
         raise NumberFormatError(f"“{text}”数字中间有空格")
     s = s.replace(" ", "").replace("\u3000", "")
