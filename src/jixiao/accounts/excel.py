@@ -36,6 +36,7 @@ from jixiao.accounts.sheets import (
     narrative_label,
     two_sided_rows,
 )
+from jixiao.core.sheets import text_only
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -82,6 +83,7 @@ def write_workbook(acc: Accounts | None, path: Path | None = None, *, layout: st
     _write_explanations(wb.create_sheet(EXPLANATIONS_SHEET), acc)
     if default is not None:
         wb.remove(default)
+    text_only(wb)  # a name written "=..." stays text, never a formula
     buffer = io.BytesIO()
     wb.save(buffer)
     data = buffer.getvalue()

@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -33,6 +32,7 @@ from jixiao.accounts.sheets import (
     TITLE_ROW,
 )
 from jixiao.core.findings import Finding, InputError, Location, finding
+from jixiao.read.workbook import open_values
 
 
 class _Origin:
@@ -118,21 +118,7 @@ def read_workbook(path: Path, warnings: list[Finding] | None = None) -> tuple[di
     cell of each value under ``"cell:" + dotted path``). Raises InputError. A filled cell
     that nothing reads becomes a warning in ``warnings``."""
     loc = Location(file=str(path))
-    try:
-        wb = load_workbook(path, data_only=True, read_only=False)
-    except FileNotFoundError:
-        raise InputError([finding("file-not-found", loc, path=str(path))]) from None
-    except Exception as exc:
-        raise InputError(
-            [
-                finding(
-                    "syntax-error",
-                    loc,
-                    kind="Excel",
-                    detail=f"无法作为 Excel 工作簿打开（{type(exc).__name__}）",
-                )
-            ]
-        ) from None
+    wb = open_values(path)  # refuses bombs, oversize sheets and formulas without results
     origin = _Origin()
     problems = []
     data: dict[str, Any] = {}

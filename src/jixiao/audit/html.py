@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from importlib import resources
 
-from jinja2 import Environment, select_autoescape
+from jinja2 import select_autoescape
 from markupsafe import Markup, escape
 
 from jixiao.audit.document import Document, Paragraph
 from jixiao.audit.flow import clean
 from jixiao.audit.report import AuditReport
 from jixiao.core.findings import Finding, Severity, count
+from jixiao.core.templating import sandboxed_environment
 
 _KIND = {"text": "文本文件", "docx": "Word 文档", "pdf": "PDF 文件", "xlsx": "Excel 工作簿"}
 
 
 def render_html(report: AuditReport, doc: Document) -> str:
-    env = Environment(autoescape=select_autoescape(["html"]))
+    env = sandboxed_environment(autoescape=select_autoescape(["html"]))
     template = env.from_string(
         resources.files("jixiao.audit").joinpath("templates/audit.html").read_text("utf-8")
     )

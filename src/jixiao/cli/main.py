@@ -1,6 +1,7 @@
 """The ``jixiao`` command: a thin shell over :mod:`jixiao.api`.
 
-Exit codes: 0 no error Finding; 1 at least one error Finding; 2 the input cannot be read.
+Exit codes: 0 no error Finding; 1 at least one error Finding; 2 the input cannot be read;
+3 internal error (see :mod:`jixiao.cli.failure`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, demo_cmd, render_cmd, show, version, zh
+from jixiao.cli import accounts_cmd, demo_cmd, failure, render_cmd, show, version, zh
 
 zh.install()  # the framework's own usage lines and errors in Chinese, for every command
 
@@ -28,6 +29,7 @@ frameworks_app = typer.Typer(
     add_completion=False, help="列出或查看内置指标体系。", invoke_without_command=True
 )
 app.add_typer(frameworks_app, name="frameworks")
+failure.register(app)
 accounts_cmd.register(app)
 version.register(app)
 demo_cmd.register(app)
@@ -152,12 +154,8 @@ def frameworks_show(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        app()
-    except KeyboardInterrupt:  # pragma: no cover
-        sys.stderr.write("已中断\n")
-        sys.exit(130)
+    """Console-script entry point: exit 3 with a crash report on an internal error."""
+    failure.run(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,10 @@ and the web application all show the same Findings.
 
 from __future__ import annotations
 
+import re
+import reprlib
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -16,6 +19,8 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict
+
+from jixiao.core import limits
 
 
 class Severity(StrEnum):
@@ -179,17 +184,42 @@ def finding(
     An unknown code is a programming error and raises KeyError.
     """
     spec = catalogue()[code]
-    values = _Params(params)
-    values.setdefault("printed", printed)
-    values.setdefault("expected", expected)
+    values = _Params({k: quoted(v, _MESSAGE_CHARS) for k, v in params.items()})
+    values.setdefault("printed", quoted(printed))
+    values.setdefault("expected", quoted(expected))
     return Finding(
         severity=severity or spec.severity,
         code=code,
         message=spec.template.format_map(values),
         location=location or Location(),
-        printed=None if printed is None else str(printed),
-        expected=None if expected is None else str(expected),
+        printed=None if printed is None else str(quoted(printed)),
+        expected=None if expected is None else str(quoted(expected)),
     )
+
+
+#: A parameter longer than this is cut: messages quote values, they do not copy files.
+_MESSAGE_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 5, 5, 40, 40
+
+
+def quoted(value: object, limit: int | None = None) -> Any:
+    """``value`` made safe to quote in a message: short, printable, never expanded.
+
+    Lists and mappings (possibly YAML alias bombs sharing one huge subtree) are shown
+    through reprlib, which stops after a few items; strings are cut to ``limit``
+    characters (the ``quoted_chars`` limit by default) and control characters, which
+    could drive the terminal, are written as escapes. Numbers pass unchanged.
+    """
+    if value is None or isinstance(value, bool | int | Decimal | float):
+        return value
+    container = isinstance(value, list | tuple | dict | set | frozenset)
+    text = _REPR.repr(value) if container else str(value)
+    limit = limits.LIMITS.quoted_chars if limit is None else limit
+    if len(text) > limit:
+        text = text[:limit] + f"…（共{len(text)}字）"
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text)
 
 
 def count(findings: Iterable[Finding]) -> dict[Severity, int]:

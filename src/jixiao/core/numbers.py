@@ -19,7 +19,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from jixiao.core import limits
+from jixiao.core.findings import quoted
 
 # Decimal serialised as a plain string keeps every digit through JSON.
 Dec = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
@@ -56,7 +59,7 @@ class Rounding(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    places: int = 2
+    places: int = Field(default=2, ge=0, le=10)
     mode: RoundingMode = RoundingMode.half_up
 
     def apply(self, value: Decimal) -> Decimal:
@@ -152,6 +155,8 @@ _LEADING_NUMBER = re.compile(r"^([+-]?[\d.,]+)(.*)$")
 _UNIT = re.compile(r"%|‰|[\u4e00-\u9fffA-Za-z/·²³]+")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _LETTER_O = re.compile(r"^[OoＯｏ](?![A-Za-z])")
+#: Words float() would read as numbers; in a target or actual cell they are mistakes.
+_NOT_FINITE = frozenset({"nan", "inf", "infinity", "snan"})
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％，－＋", "0123456789.%,-+")
 
 
@@ -174,17 +179,41 @@ class Measure:
         return self.value is not None
 
 
+def check_magnitude(value: Decimal, text: object = None) -> Decimal:
+    """``value`` itself, or NumberFormatError when it is not finite or absurdly long or large.
+
+    Read numbers pass through here so that ``1e-999999999`` or 5,000 digits, which would
+    take gigabytes when printed or quantized, are refused where they are read
+    (limits: ``number_digits``, ``number_exponent``).
+    """
+    shown = quoted(value if text is None else text)
+    if not value.is_finite():
+        raise NumberFormatError(f"“{shown}”不是有限的数值")
+    lim = limits.LIMITS
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if value and not -lim.number_exponent <= value.adjusted() <= lim.number_exponent:
+        raise NumberFormatError(
+            f"“{shown}”的数量级超出范围（应在 1e-{lim.number_exponent} 与 1e{lim.number_exponent} 之间）"
+        )
+    if len(digits) > lim.number_digits or exponent < -(lim.number_digits + lim.number_exponent):
+        raise NumberFormatError(f"“{shown}”的位数过多（有效数字最多 {lim.number_digits} 位）")
+    return value
+
+
 def to_decimal(raw: object) -> Decimal:
     """Convert a YAML/JSON/Excel scalar or a written number to Decimal, or raise NumberFormatError."""
     if isinstance(raw, Decimal):
-        return raw
+        return check_magnitude(raw)
     if isinstance(raw, bool):
         raise NumberFormatError(f"“{raw}”不是数字")
     if isinstance(raw, int):
+        if abs(raw) >= 10 ** (limits.LIMITS.number_exponent + 1):
+            raise NumberFormatError(f"“{quoted(raw)}”的数量级超出范围")
         return Decimal(raw)
     if isinstance(raw, float):
         # Only reached from foreign callers; repr keeps the shortest faithful text.
-        return Decimal(repr(raw))
+        return check_magnitude(Decimal(repr(raw)))
     measure = parse_measure(str(raw))
     if measure.value is None:
         raise NumberFormatError(f"“{raw}”不是数字")
@@ -199,7 +228,8 @@ def parse_measure(raw: object) -> Measure:
     malformed numbers such as '9O%' or '1.2.3'.
     """
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
-        return Measure(text=str(raw), value=Decimal(raw))
+        value = to_decimal(raw)
+        return Measure(text=str(value), value=value)
     return _parse_text(str(raw).strip())
 
 
@@ -207,6 +237,8 @@ def parse_measure(raw: object) -> Measure:
 def _parse_text(text: str) -> Measure:
     """parse_measure on text; cached, as the same writings recur in every submission."""
     s = text.translate(_FULLWIDTH)
+    if s.strip().lstrip("+-").lower() in _NOT_FINITE:
+        raise NumberFormatError(f"“{quoted(text)}”不是有效的数字")
     if _SPACED_DIGITS.search(s):
         raise NumberFormatError(f"“{text}”数字中间有空格")
     s = s.replace(" ", "").replace("\u3000", "")
@@ -233,7 +265,7 @@ def _parse_text(text: str) -> Measure:
     if unit and not _UNIT.fullmatch(unit):
         raise NumberFormatError(f"“{text}”不是有效的数字")
     try:
-        value = Decimal(number.replace(",", ""))
+        value = check_magnitude(Decimal(number.replace(",", "")), text)
     except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
         raise NumberFormatError(f"“{text}”不是有效的数字") from exc
     if unit == "%":

@@ -44,8 +44,10 @@ class Catalog:
         raw = {}
         for path in paths:
             doc = parse(read_text(path), str(path))
-            if not isinstance(doc.data, dict) or "id" not in doc.data:
-                raise InputError([finding("framework-invalid", doc.location(), detail="缺少 id")])
+            if not isinstance(doc.data, dict) or not isinstance(doc.data.get("id"), str):
+                missing = not isinstance(doc.data, dict) or "id" not in doc.data
+                detail = "缺少 id" if missing else "id 应为文字"
+                raise InputError([finding("framework-invalid", doc.location(["id"]), detail=detail)])
             raw[doc.data["id"]] = doc
         fws, problems = _build(raw, base=added)
         errors = [f for f in problems if f.severity.value == "error"]

@@ -153,7 +153,7 @@ class IndicatorSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1)
-    weight: Dec | None = None
+    weight: Dec | None = Field(default=None, ge=0)
     fixed: bool = False
     rule: RuleKind | None = None
     direction: Comparator | None = None
@@ -196,7 +196,7 @@ class Framework(BaseModel):
     description: str = ""
     total: Dec = Decimal(100)
     rounding: Rounding = Rounding()
-    grades: tuple[GradeBand, ...] = NATIONAL_GRADES
+    grades: tuple[GradeBand, ...] = Field(default=NATIONAL_GRADES, min_length=1)
     bands: tuple[Band, ...] = NATIONAL_BANDS
     reverse_rule: ReverseRule = ReverseRule.ratio
     overshoot: Overshoot | None = None

@@ -53,7 +53,7 @@ class Entry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     path: str = Field(min_length=1)
-    weight: Dec | None = None
+    weight: Dec | None = Field(default=None, ge=0)
     rule: RuleKind | None = None
     direction: Comparator | None = None
     target: Written | None = None

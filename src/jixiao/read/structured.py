@@ -8,23 +8,71 @@ at the user.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from jixiao.core.findings import Finding, InputError, Location, finding
+from jixiao.core import limits
+from jixiao.core.findings import Finding, InputError, Location, finding, quoted
+from jixiao.core.numbers import NumberFormatError, check_magnitude
 
 #: Inputs above this size are refused before they are read (a submission is a few KB).
-MAX_INPUT_BYTES = 20 * 1024 * 1024
+MAX_INPUT_BYTES = limits.LIMITS.file_bytes
 
 
 class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader that reads floats as Decimal and refuses duplicate keys."""
+    """SafeLoader that reads floats as Decimal, refuses duplicate keys, and bounds the tree.
+
+    While composing it counts nodes (an alias counts as the whole subtree it stands for,
+    so a few hundred bytes of nested aliases cannot expand to gigabytes in a message or
+    in validation), the nesting depth and the length of each string.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        lim = limits.LIMITS
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:
+                raise yaml.composer.ComposerError(None, None, "锚点引用了它自身（循环引用）", mark)
+            return node
+        mark = self.peek_event().start_mark
+        self._depth += 1
+        if self._depth > lim.nesting_depth:
+            raise yaml.composer.ComposerError(
+                None, None, f"列表和键值表嵌套超过 {lim.nesting_depth} 层", mark
+            )
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.ScalarNode):
+            size = 1
+            if len(node.value) > lim.string_chars:
+                raise yaml.composer.ComposerError(
+                    None, None, f"一个值有 {len(node.value)} 个字符，超过上限 {lim.string_chars}", mark
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._sizes[id(child)] for child in node.value)
+        else:
+            size = 1 + sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
+        if size > lim.yaml_nodes:
+            raise yaml.composer.ComposerError(
+                None, None, f"内容过多（展开锚点引用后超过 {lim.yaml_nodes} 个值）", mark
+            )
+        self._sizes[id(node)] = size
+        return node
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
@@ -32,21 +80,48 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decima
     lowered = text.lower()
     if lowered in {".inf", "+.inf", "-.inf", ".nan"}:
         raise yaml.constructor.ConstructorError(None, None, f"不支持的数值“{text}”", node.start_mark)
-    return Decimal(text)
+    try:
+        return check_magnitude(Decimal(text), text)
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"“{quoted(text)}”不是有效的数字", node.start_mark
+        ) from None
+    except NumberFormatError as exc:
+        raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    lim = limits.LIMITS
+    if len(text.replace("_", "")) > lim.number_exponent + 3:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"整数“{quoted(text)}”的位数过多", node.start_mark
+        )
+    value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if abs(value) >= 10 ** (lim.number_exponent + 1):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"整数“{quoted(text)}”的数量级超出范围", node.start_mark
+        )
+    return int(value)
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     loader.flatten_mapping(node)
     seen: set[Any] = set()
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(None, None, "键不能是列表或键值表", key_node.start_mark)
         key = loader.construct_object(key_node)
         if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"键“{key}”重复出现", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"键“{quoted(key)}”重复出现", key_node.start_mark
+            )
         seen.add(key)
     return loader.construct_mapping(node)
 
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _DecimalLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
@@ -107,42 +182,206 @@ def parse(text: str, name: str, *, kind: str | None = None) -> Document:
     """Parse YAML or JSON ``text`` (``kind`` 'json' or 'yaml'; guessed from ``name``)."""
     kind = kind or ("json" if name.lower().endswith(".json") else "yaml")
     if kind == "json":
-        try:
-            data = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                [
-                    finding(
-                        "syntax-error",
-                        Location(file=name, line=exc.lineno),
-                        kind="JSON",
-                        detail=f"第{exc.lineno}行第{exc.colno}列：{_json_reason(exc.msg)}",
-                    )
-                ]
-            ) from None
-        try:
-            root = yaml.compose(text, Loader=_DecimalLoader)
-        except yaml.YAMLError:
-            root = None  # JSON that YAML cannot read (tabs): lines stay unknown
-        return Document(name, data, root)
-    loader = _DecimalLoader(text)
+        return Document(name, _parse_json(text, name), _json_lines(text))
+    loader: _DecimalLoader | None = None
     try:
+        loader = _DecimalLoader(text)
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        detail = _yaml_reason(exc)
+        where = f"第{line}行第{mark.column + 1}列：" if mark else ""
         raise InputError(
-            [finding("syntax-error", Location(file=name, line=line), kind="YAML", detail=detail)]
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name, line=line),
+                    kind="YAML",
+                    detail=where + _yaml_reason(exc),
+                )
+            ]
         ) from None
-    except (yaml.YAMLError, ArithmeticError, ValueError) as exc:
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         raise InputError(
-            [finding("syntax-error", Location(file=name), kind="YAML", detail=str(exc))]
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name, line=line),
+                    kind="YAML",
+                    detail=f"第{line}行有不可打印的控制字符 U+{ord(char):04X}，请删除它",
+                )
+            ]
+        ) from None
+    except (yaml.YAMLError, ArithmeticError, ValueError, RecursionError):
+        raise InputError(
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name),
+                    kind="YAML",
+                    detail="无法解析，请检查缩进、冒号和引号",
+                )
+            ]
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+    if isinstance(data, str | list | dict):
+        _check_strings(data, name)
     return Document(name, data, root)
+
+
+class _JsonRefused(Exception):
+    """A JSON value refused while parsing (absurd number, NaN); the message is Chinese."""
+
+
+def _json_float(text: str) -> Decimal:
+    try:
+        return check_magnitude(Decimal(text), text)
+    except NumberFormatError as exc:
+        raise _JsonRefused(text, str(exc)) from None
+
+
+def _json_int(text: str) -> int:
+    lim = limits.LIMITS
+    if len(text.lstrip("-")) > lim.number_exponent + 1:
+        raise _JsonRefused(text, f"整数“{quoted(text)}”的位数过多（最多 {lim.number_exponent + 1} 位）")
+    return int(text)
+
+
+def _json_constant(text: str) -> Decimal:
+    raise _JsonRefused(text, f"不支持的数值“{text}”（JSON 中不能写 NaN 或 Infinity）")
+
+
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        data = json.loads(text, parse_float=_json_float, parse_int=_json_int, parse_constant=_json_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name, line=exc.lineno),
+                    kind="JSON",
+                    detail=f"第{exc.lineno}行第{exc.colno}列：{_json_reason(exc.msg)}",
+                )
+            ]
+        ) from None
+    except _JsonRefused as exc:
+        token, reason = exc.args
+        line = text.count("\n", 0, max(text.find(token), 0)) + 1
+        raise InputError(
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name, line=line),
+                    kind="JSON",
+                    detail=f"第{line}行：{reason}",
+                )
+            ]
+        ) from None
+    except RecursionError:
+        data = None
+        _refuse_depth(name)
+    _check_tree(data, name)
+    return data
+
+
+def _json_lines(text: str) -> yaml.Node | None:
+    """The YAML node tree of JSON text, only to know each value's line."""
+    loader = _DecimalLoader(text)
+    try:
+        return loader.get_single_node()
+    except (yaml.YAMLError, RecursionError):
+        return None  # JSON that YAML cannot read (tabs): lines stay unknown
+    finally:
+        loader.dispose()
+
+
+def _refuse_depth(name: str) -> None:
+    depth = limits.LIMITS.nesting_depth
+    raise InputError(
+        [finding("syntax-error", Location(file=name), kind="JSON", detail=f"列表和键值表嵌套超过 {depth} 层")]
+    )
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _check_tree(data: Any, name: str) -> None:
+    """Bound a parsed JSON tree as the YAML loader bounds its own (nodes, depth, strings)."""
+    lim = limits.LIMITS
+    nodes = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if depth > lim.nesting_depth:
+            _refuse_depth(name)
+        if nodes > lim.yaml_nodes:
+            raise InputError(
+                [
+                    finding(
+                        "syntax-error",
+                        Location(file=name),
+                        kind="JSON",
+                        detail=f"内容过多（超过 {lim.yaml_nodes} 个值）",
+                    )
+                ]
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+            stack.extend((k, depth + 1) for k in value)
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+        elif isinstance(value, str):
+            _check_string(value, name)
+
+
+def _check_strings(data: Any, name: str) -> None:
+    """Strings of a composed YAML tree: no lone surrogates (they cannot be printed)."""
+    stack = [data]
+    seen: set[int] = set()
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict | list):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            stack.extend(value.values() if isinstance(value, dict) else value)
+            if isinstance(value, dict):
+                stack.extend(value)
+        elif isinstance(value, str):
+            _check_string(value, name)
+
+
+def _check_string(value: str, name: str) -> None:
+    lim = limits.LIMITS
+    if len(value) > lim.string_chars:
+        raise InputError(
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name),
+                    kind="JSON" if name.lower().endswith(".json") else "YAML",
+                    detail=f"一个值有 {len(value)} 个字符，超过上限 {lim.string_chars}",
+                )
+            ]
+        )
+    if _SURROGATE.search(value):
+        raise InputError(
+            [
+                finding(
+                    "syntax-error",
+                    Location(file=name),
+                    kind="JSON" if name.lower().endswith(".json") else "YAML",
+                    detail=f"文字“{quoted(value[:40])}”中有无效的 Unicode 字符（孤立的代理项），请删除",
+                )
+            ]
+        )
 
 
 def load(path: Path) -> Document:
@@ -165,21 +404,52 @@ def _json_reason(msg: str) -> str:
     return _JSON_REASONS.get(msg, msg)
 
 
+#: PyYAML's English problems (and contexts), most specific first, in Chinese.
+_YAML_REASONS = (
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("mapping values are not allowed here", "此处不能出现“键: 值”（可能缩进有误或值中含有冒号，请加引号）"),
+    ("found character '\\t' that cannot start any token", "不能用制表符缩进，请用空格"),
+    ("found a tab character", "不能用制表符缩进，请用空格"),
+    ("expected <block end>, but found '<block sequence start>'", "缩进不一致"),
+    ("expected <block end>", "缩进不一致：此行与上一层的内容没有对齐"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("found duplicate anchor", "锚点名称重复"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("found unexpected end of stream", "引号没有闭合或文件意外结束"),
+    ("expected ',' or ']'", "方括号列表中缺少逗号或“]”"),
+    ("expected ',' or '}'", "花括号中缺少逗号或“}”"),
+    ("did not find expected '-' indicator", "列表项应以“- ”开头（或缩进有误）"),
+    ("did not find expected key", "缩进有误或缺少“键:”"),
+    ("did not find expected node content", "此处缺少值"),
+    ("expected the node content", "此处缺少值"),
+    ("block sequence entries are not allowed here", "此处不能开始列表（“- ”应另起一行并缩进）"),
+    ("mapping keys are not allowed here", "此处不能出现键（缩进有误）"),
+    ("found unknown escape character", "双引号中有无效的转义字符（反斜杠“\\”请写成“\\\\”或改用单引号）"),
+    ("expected escape sequence", "双引号中有无效的转义字符"),
+    ("could not determine a constructor for the tag", "不支持的标签（“!”开头的类型标记）"),
+    ("found unhashable key", "键不能是列表或键值表"),
+    ("expected a single document", "文件中只能有一个文档（多了“---”）"),
+    ("found incompatible YAML document", "不支持的 YAML 版本指令"),
+    ("expected alphabetic or numeric character", "锚点或引用（& 或 *）后应为名称"),
+    ("expected chomping or indentation indicators", "“|”或“>”后的写法有误"),
+    ("expected a comment or a line break", "此处应换行或写注释"),
+    ("expected ' ', but found", "符号后应有空格"),
+    ("found character", "此处不能出现该字符（请给值加引号）"),
+    ("expected <document start>", "文件开头的格式有误"),
+    ("found duplicate", "指令重复"),
+    ("expected", "格式有误，请检查此处的缩进、冒号和引号"),
+)
+
+
 def _yaml_reason(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
-    mapping = {
-        "could not find expected ':'": "缺少冒号“:”",
-        "mapping values are not allowed here": "此处不能出现“键: 值”（可能缩进有误或值中含有冒号，请加引号）",
-        "found character '\\t' that cannot start any token": "不能用制表符缩进，请用空格",
-        "expected <block end>, but found '<block sequence start>'": "缩进不一致",
-        "found undefined alias": "引用了未定义的锚点",
-        "while scanning a quoted scalar": "引号没有闭合",
-        "found unexpected end of stream": "引号没有闭合或文件意外结束",
-    }
-    for key, text in mapping.items():
-        if key in problem or key in (exc.context or ""):
+    context = exc.context or ""
+    for key, text in _YAML_REASONS:
+        if key in problem or key in context:
             return text
-    return problem if not problem.isascii() else f"无法解析（{problem}）"
+    if problem and not problem.isascii():
+        return problem  # our own constructors' Chinese messages
+    return "无法解析，请检查此处的缩进、冒号和引号"
 
 
 def _human(size: int) -> str:

@@ -15,9 +15,11 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from jixiao.core.findings import InputError, finding
+from jixiao.core.templating import refused
 from jixiao.render import template_store
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import environment
@@ -56,7 +58,17 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path, templates: Templates
         raise InputError([_syntax(source, exc)]) from None
     except jinja2.UndefinedError as exc:
         raise InputError([_unknown(source, template_store.undefined_name(exc), context)]) from None
-    except (TypeError, ValueError, jinja2.TemplateError) as exc:
+    except SecurityError as exc:
+        raise InputError([finding("template-render-error", None, name=source, detail=refused(exc))]) from None
+    except (
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        AttributeError,
+        LookupError,
+        RecursionError,
+        jinja2.TemplateError,
+    ) as exc:  # a tag applied to data it does not fit
         raise InputError([finding("template-render-error", None, name=source, detail=str(exc))]) from None
     merge_repeated(tpl.docx)
     tpl.docx.core_properties.category = ""

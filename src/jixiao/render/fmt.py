@@ -12,6 +12,7 @@ from decimal import Decimal
 import jinja2
 
 from jixiao.core.numbers import HUNDRED, percent_text, plain, round_half_up
+from jixiao.core.templating import add_filters, sandboxed_environment
 
 
 def score(value: Decimal | None) -> str:
@@ -71,13 +72,16 @@ FILTERS = {
 def environment(*, autoescape: bool = True) -> jinja2.Environment:
     """A fresh Jinja environment: undefined names are errors, never silent blanks.
 
+    It is a bounded sandbox (:mod:`jixiao.core.templating`): a user's Word template is
+    input like any other and may not reach Python internals or exhaust memory.
+
     Autoescaping is on for both Word and HTML: docxtpl writes the values into XML, where
     an unescaped '&' or '<' in a department's text would break the document.
     """
-    env = jinja2.Environment(
+    env = sandboxed_environment(
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=False,
     )
-    env.filters.update(FILTERS)
+    add_filters(env, FILTERS)
     return env

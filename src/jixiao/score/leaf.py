@@ -295,6 +295,10 @@ class LeafScorer:
         if target.value == 0 and direction is Comparator.at_least:
             job.report("zero-target", "target")
             return
+        if target.value < 0 and direction is not Comparator.equal:
+            # a ratio to a negative target reads a miss as a success (≤-200 against -180)
+            job.report("negative-measure", "target", target=target.text, actual=plain(value))
+            return
         out.raw = rules.quantitative(job.weight, target.value, value, direction, self.fw.reverse_rule)
         self._overshoot(job, target.value, value, direction)
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from jixiao.audit.document import Builder, Document
 from jixiao.audit.readers._files import check_office_zip, fail, join_lines, translated
+from jixiao.read import workbook as workbook_limits
 
 #: A one-cell row at least this long is a note (paragraph), never part of a table.
 NOTE_LENGTH = 20
@@ -37,6 +38,8 @@ _NOTE_START = ("注", "备注", "说明", "填报说明", "数据来源")
 
 def read(path: Path) -> Document:
     check_office_zip(path, "Excel", ".xlsx")
+    # rows and cells counted before openpyxl builds them
+    workbook_limits.check(path, lambda p, d: fail(p, "unreadable-document", kind="Excel", detail=d))
     builder = Builder()
     with translated(path, "Excel"):
         import openpyxl

@@ -1,0 +1,43 @@
+"""A time limit per document (``seconds_per_document``), for the readers.
+
+On POSIX, in the main thread, the limit is a real-time interval timer whose signal raises
+:class:`InputError` (code ``input-timeout``) inside the reading code. Elsewhere (the web
+application's worker threads, Windows) the block runs unbounded here, and the caller is
+expected to bound it by other means (a worker process with its own timeout).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from jixiao.core import limits
+from jixiao.core.findings import InputError, Location, finding
+
+
+@contextmanager
+def time_limit(name: str, seconds: float | None = None) -> Iterator[None]:
+    """Raise InputError if the block runs longer than ``seconds`` (default: the limit)."""
+    seconds = limits.LIMITS.seconds_per_document if seconds is None else seconds
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+    previous_timer = signal.getitimer(signal.ITIMER_REAL)
+    if previous_timer[0] > 0:  # an outer limit is running: it stays in charge
+        yield
+        return
+
+    def expired(signum: int, frame: Any) -> None:
+        raise InputError([finding("input-timeout", Location(file=name), name=name, seconds=f"{seconds:g}")])
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
