@@ -123,8 +123,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     figures: set[tuple] = set()
     out = []
     for f in findings:
-        key = (f.code, f.location.line, f.location.quote, f.printed, f.expected)
-        figure = (f.location.line, f.printed) if f.severity.value == "error" and f.printed else None
+        key = (f.code, f.location.page, f.location.line, f.location.quote, f.printed, f.expected)
+        figure = (
+            (f.location.page, f.location.line, f.printed)
+            if f.severity.value == "error" and f.printed
+            else None
+        )
         if key in seen or (figure is not None and figure in figures):
             continue
         seen.add(key)
