@@ -568,6 +568,11 @@ _DEPT = re.compile(r"(?:部门（单位）名称|单位名称|部门名称|自�
 
 
 def _department(doc: Document) -> str:
+    return department_named(doc) or "（文件未写明单位）"
+
+
+def department_named(doc: Document) -> str | None:
+    """The department a "单位名称：…" line or cell near the top names, if any."""
     for block in doc.blocks[:60]:
         if isinstance(block, Paragraph):
             m = _DEPT.search(clean(block.text))
@@ -578,7 +583,7 @@ def _department(doc: Document) -> str:
                 for k, cell in enumerate(row[:-1]):
                     if _norm(cell) in ("单位名称", "部门（单位）名称", "部门名称") and row[k + 1]:
                         return row[k + 1]
-    return "（文件未写明单位）"
+    return None
 
 
 def _year(doc: Document) -> int:
