@@ -93,9 +93,7 @@ def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluat
     return [score(s, frameworks=frameworks, file=str(path)) for s in subs]
 
 
-def audit(
-    path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()
-) -> tuple[AuditReport, Document]:
+def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[AuditReport, Document]:
     """Audit a published report (txt/md/docx/pdf/xlsx): every number that does not hold
     together. ``only`` / ``skip`` select checks by name or label (see
     :func:`audit_checks`). Returns the report and the document as read (for the HTML

@@ -99,8 +99,11 @@ def _inflated_size(body: bytes, cap: int) -> int:
     size = 0
     pending = body
     try:
-        while pending and size < cap:
-            size += len(inflater.decompress(pending, 1 << 20))
+        while pending and size < cap and not inflater.eof:
+            out = len(inflater.decompress(pending, 1 << 20))
+            size += out
+            if not out and len(inflater.unconsumed_tail) == len(pending):
+                break  # nothing consumed, nothing out: no more will come
             pending = inflater.unconsumed_tail
     except zlib.error:
         pass
