@@ -93,12 +93,28 @@ def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluat
     return [score(s, frameworks=frameworks, file=str(path)) for s in subs]
 
 
-def audit(path: Path) -> tuple[AuditReport, Document]:
+def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[AuditReport, Document]:
     """Audit a published report (txt/md/docx/pdf/xlsx): every number that does not hold
-    together. Returns the report and the document as read (for the HTML view)."""
+    together. ``only`` / ``skip`` select checks by name or label (see
+    :func:`audit_checks`). Returns the report and the document as read (for the HTML
+    view)."""
     from jixiao.audit.engine import audit_file
 
-    return audit_file(path)
+    return audit_file(path, only=only, skip=skip)
+
+
+def audit_check_names(only: Iterable[str] = (), skip: Iterable[str] = ()) -> set[str]:
+    """The names of the checks ``only`` / ``skip`` select; InputError for an unknown one."""
+    from jixiao.audit.engine import check_names
+
+    return check_names(only, skip)
+
+
+def audit_checks() -> list[tuple[str, str, str]]:
+    """The audit's checks: (name, Chinese label, what it checks), in the order they run."""
+    from jixiao.audit.engine import CHECKS
+
+    return list(CHECKS)
 
 
 def audit_html(report: AuditReport, doc: Document) -> str:

@@ -102,6 +102,8 @@ def _template_labels() -> dict[str, dict[tuple[int, int], Any]]:
     """The blank template's label cells of each table sheet, by table id."""
     from io import BytesIO
 
+    from openpyxl import load_workbook
+
     from jixiao.accounts.excel import write_workbook
 
     wb = load_workbook(BytesIO(write_workbook(None)))

@@ -26,9 +26,7 @@ class Paragraph:
     page: int | None = None
 
     def location(self, name: str, quote: str | None = None) -> Location:
-        return Location(
-            file=name, line=self.line, table=f"第{self.page}页" if self.page else None, quote=quote
-        )
+        return Location(file=name, page=self.page, line=self.line, quote=quote)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +43,10 @@ class Table:
     def location(self, name: str, row: int | None = None, column: str | None = None) -> Location:
         line = self.row_lines[row] if row is not None and row < len(self.row_lines) else self.line
         label = self.title or f"表{self.index}"
-        page = f"（第{self.page}页）" if self.page else ""
         row_text = None
         if row is not None and row < len(self.rows):
             row_text = " ".join(c for c in self.rows[row] if c)[:40] or f"第{row + 1}行"
-        return Location(file=name, line=line, table=label + page, row=row_text, column=column)
+        return Location(file=name, page=self.page, line=line, table=label, row=row_text, column=column)
 
 
 Block = Paragraph | Table

@@ -18,7 +18,7 @@ from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
 from jixiao.audit.report import AuditReport
-from jixiao.core.findings import Finding, Location, finding, sort_findings
+from jixiao.core.findings import Finding, InputError, Location, finding, sort_findings
 from jixiao.core.numbers import NumberFormatError, parse_measure, plain
 from jixiao.model.submission import Submission
 from jixiao.read.submission import figures_from
@@ -27,14 +27,56 @@ from jixiao.score.results import IndicatorResult
 
 Check = Callable[[], Iterable[Finding]]
 
+#: The audit's checks: stable name, Chinese label, what it checks. ``--only`` / ``--skip``
+#: take either the name or the label. The order is the order they run in.
+CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("accounts-tables", "部门决算表", "九张公开表的表内、表间关系，及情况说明与表中数字是否一致"),
+    ("shares", "占比", "“占…%”与所列金额之比"),
+    ("completion", "完成预算比例", "“完成预算的…%”与执行数、预算数之比"),
+    ("rates", "比率", "执行率等比率与其分子分母"),
+    ("changes", "增减", "增减额、增减率与本年数、上年数"),
+    ("sums", "合计", "“共计”“其中”的各项之和"),
+    ("budget-identity", "预算调整", "年初预算、调整数与调整后预算"),
+    ("years", "年度", "文中年份与报告年度"),
+    ("numbering", "序号", "标题序号是否连续"),
+    ("conflicts", "前后一致", "同一数量在文中多处所列是否相同"),
+    ("score-claims", "文中得分", "正文所述总分、等级与各项得分"),
+    ("sideways-tables", "横排得分表", "横向排列的得分表的合计"),
+    ("score-tables", "自评表", "绩效自评表按计分规则复核得分、合计、总分与等级"),
+    ("text-vs-tables", "正文与表格", "正文所述一级指标分值、得分与自评表是否一致"),
+)
 
-def audit_file(path: Path) -> tuple[AuditReport, Document]:
-    """Read ``path`` (txt/md/docx/pdf/xlsx) and audit it; InputError when unreadable."""
+
+def check_names(only: Iterable[str] = (), skip: Iterable[str] = ()) -> set[str]:
+    """The names of the checks to run: all, or those ``only`` names, minus ``skip``.
+    Each entry may be a name or a Chinese label; an unknown one raises InputError."""
+    by_key = {key: name for name, label, _ in CHECKS for key in (name, label)}
+    only, skip = list(only), list(skip)
+    unknown = [n for n in [*only, *skip] if n not in by_key]
+    if unknown:  # a mistyped --only would otherwise silently check nothing
+        known = "、".join(name for name, _, _ in CHECKS)
+        raise InputError(
+            [
+                finding("invalid-value", None, value=n, what="审核项", hint=f"（可用的有：{known}）")
+                for n in unknown
+            ]
+        )
+    chosen = {by_key[n] for n in only} if only else {name for name, _, _ in CHECKS}
+    return chosen - {by_key[n] for n in skip}
+
+
+def audit_file(
+    path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()
+) -> tuple[AuditReport, Document]:
+    """Read ``path`` (txt/md/docx/pdf/xlsx) and audit it; InputError when unreadable or
+    when ``only``/``skip`` name an unknown check."""
+    selected = check_names(only, skip)
     doc = read_document(path)
-    return audit_document(doc), doc
+    return audit_document(doc, selected), doc
 
 
-def audit_document(doc: Document) -> AuditReport:
+def audit_document(doc: Document, selected: set[str] | None = None) -> AuditReport:
+    """Audit ``doc`` with the checks named in ``selected`` (all when None)."""
     name = doc.name
     sents = list(sentences(doc))
     known = claims.known_quantities(sents)
@@ -53,18 +95,18 @@ def audit_document(doc: Document) -> AuditReport:
     # The final-accounts check goes first: where it and a sentence check report the same
     # printed figure, its finding (which knows the table) is the one kept.
     checks: dict[str, Check] = {
-        "部门决算表": accounts,
-        "占比": per_sentence(lambda s: claims.check_shares(s, name, known)),
-        "完成预算比例": per_sentence(lambda s: claims.check_completion(s, name)),
-        "比率": per_sentence(lambda s: claims.check_rates(s, name)),
-        "增减": per_sentence(lambda s: claims.check_changes(s, name)),
-        "合计": per_sentence(lambda s: claims.check_sums(s, name)),
-        "预算调整": per_sentence(lambda s: claims.check_budget_identity(s, name)),
-        "年度": lambda: consistency.check_years(sents, year, name),
-        "序号": lambda: consistency.check_numbering(doc, name),
-        "前后一致": lambda: consistency.check_conflicts(sents, name),
-        "文中得分": lambda: consistency.check_score_claims(sents, name),
-        "横排得分表": lambda: scoretables.sideways_tables(doc, name),
+        "accounts-tables": accounts,
+        "shares": per_sentence(lambda s: claims.check_shares(s, name, known)),
+        "completion": per_sentence(lambda s: claims.check_completion(s, name)),
+        "rates": per_sentence(lambda s: claims.check_rates(s, name)),
+        "changes": per_sentence(lambda s: claims.check_changes(s, name)),
+        "sums": per_sentence(lambda s: claims.check_sums(s, name)),
+        "budget-identity": per_sentence(lambda s: claims.check_budget_identity(s, name)),
+        "years": lambda: consistency.check_years(sents, year, name),
+        "numbering": lambda: consistency.check_numbering(doc, name),
+        "conflicts": lambda: consistency.check_conflicts(sents, name),
+        "score-claims": lambda: consistency.check_score_claims(sents, name),
+        "sideways-tables": lambda: scoretables.sideways_tables(doc, name),
     }
     level_sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
 
@@ -74,10 +116,14 @@ def audit_document(doc: Document) -> AuditReport:
         level_sums.update(sums)
         return found
 
-    checks["自评表"] = tables
-    checks["正文与表格"] = lambda: _text_against_tables(sents, level_sums, name)
+    checks["score-tables"] = tables
+    checks["text-vs-tables"] = lambda: _text_against_tables(sents, level_sums, name)
+    labels = {name: label for name, label, _ in CHECKS}
     found: list[Finding] = list(doc.notes)
-    for label, check in checks.items():
+    for check_name, check in checks.items():
+        if selected is not None and check_name not in selected:
+            continue
+        label = labels[check_name]
         try:
             found.extend(check())
         except Exception as exc:  # a failing check must not stop the others
@@ -123,8 +169,12 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     figures: set[tuple] = set()
     out = []
     for f in findings:
-        key = (f.code, f.location.line, f.location.quote, f.printed, f.expected)
-        figure = (f.location.line, f.printed) if f.severity.value == "error" and f.printed else None
+        key = (f.code, f.location.page, f.location.line, f.location.quote, f.printed, f.expected)
+        figure = (
+            (f.location.page, f.location.line, f.printed)
+            if f.severity.value == "error" and f.printed
+            else None
+        )
         if key in seen or (figure is not None and figure in figures):
             continue
         seen.add(key)

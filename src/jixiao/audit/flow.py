@@ -69,8 +69,7 @@ class Sentence:
     def location(self, name: str, quote: str | None = None, at: int | None = None) -> Location:
         """Where the sentence (or the part of it at offset ``at``) is in the source."""
         para = self.unit.paragraph_at(self.start + at) if at is not None else self.paragraph
-        page = f"第{para.page}页" if para.page else None
-        return Location(file=name, line=para.line, table=page, quote=_quote(quote or self.text))
+        return Location(file=name, page=para.page, line=para.line, quote=_quote(quote or self.text))
 
     def before(self, limit: int = 400) -> str:
         """The unit's text before this sentence (at most ``limit`` characters)."""

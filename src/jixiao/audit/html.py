@@ -19,22 +19,26 @@ _KIND = {"text": "文本文件", "docx": "Word 文档", "pdf": "PDF 文件", "xl
 
 def render_html(report: AuditReport, doc: Document) -> str:
     env = sandboxed_environment(autoescape=select_autoescape(["html"]))
+    env.globals.update(anchor=anchor, where=where)
     template = env.from_string(
         resources.files("jixiao.audit").joinpath("templates/audit.html").read_text("utf-8")
     )
     numbered = list(enumerate(report.findings, start=1))
-    by_line: dict[int, list[tuple[int, Finding]]] = {}
+    # A PDF numbers lines per page: a line is known by its page and its number.
+    by_line: dict[tuple[int | None, int], list[tuple[int, Finding]]] = {}
     for n, f in numbered:
         if f.location.line is not None:
-            by_line.setdefault(f.location.line, []).append((n, f))
+            by_line.setdefault((f.location.page, f.location.line), []).append((n, f))
     blocks = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            marks = by_line.get(block.line or -1, [])
+            marks = by_line.get((block.page, block.line or -1), [])
             blocks.append(
                 {
                     "kind": "p",
                     "line": block.line,
+                    "anchor": anchor(block.page, block.line),
+                    "number": f"{block.page}·{block.line}" if block.page else block.line,
                     "html": _highlight(clean(block.text), marks),
                     "flag": _worst(marks),
                 }
@@ -43,7 +47,7 @@ def render_html(report: AuditReport, doc: Document) -> str:
             rows = []
             for i, row in enumerate(block.rows):
                 line = block.row_lines[i] if i < len(block.row_lines) else None
-                marks = by_line.get(line or -1, [])
+                marks = by_line.get((block.page, line or -1), [])
                 rows.append({"cells": row, "flag": _worst(marks)})
             blocks.append({"kind": "t", "index": block.index, "title": block.title, "rows": rows})
     counts = {s.value: n for s, n in count(report.findings).items()}
@@ -54,6 +58,21 @@ def render_html(report: AuditReport, doc: Document) -> str:
         counts=counts,
         kind_label=_KIND.get(report.kind, report.kind),
     )
+
+
+def anchor(page: int | None, line: int | None) -> str:
+    """The HTML id of a line of the document (also used by the list of Findings)."""
+    if line is None:
+        return ""
+    return f"p{page}l{line}" if page else f"l{line}"
+
+
+def where(f: Finding) -> str:
+    """Page and line of a Finding, in Chinese (“第3页第12行”)."""
+    loc = f.location
+    page = f"第{loc.page}页" if loc.page else ""
+    line = f"第{loc.line}行" if loc.line else ""
+    return page + line
 
 
 def _worst(marks: list[tuple[int, Finding]]) -> str | None:

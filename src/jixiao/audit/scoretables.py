@@ -164,6 +164,9 @@ def _execution_block(table: Table, start: int) -> tuple[dict, Decimal | None] | 
                 weight = Decimal(m.group(1))
                 break
         values = table.rows[i + 1]
+        column = next((j for j, c in enumerate(cells) if c in ("分值", "权重")), None)
+        if weight is None and column is not None and column < len(values):
+            weight = _decimal(values[column])  # the weight in its own column: 分值 10
         if budget >= len(values) or spent >= len(values):
             continue
         entry = {
@@ -212,6 +215,17 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
             if value:
                 filled[key] = value
         name = cell("l3")
+        if not name and cell("l1") and not cell("l2") and (cell("weight") or cell("score")):
+            # A level-1 row with its own weight and score and no indicators below it (a
+            # form that reports a project by its level-1 results only).
+            l1_name, l1_weight = _split_weight(cell("l1"))
+            weight = _decimal(cell("weight"))
+            level1.setdefault(l1_name, l1_weight if l1_weight is not None else weight)
+            top: dict = {"path": _safe(l1_name), "line": line}
+            if cell("score"):
+                top["score"] = cell("score")
+            entries.append(top)
+            continue
         if not name or not filled["l1"]:
             continue
         l1_name, l1_weight = _split_weight(filled["l1"])
@@ -227,6 +241,10 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
             entry["deviation_reason"] = reason
         entries.append(entry)
     execution = _execution_block(table, 0)
+    if execution is None:
+        before = _table_before(doc, table)
+        if before is not None:
+            execution = _execution_block(before, 0)
     figures: dict = {}
     exec_weight = None
     if execution:
@@ -249,6 +267,27 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
     }
     label = table.title or f"表{table.index}"
     return Recognised(f"绩效自评表“{label}”（{len(entries)} 项指标）", fw, data)
+
+
+def _table_before(doc: Document, table: Table) -> Table | None:
+    """The table just above ``table`` with nothing but a short paragraph between: the
+    upper part of one form that a writer (or a page break) cut in two."""
+    blocks = list(doc.blocks)
+    k = next((i for i, b in enumerate(blocks) if b is table), None)
+    if k is None:
+        return None
+    for block in reversed(blocks[max(0, k - 2) : k]):
+        if isinstance(block, Table):
+            return block
+        if len(block.text) > 40:
+            return None
+    return None
+
+
+def _decimal(text: str) -> Decimal | None:
+    """A plain number written in a cell ("10", "50.5"), else None."""
+    text = _norm(text)
+    return Decimal(text) if re.fullmatch(r"\d{1,4}(?:\.\d{1,4})?", text) else None
 
 
 def _split_weight(text: str) -> tuple[str, Decimal | None]:
@@ -568,6 +607,11 @@ _DEPT = re.compile(r"(?:部门（单位）名称|单位名称|部门名称|自�
 
 
 def _department(doc: Document) -> str:
+    return department_named(doc) or "（文件未写明单位）"
+
+
+def department_named(doc: Document) -> str | None:
+    """The department a "单位名称：…" line or cell near the top names, if any."""
     for block in doc.blocks[:60]:
         if isinstance(block, Paragraph):
             m = _DEPT.search(clean(block.text))
@@ -578,7 +622,7 @@ def _department(doc: Document) -> str:
                 for k, cell in enumerate(row[:-1]):
                     if _norm(cell) in ("单位名称", "部门（单位）名称", "部门名称") and row[k + 1]:
                         return row[k + 1]
-    return "（文件未写明单位）"
+    return None
 
 
 def _year(doc: Document) -> int:

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, demo_cmd, failure, render_cmd, show, version, zh
+from jixiao.cli import accounts_cmd, audit_cmd, demo_cmd, failure, render_cmd, show, version, zh
 
 zh.install()  # the framework's own usage lines and errors in Chinese, for every command
 
@@ -34,6 +34,7 @@ accounts_cmd.register(app)
 version.register(app)
 demo_cmd.register(app)
 render_cmd.register(app)
+audit_cmd.register(app)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -85,37 +86,6 @@ def score_cmd(
     if api.input_errors(findings):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FINDINGS if api.has_errors(findings) else EXIT_OK)
-
-
-@app.command("audit")
-def audit_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="公开的报告：txt、md、docx、pdf 或 xlsx。", show_default=False)
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
-    html: Annotated[
-        Path | None,
-        typer.Option("--html", help="另存为 HTML：原文中标出每个问题的位置。", show_default=False),
-    ] = None,
-    notes: Annotated[bool, typer.Option("--notes", help=show.NOTES_HELP)] = False,
-) -> None:
-    """审核已公开的报告：逐一核对文中和表中的数字，列出前后不符之处。"""
-    try:
-        report, doc = api.audit(file)
-    except api.InputError as exc:
-        _fail_input(exc, as_json)
-        return
-    if html is not None:
-        try:
-            html.write_text(api.audit_html(report, doc), encoding="utf-8")
-        except OSError as exc:
-            _console().print(f"无法写入“{html}”：{exc.strerror}")
-            raise typer.Exit(EXIT_INPUT) from None
-    if as_json:
-        sys.stdout.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
-    else:
-        show.audit(_console(), report, html, notes=notes)
-    raise typer.Exit(EXIT_FINDINGS if api.has_errors(report.findings) else EXIT_OK)
 
 
 @frameworks_app.callback()

@@ -224,7 +224,7 @@ def audit(console: Console, report: AuditReport, html: Path | None, *, notes: bo
             where = "，".join(
                 x
                 for x in (
-                    f"第{loc.line}行" if loc.line else "",
+                    (f"第{loc.page}页" if loc.page else "") + (f"第{loc.line}行" if loc.line else ""),
                     loc.table or "",
                     (loc.row and f"行“{loc.row}”") or "",
                     loc.indicator or "",

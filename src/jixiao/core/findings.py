@@ -42,7 +42,9 @@ class Location(BaseModel):
 
     Attributes:
         file: the input file, as the user named it.
-        line: 1-based line in that file (YAML/JSON/text), when known.
+        page: 1-based page of a paged document (PDF), when known.
+        line: 1-based line in that file (YAML/JSON/text), when known; in a PDF the line
+            on its page, in a Word file the paragraph number.
         sheet: worksheet name of an Excel workbook.
         table: a table of the document (公开01表, 绩效自评表 ...).
         row: the row (a code, a row label or a row number).
@@ -55,6 +57,7 @@ class Location(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     file: str | None = None
+    page: int | None = None
     line: int | None = None
     sheet: str | None = None
     table: str | None = None
@@ -69,6 +72,8 @@ class Location(BaseModel):
         parts: list[str] = []
         if self.file:
             parts.append(f"文件“{self.file}”")
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
         if self.line is not None:
             parts.append(f"第{self.line}行")
         if self.sheet:

@@ -46,7 +46,10 @@ class Limits:
     pdf_pages: int = 2_000
     #: Bytes one PDF content stream may inflate to.
     pdf_stream_bytes: int = 50 * MB
-    #: Characters (glyphs) read from one PDF page.
+    #: Bytes all the streams of one PDF may inflate to together (images not counted:
+    #: they are never decoded to read text).
+    pdf_inflated_bytes: int = 300 * MB
+    #: Characters (glyphs) read from one PDF page; a denser page is reported, not read.
     pdf_page_chars: int = 200_000
     #: Seconds spent reading one document before it is refused.
     seconds_per_document: float = 120.0

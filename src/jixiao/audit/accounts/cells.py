@@ -125,7 +125,13 @@ class Reader:
         self.findings.append(
             finding(
                 "accounts-table-row",
-                Location(file=self.src.file, line=para.line, table=self.src.display, row=para.text[:40]),
+                Location(
+                    file=self.src.file,
+                    page=para.page,
+                    line=para.line,
+                    table=self.src.label,
+                    row=para.text[:40],
+                ),
                 printed=para.text[:40],
                 table=self.src.display,
                 detail="在分页处断开，读成了一行文字，无法按列读取",

@@ -266,9 +266,11 @@ def _relocate(f: Finding, sources: dict[str, Source], layout: str, name: str) ->
     update: dict[str, Any] = {"file": name}
     for tid, source in sources.items():
         if loc.table and loc.table == table_name(tid, layout):
-            update["table"] = source.display
+            update["table"] = source.label
             if loc.line is None:
                 update["line"] = source.line
+            if loc.page is None:
+                update["page"] = source.page
             break
     return f.model_copy(update={"location": loc.model_copy(update=update)})
 
@@ -359,8 +361,7 @@ def _check_explanation(acc: Any, paragraphs: list[Paragraph], present: set[str],
         index = (f.location.line or 0) - 1
         if 0 <= index < len(paragraphs):
             para = paragraphs[index]
-            page = f"第{para.page}页" if para.page else None
-            loc = loc.model_copy(update={"line": para.line, "table": page})
+            loc = loc.model_copy(update={"line": para.line, "page": para.page})
             needs = _SECTION_TABLES.get(sections[index] or "", set())
             if f.severity is not Severity.note and not needs <= present:
                 continue  # the table this sentence speaks of is not in the document

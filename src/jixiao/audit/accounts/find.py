@@ -26,6 +26,7 @@ class Source:
     blocks: list[Table]
     rows: list[list[str]] = field(default_factory=list)
     lines: list[int | None] = field(default_factory=list)
+    pages: list[int | None] = field(default_factory=list)  # page of each row
     note: str = ""
     file: str = ""
     #: lines of text between the pages of the table that hold figures: a row cut by the break
@@ -34,24 +35,34 @@ class Source:
     def build(self) -> None:
         rows: list[list[str]] = []
         lines: list[int | None] = []
+        pages: list[int | None] = []
         for table in self.blocks:
             usable = len(table.row_lines) == len(table.rows)
             for i, row in enumerate(table.rows):
                 rows.append(list(row))
                 lines.append(table.row_lines[i] if usable else table.line)
+                pages.append(table.page)
         width = max((len(r) for r in rows), default=0)
         self.rows = [r + [""] * (width - len(r)) for r in rows]
         self.lines = lines
+        self.pages = pages
 
     @property
     def width(self) -> int:
         return len(self.rows[0]) if self.rows else 0
 
     @property
+    def label(self) -> str:
+        return f"{self.number}（{self.title}）" if self.number else self.title
+
+    @property
+    def page(self) -> int | None:
+        return self.blocks[0].page
+
+    @property
     def display(self) -> str:
-        label = f"{self.number}（{self.title}）" if self.number else self.title
-        page = self.blocks[0].page
-        return label + (f"（第{page}页）" if page else "")
+        """The label and the page it starts on, for the list of what was recognised."""
+        return self.label + (f"（第{self.page}页）" if self.page else "")
 
     @property
     def line(self) -> int | None:
@@ -61,7 +72,8 @@ class Source:
         line = (self.lines[i] if i is not None and i < len(self.lines) else None) or self.line
         if row is None and i is not None and i < len(self.rows):
             row = " ".join(c for c in self.rows[i] if c)[:40] or None
-        return Location(file=self.file, line=line, table=self.display, row=row, column=column)
+        page = (self.pages[i] if i is not None and i < len(self.pages) else None) or self.page
+        return Location(file=self.file, page=page, line=line, table=self.label, row=row, column=column)
 
 
 def _title_candidates(blocks: Sequence[Block], k: int) -> list[str]:

@@ -1,5 +1,9 @@
-"""PDF: each page's tables and the text lines outside them, in reading order, through
-pdfplumber.
+"""PDF: each page's tables and the text lines outside them, in reading order.
+
+The characters and ruling lines come from PDFium (``pdf_pages.py``, which also enforces
+the limits on pages, inflated bytes, characters and time); pdfplumber's table finder runs
+on the rules of the pages that have them. Pages beyond a limit are listed in a
+``pdf-pages-not-read`` note and the rest is audited.
 
 What comes out, for the recognisers:
 
@@ -32,19 +36,15 @@ Reading order is top to bottom on a page; a two-column layout is read across.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jixiao.audit.document import Builder, Document
+from jixiao.audit.readers import pdf_pages
 from jixiao.audit.readers._files import check_size, fail, head, join_lines, translated
 from jixiao.core.findings import Location, finding
-
-# pdfminer warns through logging about harmless oddities of a file; keep them out of the
-# user's terminal unless the application configured logging itself.
-logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 _COLUMN_GAP = 1.5  # a gap of this many character sizes separates the cells of a borderless table
 _SENTENCE_END = tuple("。！？：；!?:;")
@@ -57,6 +57,8 @@ _PAGE_NUMBER = re.compile(
 _MARGIN = 0.08  # share of the page height at the top and bottom where page numbers live
 _REPEATED_HEADER_ROWS = 3
 _EDGE_TOLERANCE = 2.0  # points: the same column edge on two pages
+_LINE_TOLERANCE = 3.0  # points: characters whose tops differ less are on one line
+_MAX_EDGES = 20_000  # rules on one page beyond which no table is looked for
 
 
 def read(path: Path) -> Document:
@@ -64,38 +66,67 @@ def read(path: Path) -> Document:
     if b"%PDF" not in head(path, 1024):
         raise fail(path, "unreadable-document", kind="PDF", detail="文件不是 PDF（缺少 %PDF 文件头）")
     with translated(path, "PDF"):
-        import pdfplumber
-        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-        from pdfplumber.utils.exceptions import PdfminerException
+        import pypdfium2
 
         try:
-            pdf = pdfplumber.open(path, raise_unicode_errors=False)
-        except PdfminerException as exc:
-            cause = exc.args[0] if exc.args else exc
-            if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            pdf_pages.check_inflated(path.read_bytes())
+        except pdf_pages.TooLarge as exc:
+            raise fail(path, "pdf-too-complex", detail=exc.args[0]) from None
+        try:
+            source = pdf_pages.pages(path)
+            pages = [_read_page(raw) for raw in source]
+        except pypdfium2.PdfiumError as exc:
+            if "password" in str(exc).lower():
                 raise fail(path, "encrypted-document") from None
             raise
-        with pdf:
-            pages = []
-            for page in pdf.pages:
-                pages.append(_read_page(page))
-                page.close()  # drop the page's parsed objects: memory stays flat over long files
     if not pages:
         raise fail(path, "empty-document")
     if not any(p.chars for p in pages):
         if any(p.images for p in pages):
             raise fail(path, "scanned-pdf", pages=len(pages))
+        if any(p.skipped for p in pages):
+            raise fail(path, "pdf-pages-not-read", pages=_listed([p for p in pages if p.skipped]))
         raise fail(path, "empty-document")
     builder = _Assembler(pages).build()
     if not builder.paragraphs:
         raise fail(path, "empty-document")
+    notes = []
     # Pages with images but no text among pages with text: scanned pages, not audited.
-    scanned = [n for n, p in enumerate(pages, start=1) if not p.chars and p.images]
-    notes = ()
+    scanned = [p for p in pages if not p.chars and p.images and not p.skipped]
     if scanned:
-        listed = "、".join(str(n) for n in scanned[:20]) + ("……" if len(scanned) > 20 else "")
-        notes = (finding("scanned-pages", Location(file=str(path)), pages=listed, count=len(scanned)),)
-    return builder.build(str(path), pages=len(pages), kind="pdf", notes=notes)
+        notes.append(
+            finding("scanned-pages", Location(file=str(path)), pages=_numbers(scanned), count=len(scanned))
+        )
+    skipped = [p for p in pages if p.skipped]
+    if skipped:
+        notes.append(
+            finding(
+                "pdf-pages-not-read", Location(file=str(path), page=skipped[0].number), pages=_listed(skipped)
+            )
+        )
+    return builder.build(str(path), pages=len(pages), kind="pdf", notes=tuple(notes))
+
+
+def _numbers(pages: list[_Page]) -> str:
+    return "、".join(str(p.number) for p in pages[:20]) + ("……" if len(pages) > 20 else "")
+
+
+def _listed(pages: list[_Page]) -> str:
+    """Page numbers, runs shown as ranges, with the reason of each run: "第3页（字符过多）"."""
+    parts: list[str] = []
+    k = 0
+    while k < len(pages) and len(parts) < 20:
+        j = k
+        while (
+            j + 1 < len(pages)
+            and pages[j + 1].number == pages[j].number + 1
+            and pages[j + 1].skipped == pages[k].skipped
+        ):
+            j += 1
+        span = f"第{pages[k].number}页" if j == k else f"第{pages[k].number}–{pages[j].number}页"
+        parts.append(span + (f"（{pages[k].skipped}）" if pages[k].skipped else ""))
+        k = j + 1
+    return "、".join(parts) + ("……" if k < len(pages) else "")
 
 
 @dataclass
@@ -129,25 +160,53 @@ class _Page:
     number: int
     chars: int
     images: int
+    skipped: str = ""
     items: list[_Item] = field(default_factory=list)
 
 
-def _read_page(page: Any) -> _Page:
-    result = _Page(page.page_number, len(page.chars), len(page.images))
+class _Ruled:
+    """What pdfplumber's table finder asks of a page: its edges and its box."""
+
+    def __init__(self, raw: pdf_pages.RawPage):
+        self.edges = raw.edges
+        self.bbox = (0.0, 0.0, raw.width, raw.height)
+
+
+def _tables(raw: pdf_pages.RawPage) -> list[Any]:
+    """The ruled tables of a page (pdfplumber's "lines" strategy on PDFium's edges); none
+    without at least two horizontal and two vertical rules, or with so many rules that
+    finding their crossings would take long (such a page is read as text)."""
+    edges = raw.edges
+    if len(edges) < 4 or len(edges) > _MAX_EDGES:
+        return []
+    orientations = {e["orientation"] for e in edges}
+    if orientations != {"h", "v"}:
+        return []
+    from pdfplumber.table import TableFinder
+
+    return list(TableFinder(_Ruled(raw)).tables)  # type: ignore[arg-type]
+
+
+def _read_page(raw: pdf_pages.RawPage) -> _Page:
+    result = _Page(raw.number, len(raw.chars), raw.images, raw.skipped)
     if not result.chars:
         return result
-    tables = page.find_tables()
+    tables = _tables(raw)
     boxes = [t.bbox for t in tables]
-    items: list[_Item] = [(t.bbox[1], _grid(t, page.chars)) for t in tables]
-    outside = page.filter(lambda obj: not _inside(obj, boxes)) if boxes else page
-    height = float(page.height)
+    items: list[_Item] = [(t.bbox[1], _grid(t, raw.chars)) for t in tables]
+    outside = [c for c in raw.chars if not _inside(c, boxes)] if boxes else raw.chars
+    height = raw.height
     number = 0
-    for raw in outside.extract_text_lines(strip=True, return_chars=True):
-        size = _size(raw["chars"]) or (raw["bottom"] - raw["top"])
-        segments = _segments(raw["chars"], size)
+    for chars in _text_lines(outside):
+        size = _size(chars) or (chars[0]["bottom"] - chars[0]["top"])
+        segments = _segments(chars, size)
         if not segments:
             continue
-        line = _Line(segments, raw["x0"], raw["x1"], raw["top"], raw["bottom"], size)
+        x0 = min(c["x0"] for c in chars)
+        x1 = max(c["x1"] for c in chars)
+        top = min(c["top"] for c in chars)
+        bottom = max(c["bottom"] for c in chars)
+        line = _Line(segments, x0, x1, top, bottom, size)
         in_margin = line.top < height * _MARGIN or line.bottom > height * (1 - _MARGIN)
         if in_margin and _PAGE_NUMBER.match(line.text):
             continue
@@ -157,6 +216,22 @@ def _read_page(page: Any) -> _Page:
     items.sort(key=lambda item: item[0])
     result.items = _borderless_tables(items)
     return result
+
+
+def _text_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The characters of a page in lines, top to bottom, each left to right: a line
+    breaks where the next character's top is more than :data:`_LINE_TOLERANCE` below the
+    last one's (as pdfplumber groups them). Space glyphs are left out: gaps are judged
+    from the geometry."""
+    visible = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["top"])
+    lines: list[list[dict[str, Any]]] = []
+    last = None
+    for char in visible:
+        if last is None or char["top"] > last + _LINE_TOLERANCE:
+            lines.append([])
+        lines[-1].append(char)
+        last = char["top"]
+    return [sorted(line, key=lambda c: (c["x0"], c["x1"])) for line in lines]
 
 
 def _size(chars: list[dict[str, Any]]) -> float:
@@ -195,7 +270,7 @@ def _grid(table: Any, chars: list[dict[str, Any]]) -> _Grid:
     x0, top, x1, bottom = table.bbox
     inside: list[tuple[float, float, dict[str, Any]]] = []
     for char in chars:
-        x, y = _middle(char)
+        x, y = char["mx"], char["my"]
         if x0 <= x <= x1 and top <= y <= bottom:
             inside.append((x, y, char))
     inside.sort(key=lambda m: m[1])
@@ -233,10 +308,6 @@ def _grid(table: Any, chars: list[dict[str, Any]]) -> _Grid:
     return _Grid(rows, [column.bbox[0] for column in columns])
 
 
-def _middle(char: dict[str, Any]) -> tuple[float, float]:
-    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-
-
 def _cell_text(chars: list[dict[str, Any]]) -> str:
     """Characters of one cell: grouped into lines by their top, each read like a page line."""
     lines: list[list[dict[str, Any]]] = []
@@ -249,12 +320,9 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
     return join_lines(texts, wrapped=True)
 
 
-def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether the object's centre lies in one of the table boxes."""
-    if "x0" not in obj or "top" not in obj:
-        return False
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
+def _inside(char: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether the character's centre lies in one of the table boxes."""
+    x, y = char["mx"], char["my"]
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
