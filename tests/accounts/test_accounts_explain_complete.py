@@ -62,7 +62,8 @@ def test_no_sentence_hangs(tmp_path):
             # a difference always comes with its reason, or asks for it
             assert "存在差异。" not in p, p
             if p.startswith("（") and len(p) <= 40:
-                assert i + 1 < len(paragraphs) and not paragraphs[i + 1].startswith("（"), p
+                assert i + 1 < len(paragraphs), p
+                assert not paragraphs[i + 1].startswith("（"), p
     text = api.explain_accounts(acc).text()
     assert re.search(r"存在差异的主要原因是【待填写：", text)
     assert "其中：【待填写：外宾接待支出" in text
