@@ -196,7 +196,8 @@ def template_cmd(
             _input_failure(exc, False)
             return
         console.print(
-            f"已写出空白绩效自评表（指标体系 {framework}；浅黄底色为填写处，另在“填报信息”页填写单位、年度和金额）：{output}"
+            f"已写出空白绩效自评表（指标体系 {framework}；浅黄底色为填写处，"
+            f"另在“填报信息”页填写单位、年度和金额）：{output}"
         )
         raise typer.Exit(EXIT_OK)
     if layout not in ("henan-2024", "mof"):

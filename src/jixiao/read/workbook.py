@@ -55,7 +55,10 @@ def read_workbook(path: Path) -> list[Submission]:
         detail = f"无法作为 Excel 工作簿打开（{type(exc).__name__}）"
         raise InputError([finding("syntax-error", loc, kind="Excel", detail=detail)]) from None
     if INFO_SHEET not in wb.sheetnames:
-        detail = f"工作簿中缺少工作表“{INFO_SHEET}”；请用 jixiao template 自评表.xlsx --framework 指标体系 生成的模板填写"
+        detail = (
+            f"工作簿中缺少工作表“{INFO_SHEET}”；"
+            "请用 jixiao template 自评表.xlsx --framework 指标体系 生成的模板填写"
+        )
         raise InputError([finding("invalid-structure", loc, detail=detail)])
     data, lines = _info(wb[INFO_SHEET])
     table = next((ws for ws in wb.worksheets if ws.title != INFO_SHEET and _header(ws)[0]), None)
