@@ -63,8 +63,21 @@ def catalog(extra: Iterable[Path] = ()) -> Catalog:
 
 
 def load_submissions(path: Path) -> list[Submission]:
-    """Read a submission file; raises InputError with Chinese Findings when it cannot."""
+    """Read a submission file (YAML, JSON, or a self-evaluation workbook .xlsx); raises
+    InputError with Chinese Findings when it cannot."""
+    if path.suffix.lower() == ".xlsx":
+        from jixiao.read.self_table import read_workbook
+
+        return read_workbook(path)
     return read_submissions(path)[0]
+
+
+def write_self_evaluation_template(path: Path, framework: str, *, frameworks: Catalog | None = None) -> None:
+    """A blank self-evaluation workbook (自评表.xlsx) of ``framework``, in its seed layout,
+    input cells marked; ``jixiao score`` reads it back once filled in."""
+    from jixiao.render.selfeval_xlsx import write_blank
+
+    write_blank(framework, path, catalog=frameworks or builtin())
 
 
 def score(
@@ -90,7 +103,12 @@ def score(
 def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluation]:
     """Read and score every submission in ``path``."""
     subs = load_submissions(path)
-    return [score(s, frameworks=frameworks, file=str(path)) for s in subs]
+    evaluations = [score(s, frameworks=frameworks, file=str(path)) for s in subs]
+    if path.suffix.lower() == ".xlsx":
+        from jixiao.read.self_table import place_findings
+
+        evaluations = [place_findings(ev, path) for ev in evaluations]
+    return evaluations
 
 
 def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[AuditReport, Document]:

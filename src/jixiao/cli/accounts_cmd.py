@@ -173,10 +173,31 @@ def template_cmd(
     layout: Annotated[
         str, typer.Option("--layout", help="表样：henan-2024（河南2024）或 mof（财政部，“三公”表在前）。")
     ] = "henan-2024",
+    framework: Annotated[
+        str | None,
+        typer.Option(
+            "--framework",
+            help=(
+                "写出这个指标体系的空白绩效自评表（部门整体或项目，见 jixiao frameworks），"
+                "填好后用 jixiao score 计分。"
+            ),
+        ),
+    ] = None,
 ) -> None:
     """写出空白的部门决算 Excel 模板（九张表各一页，另有情况说明数据、年初预算、出错说明），
-    或导出已有数据。"""
+    或导出已有数据；加 --framework 则写出空白的绩效自评表。"""
     console = _console()
+    if framework is not None:
+        try:
+            api.write_self_evaluation_template(output, framework)
+        except api.InputError as exc:
+            _input_failure(exc, False)
+            return
+        console.print(
+            f"已写出空白绩效自评表（指标体系 {framework}；浅黄底色为填写处，"
+            f"另在“填报信息”页填写单位、年度和金额）：{output}"
+        )
+        raise typer.Exit(EXIT_OK)
     if layout not in ("henan-2024", "mof"):
         console.print(f"未知的表样“{layout}”，可选：henan-2024、mof")
         raise typer.Exit(EXIT_INPUT)

@@ -38,7 +38,9 @@ def is_accounts(path: Path) -> bool:
     YAML/JSON file with their keys) rather than self-evaluation submissions."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return True
+        from jixiao.read.self_table import is_self_evaluation
+
+        return not is_self_evaluation(path)
     if suffix not in (".yaml", ".yml", ".json") or not path.is_file():
         return False
     try:

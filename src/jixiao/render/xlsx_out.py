@@ -493,6 +493,25 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
         accounts_doc.write_xlsx(doc, context, wb)
     else:
         WRITERS[doc.layout](doc, context, wb.active)
+    if doc.pair is not None and doc.kind in ("self-table", "project-table"):
+        # what the table does not show (framework, figures), so that the file reads back
+        from jixiao.render.selfeval_xlsx import info_sheet
+
+        sub = doc.pair.submission
+        fields = {
+            "department": sub.department,
+            "project": sub.project,
+            "year": sub.year,
+            "framework": sub.framework,
+            "origin": sub.origin.value,
+        }
+        # the 襄阳 layout prints no level-3 weights: they are kept beside the figures
+        weights = (
+            {r.ind.path: r.weight for r in context["indicator_rows"] if r.weight is not None}
+            if doc.layout == "execution-block"
+            else {}
+        )
+        info_sheet(wb, fields, sub.figures, weights)
     if context.get("with_findings"):
         findings_sheet(context, wb)
     wb.properties.creator = "jixiao"

@@ -1,0 +1,168 @@
+"""The self-evaluation table in Excel, both ways: the 填报信息 sheet every 自评表.xlsx carries
+(who, which year, which framework, the money figures), and the blank workbook of a framework
+(``jixiao template 自评表.xlsx --framework NAME``) in the layout render writes, its input
+cells marked. :mod:`jixiao.read.self_table` reads both back into a Submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jixiao.derive.ratios import figure_labels, figure_units
+
+#: The sheet holding the submission's fields; its presence marks a self-evaluation workbook.
+INFO_SHEET = "填报信息"
+#: Its rows: label, key (what the reader uses), value.
+INFO_FIELDS = (
+    ("部门（单位）名称", "department"),
+    ("项目名称（项目支出自评时填写）", "project"),
+    ("年度", "year"),
+    ("指标体系", "framework"),
+    ("数据来源（entry 填报；published 转录已公开的文件）", "origin"),
+)
+#: Input cells: the fill of the final-accounts template, unlocked.
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+#: The header texts of the indicator columns a user fills in, in every layout.
+INPUT_HEADS = frozenset(
+    {"指标值", "完成值", "年初目标值（A）", "实际完成值（B）", "年度指标值", "实际完成值"}
+)
+SCORE_HEADS = frozenset({"得分"})
+REASON_HEADS = frozenset({"偏差原因分析及改进措施"})
+
+
+def info_sheet(
+    wb: Workbook,
+    fields: Mapping[str, Any],
+    figures: Mapping[str, Any],
+    weights: Mapping[str, Any] | None = None,
+) -> Worksheet:
+    """Write the 填报信息 sheet: the fields, every money figure the catalogue knows, and the
+    weights (分值) of the indicators whose layout does not print them."""
+    ws = wb.create_sheet(INFO_SHEET)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["C"].width = 40
+    for col, text in enumerate(("项目", "键", "值"), start=1):
+        cell = ws.cell(1, col, text)
+        cell.font = Font(bold=True)
+        cell.border = _BORDER
+    row = 2
+    for label, key in INFO_FIELDS:
+        _line(ws, row, label, key, fields.get(key))
+        row += 1
+    units = figure_units()
+    for key, label in figure_labels().items():
+        _line(ws, row, f"{label}（{units.get(key, '')}）", f"figures.{key}", figures.get(key))
+        row += 1
+    for path, weight in (weights or {}).items():
+        _line(ws, row, f"分值：{path}", f"weight.{path}", weight)
+        row += 1
+    ws.cell(
+        row + 1,
+        1,
+        "注：浅黄底色的单元格为填写处；金额以万元为单位。"
+        "指标表中的数字、文字按原样填写（如 ≥90%、7个、达标）。",
+    )
+    return ws
+
+
+def _line(ws: Worksheet, row: int, label: str, key: str, value: Any) -> None:
+    ws.cell(row, 1, label).border = _BORDER
+    ws.cell(row, 2, key).border = _BORDER
+    cell = ws.cell(row, 3, value)
+    cell.border = _BORDER
+    cell.fill = INPUT_FILL
+    cell.protection = Protection(locked=False)
+    cell.alignment = Alignment(horizontal="left")
+
+
+def mark_inputs(ws: Worksheet) -> int:
+    """Fill the cells of the indicator table a user fills in (指标值, 完成值, 得分, 偏差原因)
+    from the header row down to the 总分 row; returns how many were marked."""
+    head_row, columns = find_header(ws)
+    if head_row is None:
+        return 0
+    wanted = [c for c, h in columns.items() if h in INPUT_HEADS | SCORE_HEADS | REASON_HEADS]
+    names = [c for c, h in columns.items() if h in ("二级指标", "三级指标")]
+    marked = 0
+    for r in range(head_row + 1, ws.max_row + 1):
+        first = next((str(v).strip() for v in (ws.cell(r, c).value for c in range(1, 4)) if v), "")
+        if first in ("总分", "合计"):
+            break
+        # where the framework leaves the lower levels open, their names are filled in too
+        open_names = [c for c in names if ws.cell(r, c).value is None]
+        for c in [*wanted, *open_names]:
+            cell = ws.cell(r, c)
+            if type(cell).__name__ == "MergedCell":
+                continue
+            cell.fill = INPUT_FILL
+            marked += 1
+    return marked
+
+
+def find_header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:
+    """The row of the indicator table's header (the one naming 三级指标) and its columns."""
+    for row in ws.iter_rows(max_row=min(ws.max_row, 60)):
+        texts = {c.column: str(c.value).strip() for c in row if isinstance(c.value, str)}
+        if "三级指标" in texts.values():
+            return row[0].row, texts
+    return None, {}
+
+
+def write_blank(framework_id: str, path: Path, *, catalog: Any = None) -> None:
+    """A blank self-evaluation workbook of ``framework_id`` in its seed layout: every
+    indicator the framework fixes, nothing filled in, the input cells marked."""
+    from jixiao.frameworks.catalog import builtin
+    from jixiao.model.submission import Submission
+    from jixiao.render import xlsx_out
+    from jixiao.render.context import Pair
+    from jixiao.render.documents import build_context, plan
+    from jixiao.score.engine import Scorer
+
+    catalog = catalog or builtin()
+    fw = catalog.get(framework_id)
+    if fw is None:
+        from jixiao.core.findings import InputError, finding
+
+        raise InputError(
+            [finding("unknown-framework", None, name=framework_id, available="、".join(catalog.ids()))]
+        )
+    project = "（项目名称）" if _is_project(fw) else None
+    sub = Submission(department="（部门名称）", project=project, year=2000, framework=fw.id)
+    pair = Pair(sub, Scorer(fw).evaluate(sub), None)
+    docs = [d for d in plan([pair], catalog) if d.kind in ("self-table", "project-table")]
+    doc = docs[0]
+    ctx = build_context(doc, with_findings=False, want_charts=False)
+    xlsx_out.write(doc, ctx, path)
+    wb = load_workbook(path)
+    info = wb[INFO_SHEET]
+    for r in range(2, info.max_row + 1):
+        if info.cell(r, 2).value in ("department", "project", "year"):
+            info.cell(r, 3).value = None
+    _blank_placeholders(wb.worksheets[0])
+    mark_inputs(wb.worksheets[0])
+    wb.active = 0
+    wb.save(path)
+
+
+def _is_project(fw: Any) -> bool:
+    return bool(fw.kind == "project")
+
+
+def _blank_placeholders(ws: Worksheet) -> None:
+    """The blank workbook shows no invented name or year in its headings."""
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                text = c.value.replace("（部门名称）", "").replace("（项目名称）", "")
+                text = text.replace("2000年度", "    年度")
+                text = text.replace("【待填写：", "【填写：")
+                c.value = text or None
