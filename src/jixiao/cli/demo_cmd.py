@@ -41,6 +41,15 @@ def _place(f: Finding, name: str) -> str:
 
 def _first_errors(console: Console, name: str, findings: list[Finding]) -> None:
     errors = [f for f in findings if f.severity is Severity.error]
+    if not errors:
+        totals = count(findings)
+        console.print(
+            Text(
+                f"  · 没有错误（警告 {totals[Severity.warning]} 个，提示 {totals[Severity.note]} 个，"
+                "如文件未列出、无法复核的数字）",
+                style="green",
+            )
+        )
     for f in errors[:SHOWN_PER_EXAMPLE]:
         console.print(Text(f"  · {f.message}（{_place(f, name)}）"))
     if len(errors) > SHOWN_PER_EXAMPLE:
