@@ -252,8 +252,8 @@ def tasks(text: str) -> list[Task]:
     """年度主要任务 from the summary text, one task a line, "名称：内容" (a line without a
     colon is a task named by itself)."""
     out = []
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if not line:
             continue
         name, sep, content = line.partition("：")
