@@ -126,10 +126,10 @@ def claims(doc: Read, subject: str, names: Iterable[str]) -> Iterator[Claim]:
                 continue
             label = next((c.strip() for c in row[:4] if c.strip() in _RATE_LABELS), None)
             if label and not any(key(c) in keys for c in row if c.strip()):
-                for c in row:
-                    if c.strip().endswith("%") and (v := _value(c)) is not None:
-                        yield Claim(subject, "rate", v, where)
-                        break
+                # the rate achieved is the row's last percentage (its 指标值, 100%, comes first)
+                rates = [v for c in row if c.strip().endswith("%") and (v := _value(c)) is not None]
+                if rates:
+                    yield Claim(subject, "rate", rates[-1], where)
             if head is None or len(row) != len(head):
                 continue
             named = next((k for c in row if (k := key(c)) in keys), None)

@@ -32,10 +32,15 @@ def _body_rows(table, header: str) -> list[list[str]]:
     return out
 
 
+def _indicator_table(doc):
+    """The indicator table (below seed 000's block of 履职目标, 主要任务 and 预算情况)."""
+    return next(t for t in doc.tables if any(c.text == "三级指标" for c in t.rows[0].cells))
+
+
 def test_tree_table_numbers_equal_the_model(seed000: Rendered):
     ev = seed000.evaluation()
     doc = Document(seed000.file("self-table", "docx"))
-    table = doc.tables[0]
+    table = _indicator_table(doc)
     body = _body_rows(table, "三级指标")
     expected = rows(ev)
     assert [r[2] for r in body] == [r.l3 for r in expected]
@@ -48,7 +53,7 @@ def test_tree_table_numbers_equal_the_model(seed000: Rendered):
 
 
 def test_level_columns_are_merged_cells(seed000: Rendered):
-    table = Document(seed000.file("self-table", "docx")).tables[0]
+    table = _indicator_table(Document(seed000.file("self-table", "docx")))
     first_column = [row._tr.tc_lst[0].vMerge for row in table.rows[1:6]]
     # 投入指标: one cell over its five rows
     assert first_column == ["restart", "continue", "continue", "continue", "continue"]

@@ -246,14 +246,51 @@ def _tree_table(doc) -> None:
     _cell(row.cells[6], "{{ total|score }}", bold=True)
 
 
+def _tree_top(doc) -> None:
+    """Seed 000's block above the indicators: 年度履职目标, 年度主要任务, 预算情况."""
+    table = _table(doc, 3, [3.0, 4.6, 8.6])
+    row = table.add_row()
+    _cell(row.cells[0], "年度履职目标", bold=True)
+    goal = row.cells[1].merge(row.cells[2])
+    _cell(goal, "{{ text_or('年度履职目标', '【待填写：年度履职目标】') }}", align="left")
+    _row(table, ["年度主要任务", "任务名称", "主要内容"], bold=True)
+    _merge_row(table, "{%tr for t in tasks %}")
+    _row(table, ["", "{{ t.name }}", "{{ t.content }}"], aligns="cll")
+    _merge_row(table, "{%tr endfor %}")
+    _merge_row(table, "{%tr if not tasks %}")
+    _row(table, ["", "{{ text_or('主要任务', '【待填写：主要任务】') }}", ""], aligns="cll")
+    _merge_row(table, "{%tr endif %}")
+    for label, value in (
+        ("部门预算总额（万元）", "funds.budget_total"),
+        ("资金来源：（1）财政性资金", "funds.funds_fiscal"),
+        ("　　　　　（2）其他资金", "funds.funds_other"),
+        ("资金结构：（1）基本支出", "funds.budget_basic"),
+        ("　　　　　（2）项目支出", "funds.budget_project"),
+    ):
+        first = label.startswith("部门预算总额")
+        _row(table, ["预算情况" if first else "", label, "{{ " + value + "|money }}"], aligns="clr")
+
+
+def _table_notes(doc) -> None:
+    """The notes under a table (注 1–3 of seed 000, 备注 1–4 of seed 002)."""
+    _tag(doc, "{%p if table_notes.notes %}")
+    _para(doc, "{{ table_notes.head }}：", size=TABLE_PT)
+    _tag(doc, "{%p for n in table_notes.notes %}")
+    _para(doc, "{{ loop.index }}. {{ n }}", size=TABLE_PT)
+    _tag(doc, "{%p endfor %}")
+    _tag(doc, "{%p endif %}")
+
+
 def self_table_tree() -> Document:
     doc = _new_document("部门整体支出绩效自评表", "self-table-tree")
     _para(doc, "{{ department }}整体绩效自评表", align="center", bold=True, size=18, font=TITLE_FONT)
     _para(doc, "（{{ year }}年度）", align="center")
     _para(doc, "部门（单位）名称：{{ department }}", size=TABLE_PT)
+    _tree_top(doc)
     _tree_table(doc)
     _para(doc, "评价等级：{{ grade }}　　得分率：{{ score_rate|pct }}", size=TABLE_PT)
     _para(doc, "指标体系：{{ framework_name }}", size=TABLE_PT)
+    _table_notes(doc)
     _findings_appendix(doc)
     return doc
 
@@ -335,6 +372,7 @@ def self_table_execution_block() -> Document:
         align="left",
     )
     _para(doc, "评价等级：{{ grade }}　　指标体系：{{ framework_name }}", size=TABLE_PT)
+    _table_notes(doc)
     _findings_appendix(doc)
     return doc
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from jixiao.core.findings import Finding, sort_findings
 from jixiao.derive.ratios import ratios
-from jixiao.model.framework import RuleKind
+from jixiao.model.framework import RuleKind, Tier
 from jixiao.model.submission import Submission
 from jixiao.render.fmt import pct, score
 from jixiao.score.results import Evaluation, IndicatorResult
@@ -53,7 +53,7 @@ class Row:
 
     @property
     def target(self) -> str:
-        return self.ind.target or ""
+        return shown_target(self.ind)
 
     @property
     def actual(self) -> str:
@@ -74,12 +74,27 @@ class Row:
         return "；".join(parts)
 
 
+def shown_target(ind: IndicatorResult) -> str:
+    """指标值 as a table shows it: as written; for the budget execution rate, which scores
+    分值×执行率, the 100% that earns the full weight; for a qualitative indicator without
+    one, the top tier (达成预期指标), against which its tier was judged."""
+    if ind.target:
+        return ind.target
+    if ind.rule is RuleKind.execution_rate:
+        return "100%"
+    if ind.rule is RuleKind.qualitative:
+        return Tier.achieved.label
+    return ""
+
+
 def shown_actual(ind: IndicatorResult) -> str:
     """完成值 as a document shows it: as written, except the budget execution rate, which is
     the rate the score was computed from (a printed rate that differs is a Finding, listed
     in the reviewer's copy beside the recomputed one: one figure per quantity everywhere)."""
     if ind.rule is RuleKind.execution_rate and ind.actual_value is not None:
         return pct(ind.actual_value)
+    if not ind.actual and ind.rule is RuleKind.qualitative and ind.tier is not None:
+        return ind.tier.label
     return ind.actual or ""
 
 

@@ -20,7 +20,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.frameworks.catalog import Catalog
@@ -208,11 +212,53 @@ def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[s
         )
     else:
         ctx = summary_context(doc, with_findings=with_findings)
+    if doc.kind == "self-table":
+        ctx["table_notes"] = table_notes(doc.layout)
+        ctx["tasks"] = tasks(ctx["text_or"]("主要任务"))
     lines = project_lines(doc.projects)
     ctx["projects"] = lines
     ctx["projects_budget"] = _sum(line.budget_total for line in lines)
     ctx["projects_spent"] = _sum(line.spent for line in lines)
     return ctx
+
+
+@dataclass(frozen=True)
+class TableNotes:
+    """The notes printed under a table: their heading (注 / 备注) and the numbered texts."""
+
+    head: str
+    notes: tuple[str, ...]
+
+
+@cache
+def table_notes(layout: str) -> TableNotes:
+    """The notes of a self-evaluation table layout (``table_notes.yaml``); none for others."""
+    raw = yaml.safe_load(
+        resources.files("jixiao.render").joinpath("table_notes.yaml").read_text(encoding="utf-8")
+    )
+    spec = raw.get(layout) or {}
+    return TableNotes(str(spec.get("head", "注")), tuple(str(n) for n in spec.get("notes", ())))
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row of 年度主要任务 (seed 000): 任务名称 and 主要内容."""
+
+    name: str
+    content: str
+
+
+def tasks(text: str) -> list[Task]:
+    """年度主要任务 from the summary text, one task a line, "名称：内容" (a line without a
+    colon is a task named by itself)."""
+    out = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        name, sep, content = line.partition("：")
+        out.append(Task(name.strip(), content.strip()) if sep else Task(line, ""))
+    return out
 
 
 def _sum(values: Any) -> Decimal | None:

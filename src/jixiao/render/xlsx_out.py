@@ -210,11 +210,57 @@ def self_table_tree(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     sheet.ws.title = "自评表"
     sheet.title(f"{ctx['department']}整体绩效自评表")
     sheet.line(f"（{ctx['year']}年度）", align="center")
-    sheet.line(f"部门（单位）名称：{ctx['department']}")
+    sheet.cells(
+        ["部门（单位）名称", ctx["department"], None, None, None, None, None], aligns="cl", spans=[(2, 7)]
+    )
+    _tree_top(sheet, ctx)
     _tree_rows(sheet, ctx)
     sheet.line(
         f"评价等级：{ctx['grade']}　得分率：{pct(ctx['score_rate'])}　指标体系：{ctx['framework_name']}"
     )
+    notes_lines(sheet, ctx)
+
+
+def _tree_top(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
+    """Seed 000's block above the indicators: 年度履职目标, 年度主要任务, 预算情况 (部门预算总额,
+    资金来源, 资金结构)."""
+    goal = "\n".join(ctx["text"]("年度履职目标"))
+    sheet.cells(["年度履职目标", goal, None, None, None, None, None], aligns="cl", spans=[(2, 7)])
+    top = sheet.cells(
+        ["年度主要任务", "任务名称", None, "主要内容", None, None, None], head=True, spans=[(2, 3), (4, 7)]
+    )
+    tasks = ctx["tasks"] or [None]
+    for task in tasks:
+        name, content = (task.name, task.content) if task else ("\n".join(ctx["text"]("主要任务")), "")
+        sheet.cells([None, name, None, content, None, None, None], aligns="cll", spans=[(2, 3), (4, 7)])
+    sheet.merge_down(1, top, sheet.row - 1)
+    f = ctx["funds"]
+    first = sheet.row
+    for label, value in (
+        ("部门预算总额（万元）", f.budget_total),
+        ("资金来源：（1）财政性资金", f.funds_fiscal),
+        ("　　　　　（2）其他资金", f.funds_other),
+        ("资金结构：（1）基本支出", f.budget_basic),
+        ("　　　　　（2）项目支出", f.budget_project),
+    ):
+        sheet.cells(
+            ["预算情况", label, None, None, value, None, None],
+            formats=[None, None, None, None, MONEY],
+            aligns="clllr",
+            spans=[(2, 4), (5, 7)],
+            merged_down=(1,),
+        )
+    sheet.merge_down(1, first, sheet.row - 1)
+
+
+def notes_lines(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
+    """The notes printed under the table (注 1–3, 备注 1–4)."""
+    notes = ctx.get("table_notes")
+    if not notes or not notes.notes:
+        return
+    sheet.line(f"{notes.head}：")
+    for i, text in enumerate(notes.notes, start=1):
+        sheet.line(f"{i}. {text}", size=9)
 
 
 def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
@@ -317,6 +363,7 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) 
         spans=[(2, 7)],
     )
     sheet.line(f"评价等级：{ctx['grade']}　指标体系：{ctx['framework_name']}")
+    notes_lines(sheet, ctx)
 
 
 def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
