@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.accounts.layout import TableLayout, tables
-from jixiao.core.numbers import HUNDRED
+from jixiao.core import limits
+from jixiao.core.numbers import HUNDRED, NumberFormatError, check_magnitude
 
 
 class ExprError(ValueError):
@@ -148,6 +149,18 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0  # open parentheses, calls and signs: the recursion of the parser
+        self.operators = 0  # + - * / so far: each adds a level to the tree evaluated later
+
+    def _deeper(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > limits.LIMITS.expression_depth:
+            raise ExprError(f"括号、函数或负号嵌套超过 {limits.LIMITS.expression_depth} 层", pos)
+
+    def _operator(self, pos: int) -> None:
+        self.operators += 1
+        if self.operators > limits.LIMITS.expression_terms:
+            raise ExprError(f"运算符超过 {limits.LIMITS.expression_terms} 个；请拆成几条规则或用 sum()", pos)
 
     @property
     def tok(self) -> Token:
@@ -177,6 +190,7 @@ class _Parser:
         node = self.term()
         while self.tok.kind == "op" and self.tok.text in "+-":
             op = self.next()
+            self._operator(op.pos)
             node = BinOp(op.text, node, self.term(), op.pos)
         return node
 
@@ -184,28 +198,37 @@ class _Parser:
         node = self.unary()
         while self.tok.kind == "op" and self.tok.text in "*/":
             op = self.next()
+            self._operator(op.pos)
             node = BinOp(op.text, node, self.unary(), op.pos)
         return node
 
     def unary(self) -> Node:
         if self.tok.kind == "op" and self.tok.text == "-":
             op = self.next()
-            return Neg(self.unary(), op.pos)
+            self._deeper(op.pos)
+            node = Neg(self.unary(), op.pos)
+            self.depth -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
         tok = self.tok
         if tok.kind == "num":
             self.next()
-            value = Decimal(tok.text)
+            try:
+                value = check_magnitude(Decimal(tok.text), tok.text)
+            except NumberFormatError as exc:
+                raise ExprError(str(exc), tok.pos) from None
             if self.tok.kind == "op" and self.tok.text == "%":
                 self.next()
                 value = value / HUNDRED
             return Num(value, tok.pos)
         if tok.kind == "op" and tok.text == "(":
             self.next()
+            self._deeper(tok.pos)
             node = self.expr()
             self.expect(")")
+            self.depth -= 1
             return node
         if tok.kind == "name":
             self.next()
@@ -221,11 +244,13 @@ class _Parser:
         if name.text not in FUNCTIONS:
             raise ExprError(f"未知函数“{name.text}”，可用：{'、'.join(FUNCTIONS)}", name.pos)
         self.expect("(")
+        self._deeper(name.pos)
         args = [self.expr()]
         while self.tok.kind == "op" and self.tok.text == ",":
             self.next()
             args.append(self.expr())
         self.expect(")")
+        self.depth -= 1
         arity = FUNCTIONS[name.text]
         if arity > 0 and len(args) != arity:
             raise ExprError(f"函数“{name.text}”应有{arity}个参数", name.pos)

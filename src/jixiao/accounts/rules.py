@@ -36,6 +36,7 @@ from jixiao.accounts import evaluate, expr
 from jixiao.accounts.grid import TableGrid
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import Accounts
+from jixiao.core import limits
 from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
 from jixiao.derive.ratios import tail_tolerance
 from jixiao.read.structured import Document, load, parse, validation_findings
@@ -43,6 +44,38 @@ from jixiao.read.structured import Document, load, parse, validation_findings
 OPERATORS = {"=": "=", "==": "=", "≤": "≤", "<=": "≤", "≥": "≥", ">=": "≥", "≠": "≠", "!=": "≠"}
 MESSAGE_FIELDS = {"left", "right", "diff", "row", "code", "column", "table", "n", "tolerance"}
 EXPLAINERS = {"budget_reason"}
+
+
+def message_fields(message: str) -> tuple[set[str], str | None]:
+    """The field names of a rule's message and what is wrong with its format, if anything.
+
+    Checked at load, not when the rule fires: ``{left:zz}`` would fail mid-check and
+    ``{left:>300000000}`` would print 300 MB. Every field is formatted with a sample text
+    (the values are shown as text) and widths are bounded.
+    """
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError:
+        return set(), "花括号不配对（文字中的“{”“}”请写成“{{”“}}”）"
+    fields: set[str] = set()
+    width = limits.LIMITS.format_width
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not name or name.isdigit():
+            return fields, "“{}”中必须写字段名，如“{left}”"
+        fields.add(name)
+        if conversion is not None:
+            return fields, f"不支持转换“!{conversion}”"
+        if not spec:
+            continue
+        if "{" in spec or any(int(n) > width for n in re.findall(r"\d+", spec)):
+            return fields, f"格式“{spec[:20]}”的宽度或精度超过 {width}"
+        try:
+            format("示例", spec)
+        except ValueError:
+            return fields, f"格式“{spec[:20]}”不能用于显示的数值"
+    return fields, None
 
 
 class RuleSpec(BaseModel):
@@ -216,7 +249,18 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
                 hint=f"，可选：{'、'.join(sorted(EXPLAINERS))}",
             )
         )
-    fields = {f for _, f, _, _ in string.Formatter().parse(spec.message) if f}
+    fields, format_problem = message_fields(spec.message)
+    if format_problem:
+        problems.append(
+            _fail(
+                doc,
+                [*base, "message"],
+                "invalid-value",
+                value=spec.message,
+                what="消息",
+                hint="：" + format_problem,
+            )
+        )
     unknown = fields - MESSAGE_FIELDS
     if unknown:
         problems.append(

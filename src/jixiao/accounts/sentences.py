@@ -213,16 +213,21 @@ def normalize(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
+# The slots are searched over whole user texts, so each must cost a bounded amount per
+# starting position: a number never starts inside another one (lookbehinds) nor gives back
+# digits (possessive), and free text is bounded in length. Unbounded, 40,000 digits or a
+# long text without a full stop took a minute.
+_START = r"(?<![\d.])(?<!\d,)"
 _SLOT_RE = {
-    "money": r"\d[\d,]*(?:\.\d+)?",
-    "money_plain": r"\d[\d,]*(?:\.\d+)?",
-    "pct": r"\d+(?:\.\d+)?%",
-    "pct_plain": r"\d+(?:\.\d+)?%",
-    "count": r"\d+",
+    "money": _START + r"\d[\d,]*+(?:\.\d++)?+",
+    "money_plain": _START + r"\d[\d,]*+(?:\.\d++)?+",
+    "pct": _START + r"\d++(?:\.\d++)?+%",
+    "pct_plain": _START + r"\d++(?:\.\d++)?+%",
+    "count": _START + r"\d++",
     "year": r"\d{4}",
-    "text": r"[^。]*?",
-    "names": r"[^；。]*?",
-    "name": r"[^\d，。；：、（）.．“”][^，。；：、（）“”]*?",
+    "text": r"[^。]{0,500}?",
+    "names": r"[^；。]{0,500}?",
+    "name": r"[^\d，。；：、（）.．“”][^，。；：、（）“”]{0,60}?",
 }
 _SEPARATORS = "。，；"
 

@@ -11,6 +11,7 @@ sentence, as unchecked notes — nothing is passed over in silence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -98,18 +99,28 @@ class _Text:
         self.original = text
         self.norm, self.index = normalize(text)
         self.file = file
+        # positions of line breaks and full stops, searched by bisection: a lookup per
+        # match must not rescan the text (20 MB with many numbers took minutes)
+        self._breaks = [m.start() for m in re.finditer("\n", text)]
+        self._stops = [m.start() for m in re.finditer("。", self.norm)]
 
     def line(self, pos: int) -> int:
         if not self.index:
             return 1
         orig = self.index[min(pos, len(self.index) - 1)]
-        return self.original.count("\n", 0, orig) + 1
+        return bisect_left(self._breaks, orig) + 1
+
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """[left, right) of the sentence (ending with its 。) around [start, end)."""
+        i = bisect_left(self._stops, start)
+        left = self._stops[i - 1] + 1 if i else 0
+        j = bisect_left(self._stops, end)
+        right = self._stops[j] + 1 if j < len(self._stops) else len(self.norm)
+        return left, right
 
     def sentence_at(self, start: int, end: int) -> str:
         """The sentence around [start, end) in the normalized text (at most 80 characters)."""
-        left = max(self.norm.rfind("。", 0, start) + 1, 0)
-        right = self.norm.find("。", end)
-        right = len(self.norm) if right == -1 else right + 1
+        left, right = self.sentence_bounds(start, end)
         text = self.norm[left:right]
         return text if len(text) <= 80 else text[:78] + "…"
 
@@ -386,9 +397,7 @@ def _unchecked(doc: _Text, spans: Iterable[_Span], covered: list[tuple[int, int]
                 and before in ("。", "：", "；", "）", "")
             ):
                 continue  # an enumerator: 1、 2.
-            left = norm.rfind("。", 0, start) + 1
-            right = norm.find("。", end)
-            right = len(norm) if right == -1 else right + 1
+            left, right = doc.sentence_bounds(start, end)
             by_sentence.setdefault((left, right), []).append(m.group(0))
     out = []
     for (left, right), numbers in sorted(by_sentence.items()):

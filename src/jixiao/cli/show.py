@@ -11,6 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from jixiao.audit.report import AuditReport
+from jixiao.core import limits
 from jixiao.core.findings import Finding, Severity, count
 from jixiao.core.numbers import percent_text, plain
 from jixiao.frameworks.catalog import Catalog
@@ -108,7 +109,8 @@ def findings(
         errors, warnings, note_count = (totals[s] for s in (Severity.error, Severity.warning, Severity.note))
         console.print(f"发现问题：错误 {errors} 个，警告 {warnings} 个，提示 {note_count} 个")
     shown = [f for f in items if notes or f.severity is not Severity.note]
-    for f in shown:
+    cap = limits.LIMITS.findings_shown
+    for f in shown[:cap]:
         where = f.location.describe()
         text = Text(f"  [{f.severity.label}] ", style=_STYLE[f.severity])
         text.append(f"{f.message}")
@@ -117,14 +119,20 @@ def findings(
         if f.explanation:
             text.append(f"\n      出错说明：{f.explanation}", style="green")
         console.print(text)
+    if len(shown) > cap:
+        console.print(f"  ……还有 {len(shown) - cap} 条未列出（--json 输出全部，--max-findings 可放宽）")
     hidden_notes(console, len(items) - len(shown))
 
 
 def input_errors(console: Console, items: Iterable[Finding]) -> None:
     console.print(Text("无法读取输入：", style="bold red"))
-    for f in items:
+    items = list(items)
+    cap = limits.LIMITS.findings_shown
+    for f in items[:cap]:
         where = f.location.describe()
         console.print(f"  {where}：{f.message}" if where else f"  {f.message}")
+    if len(items) > cap:
+        console.print(f"  ……还有 {len(items) - cap} 条未列出（--max-findings 可放宽）")
 
 
 def batch_summary(console: Console, evaluations: list[Evaluation]) -> None:

@@ -55,6 +55,10 @@ class Limits:
     seconds_per_document: float = 120.0
     #: Characters of a user-written Jinja template's output (Word and HTML templates).
     template_output_chars: int = 20_000_000
+    #: Nesting of parentheses, calls and signs in a rule expression.
+    expression_depth: int = 40
+    #: Operators (+ - * /) in one rule expression (longer sums are written with sum()).
+    expression_terms: int = 200
     #: Width or precision in a rule message's format specification ({left:>12}).
     format_width: int = 100
     #: Findings of one kind printed on the terminal before "还有 N 条" sums up the rest.

@@ -491,7 +491,7 @@ def validation_findings(
         name = str(loc[-1]) if loc else "（根）"
         label = labels.get(name, name)
         etype = err["type"]
-        value = err.get("input")
+        value = quoted(err.get("input"))  # at most ~100 characters, never an expanded tree
         if etype == "missing":
             out.append(finding("missing-field", where, name=label))
         elif etype == "extra_forbidden":

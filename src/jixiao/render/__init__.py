@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jixiao.core.findings import Finding, InputError, finding
+from jixiao.core.outputs import prepare_folder
 from jixiao.frameworks.catalog import Catalog
 from jixiao.render.context import Pair
 from jixiao.render.documents import Doc, build_context, plan
@@ -122,7 +123,7 @@ def render_pairs(
         if templates.overrides:  # every user template is checked before anything is written
             work = list(work)
             _preflight(work, templates)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        prepare_folder(out_dir, [w.path for w in written])  # no symlink followed, no file for a folder
         futures = []
         for doc, wanted, ctx in work:
             for fmt in sorted(wanted, key=lambda f: f != "pdf"):

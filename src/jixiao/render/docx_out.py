@@ -83,6 +83,9 @@ def check(tpl: Any, env: jinja2.Environment, context: Mapping[str, Any], source:
         parts = _all_xml(tpl)
     except (PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError([finding("template-broken", None, name=source, detail=str(exc))]) from None
+    except Exception as exc:  # lxml syntax errors, damaged parts: the file is not a usable template
+        detail = f"文档内容无法解析（{type(exc).__name__}: {str(exc)[:80]}）"
+        raise InputError([finding("template-broken", None, name=source, detail=detail)]) from None
     for xml in parts:
         try:
             unknown = template_store.unknown_names(env, xml, context.keys())

@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
+from jixiao.core import limits
 from jixiao.core.findings import Finding, InputError, finding
 
 #: The document category that names a template's kind (``jixiao-template:report-leshan``).
@@ -133,6 +134,11 @@ def _broken(path: Path) -> Finding | None:
     try:
         with zipfile.ZipFile(path) as z:
             z.getinfo("word/document.xml")
+            inflated = sum(i.file_size for i in z.infolist())
+            if inflated > limits.LIMITS.unzipped_bytes:  # a zip bomb: refused before inflating
+                return finding(
+                    "template-broken", None, name=path.name, detail=f"解压后有 {inflated} 字节，超过上限"
+                )
             bad = z.testzip()
     except zipfile.BadZipFile:
         return finding("template-broken", None, name=path.name, detail="文件不是 zip 格式的 Word 文档")
@@ -140,6 +146,10 @@ def _broken(path: Path) -> Finding | None:
         return finding("template-broken", None, name=path.name, detail="缺少 word/document.xml")
     except OSError as exc:
         return finding("template-broken", None, name=path.name, detail=exc.strerror or str(exc))
+    except Exception as exc:  # zlib, unsupported zip versions ...: a damaged file
+        return finding(
+            "template-broken", None, name=path.name, detail=f"压缩包已损坏（{type(exc).__name__}）"
+        )
     if bad is not None:
         return finding("template-broken", None, name=path.name, detail=f"压缩包内的“{bad}”已损坏")
     return None
