@@ -43,7 +43,7 @@ from typing import Any
 
 from jixiao.audit.document import Builder, Document
 from jixiao.audit.readers import pdf_pages
-from jixiao.audit.readers._files import check_size, fail, head, join_lines, translated
+from jixiao.audit.readers._files import check_size, fail, head, is_cjk, join_lines, translated
 from jixiao.core.findings import Location, finding
 
 _COLUMN_GAP = 1.5  # a gap of this many character sizes separates the cells of a borderless table
@@ -138,6 +138,7 @@ class _Line:
     bottom: float
     size: float
     number: int = 0  # 1-based line on its page
+    lead: float = 0.0  # width of its first unbreakable piece ("100.00%，"), see _lead
 
     @property
     def text(self) -> str:
@@ -161,6 +162,7 @@ class _Page:
     chars: int
     images: int
     skipped: str = ""
+    width: float = 0.0
     items: list[_Item] = field(default_factory=list)
 
 
@@ -188,7 +190,7 @@ def _tables(raw: pdf_pages.RawPage) -> list[Any]:
 
 
 def _read_page(raw: pdf_pages.RawPage) -> _Page:
-    result = _Page(raw.number, len(raw.chars), raw.images, raw.skipped)
+    result = _Page(raw.number, len(raw.chars), raw.images, raw.skipped, raw.width)
     if not result.chars:
         return result
     tables = _tables(raw)
@@ -206,7 +208,7 @@ def _read_page(raw: pdf_pages.RawPage) -> _Page:
         x1 = max(c["x1"] for c in chars)
         top = min(c["top"] for c in chars)
         bottom = max(c["bottom"] for c in chars)
-        line = _Line(segments, x0, x1, top, bottom, size)
+        line = _Line(segments, x0, x1, top, bottom, size, lead=_lead(chars))
         in_margin = line.top < height * _MARGIN or line.bottom > height * (1 - _MARGIN)
         if in_margin and _PAGE_NUMBER.match(line.text):
             continue
@@ -232,6 +234,25 @@ def _text_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         lines[-1].append(char)
         last = char["top"]
     return [sorted(line, key=lambda c: (c["x0"], c["x1"])) for line in lines]
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’%％")  # marks a layout never puts first on a line
+
+
+def _lead(chars: list[dict[str, Any]]) -> float:
+    """The width of the piece a line starts with that a layout cannot break: a run of
+    digits and letters ("100.00%") with the punctuation that may not begin a line ("，");
+    a single character when the line starts with a Chinese one. A line before it that
+    ends short by less than this width was still full."""
+    end = chars[0]["x1"]
+    for k, char in enumerate(chars):
+        glyph = char["text"]
+        if k and is_cjk(glyph) and glyph not in _NO_LINE_START:
+            break
+        end = char["x1"]
+        if k and is_cjk(glyph):
+            break
+    return end - chars[0]["x0"]
 
 
 def _size(chars: list[dict[str, Any]]) -> float:
@@ -379,9 +400,17 @@ class _Assembler:
 
     def __init__(self, pages: list[_Page]):
         self.pages = pages
-        lines = [item for p in pages for _, item in p.items if isinstance(item, _Line)]
-        self.left = min((ln.x0 for ln in lines), default=0.0)
-        self.right = max((ln.x1 for ln in lines), default=0.0)
+        # The text column: the leftmost start and rightmost end of the lines on pages of
+        # the same width (a landscape page of tables has margins of its own).
+        columns: dict[int, tuple[float, float]] = {}
+        for p in pages:
+            for _, item in p.items:
+                if isinstance(item, _Line):
+                    left, right = columns.get(round(p.width), (item.x0, item.x1))
+                    columns[round(p.width)] = (min(left, item.x0), max(right, item.x1))
+        self.margins = {p.number: columns.get(round(p.width), (0.0, 0.0)) for p in pages}
+        self.page = 0  # the page of the line being placed
+        self.last_page = 0  # the page of the last line
         self.builder = Builder()
         self.text: list[str] = []  # lines of the open paragraph
         self.text_at: tuple[int, int] = (0, 0)  # (page, line) where it starts
@@ -403,12 +432,13 @@ class _Assembler:
 
     def _line(self, line: _Line, page: int) -> None:
         self._flush_table()
+        self.page = page
         if self.text and self._continues(line):
             self.text.append(line.text)
         else:
             self._flush_text()
             self.text, self.text_at = [line.text], (page, line.number)
-        self.last_line = line
+        self.last_line, self.last_page = line, page
 
     def _continues(self, line: _Line) -> bool:
         """Whether ``line`` goes on with the paragraph the last line left open."""
@@ -416,11 +446,15 @@ class _Assembler:
         if last is None:
             return False
         size = max(last.size, line.size, 1.0)
-        full = last.x1 >= self.right - 2.5 * size  # ragged (unjustified) lines end up to 2 characters short
+        right = self.margins[self.last_page][1]
+        left = self.margins[self.page][0]
+        # Ragged (unjustified) lines end up to 2 characters short, and a line is also full
+        # when the next one starts with a piece too wide for the room left ("100.00%，").
+        full = last.x1 >= right - 2.5 * size or last.x1 + line.lead > right - 0.5 * size
         return (
             full
             and not last.text.endswith(_SENTENCE_END)
-            and line.x0 <= self.left + 0.5 * size
+            and line.x0 <= left + 0.5 * size
             and abs(line.size - last.size) < 0.5
             and not _HEADING.match(line.text)
             and (line.top < last.top or line.top - last.bottom < 1.2 * size)  # next page, or close below
