@@ -87,6 +87,7 @@ def read(path: Path) -> Document:
         if any(p.skipped for p in pages):
             raise fail(path, "pdf-pages-not-read", pages=_listed([p for p in pages if p.skipped]))
         raise fail(path, "empty-document")
+    _drop_running_heads(pages)
     builder = _Assembler(pages).build()
     if not builder.paragraphs:
         raise fail(path, "empty-document")
@@ -105,6 +106,25 @@ def read(path: Path) -> Document:
             )
         )
     return builder.build(str(path), pages=len(pages), kind="pdf", notes=tuple(notes))
+
+
+def _drop_running_heads(pages: list[_Page]) -> None:
+    """Drop running headers and footers: a text in the top or bottom margin of at least
+    two pages and of a third of the pages with text (the department's name above every
+    page). Left in, it would cut a table that runs over the page break in two."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        for text in {item.text for _, item in page.items if isinstance(item, _Line) and item.margin}:
+            counts[text] = counts.get(text, 0) + 1
+    with_text = sum(1 for p in pages if p.items)
+    running = {t for t, n in counts.items() if n >= 2 and 3 * n >= with_text}
+    if running:
+        for page in pages:
+            page.items = [
+                (top, item)
+                for top, item in page.items
+                if not (isinstance(item, _Line) and item.margin and item.text in running)
+            ]
 
 
 def _numbers(pages: list[_Page]) -> str:
@@ -139,6 +159,7 @@ class _Line:
     size: float
     number: int = 0  # 1-based line on its page
     lead: float = 0.0  # width of its first unbreakable piece ("100.00%，"), see _lead
+    margin: bool = False  # in the top or bottom margin of its page
 
     @property
     def text(self) -> str:
@@ -212,6 +233,7 @@ def _read_page(raw: pdf_pages.RawPage) -> _Page:
         in_margin = line.top < height * _MARGIN or line.bottom > height * (1 - _MARGIN)
         if in_margin and _PAGE_NUMBER.match(line.text):
             continue
+        line.margin = in_margin
         number += 1
         line.number = number
         items.append((line.top, line))
