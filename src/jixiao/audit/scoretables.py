@@ -216,15 +216,7 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
                 filled[key] = value
         name = cell("l3")
         if not name and cell("l1") and not cell("l2") and (cell("weight") or cell("score")):
-            # A level-1 row with its own weight and score and no indicators below it (a
-            # form that reports a project by its level-1 results only).
-            l1_name, l1_weight = _split_weight(cell("l1"))
-            weight = _decimal(cell("weight"))
-            level1.setdefault(l1_name, l1_weight if l1_weight is not None else weight)
-            top: dict = {"path": _safe(l1_name), "line": line}
-            if cell("score"):
-                top["score"] = cell("score")
-            entries.append(top)
+            entries.append(_level1_row(cell("l1"), cell("weight"), cell("score"), line, level1))
             continue
         if not name or not filled["l1"]:
             continue
@@ -240,11 +232,7 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
         if reason:
             entry["deviation_reason"] = reason
         entries.append(entry)
-    execution = _execution_block(table, 0)
-    if execution is None:
-        before = _table_before(doc, table)
-        if before is not None:
-            execution = _execution_block(before, 0)
+    execution = _execution_of(doc, table)
     figures: dict = {}
     exec_weight = None
     if execution:
@@ -267,6 +255,30 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
     }
     label = table.title or f"表{table.index}"
     return Recognised(f"绩效自评表“{label}”（{len(entries)} 项指标）", fw, data)
+
+
+def _level1_row(
+    l1: str, weight: str, score: str, line: int | None, level1: dict[str, Decimal | None]
+) -> dict:
+    """A level-1 row with its own weight and score and no indicators below it (a form
+    that reports by level-1 results only, or the 预算执行情况 row): its entry; its weight
+    goes into ``level1``."""
+    name, named_weight = _split_weight(l1)
+    level1.setdefault(name, named_weight if named_weight is not None else _decimal(weight))
+    entry: dict = {"path": _safe(name), "line": line}
+    if score:
+        entry["score"] = score
+    return entry
+
+
+def _execution_of(doc: Document, table: Table) -> tuple[dict, Decimal | None] | None:
+    """The budget-execution block of the form: in the table, or in the table above it."""
+    execution = _execution_block(table, 0)
+    if execution is None:
+        before = _table_before(doc, table)
+        if before is not None:
+            execution = _execution_block(before, 0)
+    return execution
 
 
 def _table_before(doc: Document, table: Table) -> Table | None:
