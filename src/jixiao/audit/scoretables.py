@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from jixiao.audit.document import Document, Paragraph, Table
@@ -568,12 +568,12 @@ def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
             if rates is not None and w:
                 written = rates[j] if j < len(rates) else ""
                 rate = _num(rates, j)
-                if rate is not None and written and _rate_differs(rate, s / w, written):
+                if rate is not None and written and _rate_differs(rate, s, w, written):
                     yield finding(
                         "score-rate-mismatch",
                         table.location(name, index["得分率"], label),
                         printed=written,
-                        expected=f"{(s / w * 100).quantize(Decimal('0.01'))}%",
+                        expected=f"{(s / w * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%",
                         score=plain(s),
                         weight=plain(w),
                     )
@@ -608,10 +608,18 @@ def _num(row: Sequence[str] | None, j: int) -> Decimal | None:
     return m.value
 
 
-def _rate_differs(rate: Decimal, computed: Decimal, written: str) -> bool:
+def _rate_differs(rate: Decimal, score: Decimal, weight: Decimal, written: str) -> bool:
+    """Whether the written rate cannot be score / weight: the score is itself rounded as
+    printed (38.49 may be 38.4875), so any rate between those of the lowest and highest
+    score it may stand for is right."""
     places = len(written.split(".")[1].rstrip("%％")) if "." in written else 0
     q = Decimal(1).scaleb(-places)
-    return (rate * 100).quantize(q) != (computed * 100).quantize(q)
+    half = (
+        Decimal(5).scaleb(score.as_tuple().exponent - 1) if isinstance(score.as_tuple().exponent, int) else 0
+    )
+    low = ((score - half) / weight * 100).quantize(q, ROUND_HALF_UP)
+    high = ((score + half) / weight * 100).quantize(q, ROUND_HALF_UP)
+    return not low <= (rate * 100).quantize(q, ROUND_HALF_UP) <= high
 
 
 # -- document facts ---------------------------------------------------------------------------
