@@ -205,9 +205,64 @@ def _tables(raw: pdf_pages.RawPage) -> list[Any]:
     orientations = {e["orientation"] for e in edges}
     if orientations != {"h", "v"}:
         return []
-    from pdfplumber.table import TableFinder
+    from pdfplumber.table import Table as RuledTable
+    from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
-    return list(TableFinder(_Ruled(raw)).tables)  # type: ignore[arg-type]
+    # TableFinder's steps, with its cell search replaced by an equivalent indexed one.
+    settings = TableSettings.resolve(None)
+    page = _Ruled(raw)
+    finder = TableFinder.__new__(TableFinder)
+    finder.page, finder.settings = page, settings  # type: ignore[assignment]
+    found = finder.get_edges()
+    points = edges_to_intersections(
+        found, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+    )
+    return [RuledTable(page, group) for group in cells_to_tables(_cells(points))]  # type: ignore[arg-type]
+
+
+def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]) -> list[Any]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order, with the
+    points indexed by column and by row instead of scanned for each point (which made
+    it quadratic)."""
+    points = sorted(intersections)
+    rules = {
+        p: (
+            {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["v"]},
+            {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["h"]},
+        )
+        for p, found in intersections.items()
+    }
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for p in points:  # sorted: each column top to bottom, each row left to right
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+
+    def connects(p: tuple[float, float], q: tuple[float, float]) -> bool:
+        if p[0] == q[0] and rules[p][0] & rules[q][0]:
+            return True
+        return p[1] == q[1] and bool(rules[p][1] & rules[q][1])
+
+    cells = []
+    for pt in points:
+        below = [q for q in columns[pt[0]] if q[1] > pt[1]]
+        right = [q for q in rows[pt[1]] if q[0] > pt[0]]
+        cell = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in rules and connects(corner, right_pt) and connects(corner, below_pt):
+                    cell = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if cell is not None:
+                break
+        if cell is not None:
+            cells.append(cell)
+    return cells
 
 
 def _read_page(raw: pdf_pages.RawPage) -> _Page:
