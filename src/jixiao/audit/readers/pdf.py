@@ -270,9 +270,9 @@ def _read_page(raw: pdf_pages.RawPage) -> _Page:
     if not result.chars:
         return result
     tables = _tables(raw)
-    boxes = [t.bbox for t in tables]
-    items: list[_Item] = [(t.bbox[1], _grid(t, raw.chars)) for t in tables]
-    outside = [c for c in raw.chars if not _inside(c, boxes)] if boxes else raw.chars
+    taken: set[int] = set()  # ids of the characters inside a table's box
+    items: list[_Item] = [(t.bbox[1], _grid(t, raw.chars, taken)) for t in tables]
+    outside = [c for c in raw.chars if id(c) not in taken] if taken else raw.chars
     height = raw.height
     number = 0
     for chars in _text_lines(outside):
@@ -362,15 +362,17 @@ def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, flo
     return pieces
 
 
-def _grid(table: Any, chars: list[dict[str, Any]]) -> _Grid:
+def _grid(table: Any, chars: list[dict[str, Any]], taken: set[int]) -> _Grid:
     """The rows of a ruled table; each cell's text from the characters whose centre lies
-    in it, read in lines like the page's text."""
+    in it, read in lines like the page's text. The ids of the characters in the table's
+    box are added to ``taken``."""
     x0, top, x1, bottom = table.bbox
     inside: list[tuple[float, float, dict[str, Any]]] = []
     for char in chars:
         x, y = char["mx"], char["my"]
         if x0 <= x <= x1 and top <= y <= bottom:
             inside.append((x, y, char))
+            taken.add(id(char))
     inside.sort(key=lambda m: m[1])
     ys = [m[1] for m in inside]
 
@@ -416,12 +418,6 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
             lines.append([char])
     texts = [" ".join(t for _, _, t in _segments(line, _size(line) or 1.0)) for line in lines]
     return join_lines(texts, wrapped=True)
-
-
-def _inside(char: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether the character's centre lies in one of the table boxes."""
-    x, y = char["mx"], char["my"]
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
 def _borderless_tables(items: list[_Item]) -> list[_Item]:
