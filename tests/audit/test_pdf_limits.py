@@ -41,7 +41,7 @@ def _pdf(path: Path, contents: list[bytes], *, flate: bool = False) -> Path:
 def _glyphs(count: int) -> bytes:
     """A content stream drawing ``count`` glyphs in lines of 1,000 ("a" and 999 digits)."""
     lines = [
-        b"BT /F1 2 Tf 10 %d Td (a%s) Tj ET" % (780 - (k % 200) * 3.5, b"1" * 999)
+        b"BT /F1 2 Tf 10 %d Td (a%s) Tj ET" % (760 - (k % 190) * 3.5, b"1" * 999)
         for k in range(count // 1000)
     ]
     return b"\n".join(lines)

@@ -193,7 +193,11 @@ def check_conflicts(sentences: list[Sentence], name: str) -> Iterator[Finding]:
 # -- scores stated in the text ----------------------------------------------------------------
 _WEIGHT_SCORE = re.compile(r"指标\s*" + NUM + r"\s*分[，,]\s*得\s*" + NUM + r"\s*分")
 _TOTAL_SCORE = re.compile(r"总分值?\s*" + NUM + r"\s*分[，,]\s*(?:自评)?得分\s*" + NUM + r"\s*分")
-_LEVEL_PAIR = re.compile(r"([\u4e00-\u9fff]{2,12}指标)\s*" + NUM + r"\s*分[，,]\s*得分\s*" + NUM + r"\s*分")
+# A level and its weight and score: "产出指标25分，得分25分", also the level named for the
+# budget's execution ("预算执行情况10分，得分8.86分").
+_LEVEL_PAIR = re.compile(
+    r"([\u4e00-\u9fff]{1,12}(?:指标|执行情况|执行率))\s*" + NUM + r"\s*分[，,]\s*得分\s*" + NUM + r"\s*分"
+)
 _SCORE_IS = re.compile(r"得分(?:为)?\s*" + NUM + r"\s*分")
 _PART_SCORE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:一项)?得分\s*" + NUM + r"\s*分")
 _GRADE = re.compile(r"评价等级为\s*[“\"「]?(优|良|中|差)")

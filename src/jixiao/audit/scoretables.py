@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
 from jixiao.audit.document import Document, Paragraph, Table
@@ -216,15 +216,7 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
                 filled[key] = value
         name = cell("l3")
         if not name and cell("l1") and not cell("l2") and (cell("weight") or cell("score")):
-            # A level-1 row with its own weight and score and no indicators below it (a
-            # form that reports a project by its level-1 results only).
-            l1_name, l1_weight = _split_weight(cell("l1"))
-            weight = _decimal(cell("weight"))
-            level1.setdefault(l1_name, l1_weight if l1_weight is not None else weight)
-            top: dict = {"path": _safe(l1_name), "line": line}
-            if cell("score"):
-                top["score"] = cell("score")
-            entries.append(top)
+            entries.append(_level1_row(cell("l1"), cell("weight"), cell("score"), line, level1))
             continue
         if not name or not filled["l1"]:
             continue
@@ -240,11 +232,7 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
         if reason:
             entry["deviation_reason"] = reason
         entries.append(entry)
-    execution = _execution_block(table, 0)
-    if execution is None:
-        before = _table_before(doc, table)
-        if before is not None:
-            execution = _execution_block(before, 0)
+    execution = _execution_of(doc, table)
     figures: dict = {}
     exec_weight = None
     if execution:
@@ -267,6 +255,30 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
     }
     label = table.title or f"表{table.index}"
     return Recognised(f"绩效自评表“{label}”（{len(entries)} 项指标）", fw, data)
+
+
+def _level1_row(
+    l1: str, weight: str, score: str, line: int | None, level1: dict[str, Decimal | None]
+) -> dict:
+    """A level-1 row with its own weight and score and no indicators below it (a form
+    that reports by level-1 results only, or the 预算执行情况 row): its entry; its weight
+    goes into ``level1``."""
+    name, named_weight = _split_weight(l1)
+    level1.setdefault(name, named_weight if named_weight is not None else _decimal(weight))
+    entry: dict = {"path": _safe(name), "line": line}
+    if score:
+        entry["score"] = score
+    return entry
+
+
+def _execution_of(doc: Document, table: Table) -> tuple[dict, Decimal | None] | None:
+    """The budget-execution block of the form: in the table, or in the table above it."""
+    execution = _execution_block(table, 0)
+    if execution is None:
+        before = _table_before(doc, table)
+        if before is not None:
+            execution = _execution_block(before, 0)
+    return execution
 
 
 def _table_before(doc: Document, table: Table) -> Table | None:
@@ -556,12 +568,12 @@ def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
             if rates is not None and w:
                 written = rates[j] if j < len(rates) else ""
                 rate = _num(rates, j)
-                if rate is not None and written and _rate_differs(rate, s / w, written):
+                if rate is not None and written and _rate_differs(rate, s, w, written):
                     yield finding(
                         "score-rate-mismatch",
                         table.location(name, index["得分率"], label),
                         printed=written,
-                        expected=f"{(s / w * 100).quantize(Decimal('0.01'))}%",
+                        expected=f"{(s / w * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%",
                         score=plain(s),
                         weight=plain(w),
                     )
@@ -596,10 +608,18 @@ def _num(row: Sequence[str] | None, j: int) -> Decimal | None:
     return m.value
 
 
-def _rate_differs(rate: Decimal, computed: Decimal, written: str) -> bool:
+def _rate_differs(rate: Decimal, score: Decimal, weight: Decimal, written: str) -> bool:
+    """Whether the written rate cannot be score / weight: the score is itself rounded as
+    printed (38.49 may be 38.4875), so any rate between those of the lowest and highest
+    score it may stand for is right."""
     places = len(written.split(".")[1].rstrip("%％")) if "." in written else 0
     q = Decimal(1).scaleb(-places)
-    return (rate * 100).quantize(q) != (computed * 100).quantize(q)
+    half = (
+        Decimal(5).scaleb(score.as_tuple().exponent - 1) if isinstance(score.as_tuple().exponent, int) else 0
+    )
+    low = ((score - half) / weight * 100).quantize(q, ROUND_HALF_UP)
+    high = ((score + half) / weight * 100).quantize(q, ROUND_HALF_UP)
+    return not low <= (rate * 100).quantize(q, ROUND_HALF_UP) <= high
 
 
 # -- document facts ---------------------------------------------------------------------------

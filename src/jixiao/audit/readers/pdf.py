@@ -43,7 +43,7 @@ from typing import Any
 
 from jixiao.audit.document import Builder, Document
 from jixiao.audit.readers import pdf_pages
-from jixiao.audit.readers._files import check_size, fail, head, join_lines, translated
+from jixiao.audit.readers._files import check_size, fail, head, is_cjk, join_lines, translated
 from jixiao.core.findings import Location, finding
 
 _COLUMN_GAP = 1.5  # a gap of this many character sizes separates the cells of a borderless table
@@ -87,6 +87,7 @@ def read(path: Path) -> Document:
         if any(p.skipped for p in pages):
             raise fail(path, "pdf-pages-not-read", pages=_listed([p for p in pages if p.skipped]))
         raise fail(path, "empty-document")
+    _drop_running_heads(pages)
     builder = _Assembler(pages).build()
     if not builder.paragraphs:
         raise fail(path, "empty-document")
@@ -105,6 +106,25 @@ def read(path: Path) -> Document:
             )
         )
     return builder.build(str(path), pages=len(pages), kind="pdf", notes=tuple(notes))
+
+
+def _drop_running_heads(pages: list[_Page]) -> None:
+    """Drop running headers and footers: a text in the top or bottom margin of at least
+    two pages and of a third of the pages with text (the department's name above every
+    page). Left in, it would cut a table that runs over the page break in two."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        for text in {item.text for _, item in page.items if isinstance(item, _Line) and item.margin}:
+            counts[text] = counts.get(text, 0) + 1
+    with_text = sum(1 for p in pages if p.items)
+    running = {t for t, n in counts.items() if n >= 2 and 3 * n >= with_text}
+    if running:
+        for page in pages:
+            page.items = [
+                (top, item)
+                for top, item in page.items
+                if not (isinstance(item, _Line) and item.margin and item.text in running)
+            ]
 
 
 def _numbers(pages: list[_Page]) -> str:
@@ -138,6 +158,8 @@ class _Line:
     bottom: float
     size: float
     number: int = 0  # 1-based line on its page
+    lead: float = 0.0  # width of its first unbreakable piece ("100.00%，"), see _lead
+    margin: bool = False  # in the top or bottom margin of its page
 
     @property
     def text(self) -> str:
@@ -161,6 +183,7 @@ class _Page:
     chars: int
     images: int
     skipped: str = ""
+    width: float = 0.0
     items: list[_Item] = field(default_factory=list)
 
 
@@ -182,19 +205,74 @@ def _tables(raw: pdf_pages.RawPage) -> list[Any]:
     orientations = {e["orientation"] for e in edges}
     if orientations != {"h", "v"}:
         return []
-    from pdfplumber.table import TableFinder
+    from pdfplumber.table import Table as RuledTable
+    from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
-    return list(TableFinder(_Ruled(raw)).tables)  # type: ignore[arg-type]
+    # TableFinder's steps, with its cell search replaced by an equivalent indexed one.
+    settings = TableSettings.resolve(None)
+    page = _Ruled(raw)
+    finder = TableFinder.__new__(TableFinder)
+    finder.page, finder.settings = page, settings  # type: ignore[assignment]
+    found = finder.get_edges()
+    points = edges_to_intersections(
+        found, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+    )
+    return [RuledTable(page, group) for group in cells_to_tables(_cells(points))]  # type: ignore[arg-type]
+
+
+def _cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]) -> list[Any]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order, with the
+    points indexed by column and by row instead of scanned for each point (which made
+    it quadratic)."""
+    points = sorted(intersections)
+    rules = {
+        p: (
+            {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["v"]},
+            {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["h"]},
+        )
+        for p, found in intersections.items()
+    }
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for p in points:  # sorted: each column top to bottom, each row left to right
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+
+    def connects(p: tuple[float, float], q: tuple[float, float]) -> bool:
+        if p[0] == q[0] and rules[p][0] & rules[q][0]:
+            return True
+        return p[1] == q[1] and bool(rules[p][1] & rules[q][1])
+
+    cells = []
+    for pt in points:
+        below = [q for q in columns[pt[0]] if q[1] > pt[1]]
+        right = [q for q in rows[pt[1]] if q[0] > pt[0]]
+        cell = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in rules and connects(corner, right_pt) and connects(corner, below_pt):
+                    cell = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if cell is not None:
+                break
+        if cell is not None:
+            cells.append(cell)
+    return cells
 
 
 def _read_page(raw: pdf_pages.RawPage) -> _Page:
-    result = _Page(raw.number, len(raw.chars), raw.images, raw.skipped)
+    result = _Page(raw.number, len(raw.chars), raw.images, raw.skipped, raw.width)
     if not result.chars:
         return result
     tables = _tables(raw)
-    boxes = [t.bbox for t in tables]
-    items: list[_Item] = [(t.bbox[1], _grid(t, raw.chars)) for t in tables]
-    outside = [c for c in raw.chars if not _inside(c, boxes)] if boxes else raw.chars
+    taken: set[int] = set()  # ids of the characters inside a table's box
+    items: list[_Item] = [(t.bbox[1], _grid(t, raw.chars, taken)) for t in tables]
+    outside = [c for c in raw.chars if id(c) not in taken] if taken else raw.chars
     height = raw.height
     number = 0
     for chars in _text_lines(outside):
@@ -206,10 +284,11 @@ def _read_page(raw: pdf_pages.RawPage) -> _Page:
         x1 = max(c["x1"] for c in chars)
         top = min(c["top"] for c in chars)
         bottom = max(c["bottom"] for c in chars)
-        line = _Line(segments, x0, x1, top, bottom, size)
+        line = _Line(segments, x0, x1, top, bottom, size, lead=_lead(chars))
         in_margin = line.top < height * _MARGIN or line.bottom > height * (1 - _MARGIN)
         if in_margin and _PAGE_NUMBER.match(line.text):
             continue
+        line.margin = in_margin
         number += 1
         line.number = number
         items.append((line.top, line))
@@ -232,6 +311,25 @@ def _text_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         lines[-1].append(char)
         last = char["top"]
     return [sorted(line, key=lambda c: (c["x0"], c["x1"])) for line in lines]
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’%％")  # marks a layout never puts first on a line
+
+
+def _lead(chars: list[dict[str, Any]]) -> float:
+    """The width of the piece a line starts with that a layout cannot break: a run of
+    digits and letters ("100.00%") with the punctuation that may not begin a line ("，");
+    a single character when the line starts with a Chinese one. A line before it that
+    ends short by less than this width was still full."""
+    end = chars[0]["x1"]
+    for k, char in enumerate(chars):
+        glyph = char["text"]
+        if k and is_cjk(glyph) and glyph not in _NO_LINE_START:
+            break
+        end = char["x1"]
+        if k and is_cjk(glyph):
+            break
+    return end - chars[0]["x0"]
 
 
 def _size(chars: list[dict[str, Any]]) -> float:
@@ -264,15 +362,17 @@ def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, flo
     return pieces
 
 
-def _grid(table: Any, chars: list[dict[str, Any]]) -> _Grid:
+def _grid(table: Any, chars: list[dict[str, Any]], taken: set[int]) -> _Grid:
     """The rows of a ruled table; each cell's text from the characters whose centre lies
-    in it, read in lines like the page's text."""
+    in it, read in lines like the page's text. The ids of the characters in the table's
+    box are added to ``taken``."""
     x0, top, x1, bottom = table.bbox
     inside: list[tuple[float, float, dict[str, Any]]] = []
     for char in chars:
         x, y = char["mx"], char["my"]
         if x0 <= x <= x1 and top <= y <= bottom:
             inside.append((x, y, char))
+            taken.add(id(char))
     inside.sort(key=lambda m: m[1])
     ys = [m[1] for m in inside]
 
@@ -318,12 +418,6 @@ def _cell_text(chars: list[dict[str, Any]]) -> str:
             lines.append([char])
     texts = [" ".join(t for _, _, t in _segments(line, _size(line) or 1.0)) for line in lines]
     return join_lines(texts, wrapped=True)
-
-
-def _inside(char: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether the character's centre lies in one of the table boxes."""
-    x, y = char["mx"], char["my"]
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
 def _borderless_tables(items: list[_Item]) -> list[_Item]:
@@ -379,9 +473,17 @@ class _Assembler:
 
     def __init__(self, pages: list[_Page]):
         self.pages = pages
-        lines = [item for p in pages for _, item in p.items if isinstance(item, _Line)]
-        self.left = min((ln.x0 for ln in lines), default=0.0)
-        self.right = max((ln.x1 for ln in lines), default=0.0)
+        # The text column: the leftmost start and rightmost end of the lines on pages of
+        # the same width (a landscape page of tables has margins of its own).
+        columns: dict[int, tuple[float, float]] = {}
+        for p in pages:
+            for _, item in p.items:
+                if isinstance(item, _Line):
+                    left, right = columns.get(round(p.width), (item.x0, item.x1))
+                    columns[round(p.width)] = (min(left, item.x0), max(right, item.x1))
+        self.margins = {p.number: columns.get(round(p.width), (0.0, 0.0)) for p in pages}
+        self.page = 0  # the page of the line being placed
+        self.last_page = 0  # the page of the last line
         self.builder = Builder()
         self.text: list[str] = []  # lines of the open paragraph
         self.text_at: tuple[int, int] = (0, 0)  # (page, line) where it starts
@@ -403,12 +505,13 @@ class _Assembler:
 
     def _line(self, line: _Line, page: int) -> None:
         self._flush_table()
+        self.page = page
         if self.text and self._continues(line):
             self.text.append(line.text)
         else:
             self._flush_text()
             self.text, self.text_at = [line.text], (page, line.number)
-        self.last_line = line
+        self.last_line, self.last_page = line, page
 
     def _continues(self, line: _Line) -> bool:
         """Whether ``line`` goes on with the paragraph the last line left open."""
@@ -416,11 +519,15 @@ class _Assembler:
         if last is None:
             return False
         size = max(last.size, line.size, 1.0)
-        full = last.x1 >= self.right - 2.5 * size  # ragged (unjustified) lines end up to 2 characters short
+        right = self.margins[self.last_page][1]
+        left = self.margins[self.page][0]
+        # Ragged (unjustified) lines end up to 2 characters short, and a line is also full
+        # when the next one starts with a piece too wide for the room left ("100.00%，").
+        full = last.x1 >= right - 2.5 * size or last.x1 + line.lead > right - 0.5 * size
         return (
             full
             and not last.text.endswith(_SENTENCE_END)
-            and line.x0 <= self.left + 0.5 * size
+            and line.x0 <= left + 0.5 * size
             and abs(line.size - last.size) < 0.5
             and not _HEADING.match(line.text)
             and (line.top < last.top or line.top - last.bottom < 1.2 * size)  # next page, or close below
