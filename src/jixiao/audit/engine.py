@@ -57,7 +57,7 @@ def audit_document(doc: Document) -> AuditReport:
         "占比": per_sentence(lambda s: claims.check_shares(s, name, known)),
         "完成预算比例": per_sentence(lambda s: claims.check_completion(s, name)),
         "比率": per_sentence(lambda s: claims.check_rates(s, name)),
-        "增减": per_sentence(lambda s: claims.check_changes(s, name)),
+        "增减": per_sentence(lambda s: claims.check_changes(s, name, known)),
         "合计": per_sentence(lambda s: claims.check_sums(s, name)),
         "预算调整": per_sentence(lambda s: claims.check_budget_identity(s, name)),
         "年度": lambda: consistency.check_years(sents, year, name),
