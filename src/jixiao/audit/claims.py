@@ -137,7 +137,7 @@ def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Find
             continue
         if percent_possible(rounding_interval(part.wan), base.interval, share.value):
             continue
-        label = canonical(part.label) or "该项"
+        label = canonical(part.name) or "该项"
         yield finding(
             "percent-mismatch",
             sentence.location(name, text[part.start : share.end], part.start),

@@ -160,7 +160,7 @@ def read(texts: list[str]) -> Reading:
             for g in _groups(c.figures):
                 first = g[0]
                 if first.role is Role.current and first.is_money and not first.aside:
-                    quantities.add(canonical(first.label), tuple(f.wan for f in g))
+                    quantities.add(canonical(first.name), tuple(f.wan for f in g))
     listings: list[Listing] = []
     open_list: Listing | None = None
     for i, st in enumerate(statements):
@@ -179,7 +179,7 @@ def read(texts: list[str]) -> Reading:
                 head = _only_current(statements[i - 1])
             if head is None:
                 continue
-            listing = Listing(head=head, head_key=i, head_name=canonical(head.label))
+            listing = Listing(head=head, head_key=i, head_name=canonical(head.name))
             _collect(listing, i, st, c.marker)
             listings.append(listing)
             if not [f for f in st.figures if f.start > c.marker]:
@@ -255,8 +255,6 @@ def _continues(st: Statement, listing: Listing) -> bool:
 
 def _collect(listing: Listing, key: int, st: Statement, after: int) -> None:
     """Add the parts and shares of ``st`` after offset ``after`` to ``listing``."""
-    if listing.style is None and after == 0:
-        listing.style = _style(st.text)
     figures = [f for f in st.figures if f.start >= after and not f.aside]
     for marker in _MARKERS:
         at = st.text.find(marker, after + 1)
@@ -267,7 +265,7 @@ def _collect(listing: Listing, key: int, st: Statement, after: int) -> None:
     last_part: Figure | None = None
     for f in figures:
         if f.is_money and f.role is Role.current and f.size == 1:
-            listing.parts.append(Part(key, f, canonical(f.label)))
+            listing.parts.append(Part(key, f, canonical(f.name)))
             last_part = f
         elif f.role is Role.share and last_part is not None and last_part.clause == f.clause:
             listing.shares.append((key, last_part, f))
@@ -387,10 +385,10 @@ def _one(groups: list[list[Figure]], change: Figure) -> Bound | None:
         return None
     g = groups[0]
     if len(g) == 1:
-        return bound(g[0].wan, f"{canonical(g[0].label) or '本年'} {g[0].written}")
+        return bound(g[0].wan, f"{canonical(g[0].name) or '本年'} {g[0].written}")
     if len(g) == change.size:
         f = g[change.member]
-        return bound(f.wan, f"{canonical(g[0].label) or '本年'} {f.written}")
+        return bound(f.wan, f"{canonical(g[0].name) or '本年'} {f.written}")
     return None
 
 
@@ -402,7 +400,7 @@ def _opens_with_comparison(text: str) -> bool:
 def _subject_of(change: Figure, clause: Clause) -> str:
     """The quantity a change is of: its own label up to the comparison or the verb
     ("公务接待费支出决算增加" -> "公务接待费支出决算"), else the clause's opening words."""
-    label = squeeze(change.label)
+    label = squeeze(change.name)
     cut = len(label)
     for word in ("比", "较", "与", "同比", "相比"):
         at = label.find(word)
@@ -515,7 +513,9 @@ def listed_sums(reading: Reading) -> Iterator[SumClaim]:
         slack = amount_slack([p.wan for p in parts] + [head.wan])
         names = {p.name for p in listing.parts}
         breakdown = any(listing.head_name.endswith(whole) and names == set(kinds) for whole, kinds in BREAKDOWNS.items())
-        if (breakdown or _whole(listing)) and abs(total - head.wan) > slack:
+        bases = {s.base for _, _, s in listing.shares}
+        named = all(not b or _same_total(b, listing.head_name) for b in bases)
+        if (breakdown or (_whole(listing) and named)) and abs(total - head.wan) > slack:
             yield SumClaim(head, listing.head_name, parts, listing.head_key)
 
 

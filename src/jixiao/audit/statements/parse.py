@@ -59,7 +59,8 @@ class Figure:
     """An amount or a percentage of a sentence with its role.
 
     ``start``/``end`` are offsets in the sentence text (``end`` after the unit); ``label``
-    the words before it in its segment; ``base`` for a share the named base ("总支出" of
+    the words before it in its segment; ``name`` the part of the label after any earlier
+    figure or 、 of the segment (what the amount is of); ``base`` for a share the named base ("总支出" of
     "占总支出的45.46%"); ``group``/``member`` place it in a list sharing one label
     ("各减少1267.86,2570.97万元"); ``aside`` when it stands in brackets."""
 
@@ -70,6 +71,7 @@ class Figure:
     end: int
     role: Role
     label: str
+    name: str = ""
     direction: int = 0
     base: str = ""
     aside: bool = False
@@ -266,6 +268,9 @@ def parse(text: str) -> Statement:
         ci = next(i for i, (a, b) in enumerate(bounds) if a <= first <= b)
         seg = _segment_start(text, first, bounds[ci][0])
         label = text[seg:first]
+        prior = [f.end for f in figures[ci] if f.end > seg]
+        named = text[max([seg, *prior]) : first]
+        named = named[named.rfind("、") + 1 :]
         role, direction, base = _role(label, "%" if unit == "%" else "元", sentence_has_actual)
         for k, i in enumerate(members):
             start, end, digits, own, after = raw[i]
@@ -283,6 +288,7 @@ def parse(text: str) -> Statement:
                     end=after if own else end,
                     role=role,
                     label=label.strip(),
+                    name=named.strip(),
                     direction=direction,
                     base=base,
                     aside=depths[start] > 0,
