@@ -35,6 +35,9 @@ from jixiao.core.numbers import (
     rounding_interval,
 )
 
+#: More figures than this in one clause is a table run into text: nothing in it is bound.
+MAX_FIGURES = 40
+
 #: Breakdowns that are complete by definition: the parts of the key add up to it.
 BREAKDOWNS = {"基本支出": ("人员经费", "公用经费")}
 
@@ -51,10 +54,15 @@ _TRAILING = ("均为", "各为", "各是", "共计", "合计为", "总额为", "
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 
 
+_NAME_LENGTH = 80
+
+
 def canonical(label: str) -> str:
     """The name a label gives a quantity, without year, speaker, numbering and fillers:
     "2016年度我院支出合计为" -> "支出合计"."""
-    text = _QUOTES.sub("", _BRACKETED.sub("", squeeze(label)))
+    # A name is short: only the words just before the amount can be it (and the loop
+    # below stays cheap whatever the input).
+    text = _QUOTES.sub("", _BRACKETED.sub("", squeeze(label)[-_NAME_LENGTH:]))
     years = list(_YEAR.finditer(text))
     if years:
         text = text[years[-1].end() :]
@@ -171,20 +179,18 @@ def read(texts: list[str]) -> Reading:
                 _collect(open_list, i, st, 0)
             else:
                 open_list = None
-        for c in st.clauses:
-            if c.marker < 0:
-                continue
+        c = next((c for c in st.clauses if c.marker >= 0), None)  # the first list only
+        if c is not None:
             head = _head(c)
             if head is None and c is st.clauses[0] and _opens_with_marker(st.text) and i > 0:
                 head = _only_current(statements[i - 1])
-            if head is None:
-                continue
-            listing = Listing(head=head, head_key=i, head_name=canonical(head.name))
-            _collect(listing, i, st, c.marker)
-            listings.append(listing)
-            if not [f for f in st.figures if f.start > c.marker]:
-                open_list = listing
-            break
+            if head is not None:
+                listing = Listing(head=head, head_key=i, head_name=canonical(head.name))
+                _collect(listing, i, st, c.marker)
+                listings.append(listing)
+                figures = st.figures
+                if not figures or figures[-1].start < c.marker:
+                    open_list = listing
         else:
             if st.clauses and st.clauses[0].subject.endswith("中") and st.clauses[0].figures:
                 # "…支出决算中，因公出国(境)费…，占…": the total is named, not stated here
@@ -256,12 +262,9 @@ def _continues(st: Statement, listing: Listing) -> bool:
 def _collect(listing: Listing, key: int, st: Statement, after: int) -> None:
     """Add the parts and shares of ``st`` after offset ``after`` to ``listing``."""
     figures = [f for f in st.figures if f.start >= after and not f.aside]
-    for marker in _MARKERS:
-        at = st.text.find(marker, after + 1)
-        while at >= 0:
-            if any(f.start > at for f in figures):
-                listing.nested = True  # a breakdown inside the breakdown
-            at = st.text.find(marker, at + 1)
+    last = max((f.start for f in figures), default=-1)
+    if any(st.text.find(marker, after + 1, last) >= 0 for marker in _MARKERS):
+        listing.nested = True  # a breakdown inside the breakdown
     last_part: Figure | None = None
     for f in figures:
         if f.is_money and f.role is Role.current and f.size == 1:
@@ -303,6 +306,8 @@ def changes(reading: Reading, index: int) -> Iterator[ChangeClaim]:
     st = reading.statements[index]
     for ci, clause in enumerate(st.clauses):
         figures = list(clause.figures)
+        if len(figures) > MAX_FIGURES:
+            continue
         for pos, rate in enumerate(figures):
             if rate.role is not Role.change_rate:
                 continue
@@ -339,7 +344,7 @@ def _partner(figures: list[Figure], pos: int) -> Figure | None:
 
 def _stated_base(figures: list[Figure], change: Figure) -> Bound | None:
     """"比上年累计支出285万元下降34万元": the base the clause states just before the change."""
-    i = figures.index(change) - change.member
+    i = next(k for k, f in enumerate(figures) if f is change) - change.member
     if i <= 0:
         return None
     f = figures[i - 1]
@@ -368,6 +373,8 @@ def _current(reading: Reading, st: Statement, ci: int, change: Figure) -> Bound 
     if own:
         return _one(own, change)
     if ci > 0 and _opens_with_comparison(clause.text):
+        if len(st.clauses[ci - 1].figures) > MAX_FIGURES:
+            return None
         prior = _currents(st.clauses[ci - 1], len(st.text))
         return _one(prior, change) if prior else None
     subject = _subject_of(change, clause)
@@ -439,6 +446,8 @@ def shares(reading: Reading, index: int) -> Iterator[ShareClaim]:
     st = reading.statements[index]
     for clause in st.clauses:
         figures = list(clause.figures)
+        if len(figures) > MAX_FIGURES:
+            continue
         for pos, share in enumerate(figures):
             if share.role is not Role.share or pos == 0 or share.size != 1:
                 continue

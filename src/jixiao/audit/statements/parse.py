@@ -14,6 +14,7 @@ tests on short labels.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -259,17 +260,18 @@ def parse(text: str) -> Statement:
             groups.append([i])
     sentence_has_actual = any(w in text for w in _ACTUAL)
     bounds = _clause_bounds(text)
+    starts = [a for a, _ in bounds]
     figures: list[list[Figure]] = [[] for _ in bounds]
     for g, members in enumerate(groups):
         unit = raw[members[-1]][3]
         if not unit:
             continue
         first = raw[members[0]][0]
-        ci = next(i for i, (a, b) in enumerate(bounds) if a <= first <= b)
+        ci = bisect_right(starts, first) - 1
         seg = _segment_start(text, first, bounds[ci][0])
         label = text[seg:first]
-        prior = [f.end for f in figures[ci] if f.end > seg]
-        named = text[max([seg, *prior]) : first]
+        prior = figures[ci][-1].end if figures[ci] else seg
+        named = text[max(seg, prior) : first]
         named = named[named.rfind("、") + 1 :]
         role, direction, base = _role(label, "%" if unit == "%" else "元", sentence_has_actual)
         for k, i in enumerate(members):
