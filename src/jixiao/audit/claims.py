@@ -318,7 +318,11 @@ def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
         parts = [
             f.wan
             for f in parse(text).figures
-            if f.end <= m.start() and f.is_money and f.role is Role.current and not f.aside and not _is_total(f.label)
+            if f.end <= m.start()
+            and f.is_money
+            and f.role is Role.current
+            and not f.aside
+            and not _is_total(f.label)
         ]
         parts += [_number(b.group(1)) for b in _BARE.finditer(head) if not _inside(b.start(), head)]
         if len(parts) < 2:

@@ -104,7 +104,12 @@ def units(doc: Document) -> list[Unit]:
             out.append(current)
             current = Unit()
         current.add(block, text)
-        if HEADING.match(text) and len(text) <= 30 and text[-1] not in _END + _GOES_ON and not _AMOUNT.search(text):
+        if (
+            HEADING.match(text)
+            and len(text) <= 30
+            and text[-1] not in _END + _GOES_ON
+            and not _AMOUNT.search(text)
+        ):
             out.append(current)  # a short heading stands alone
             current = Unit()
     if current.text:

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements.parse import Clause, Figure, Role, Statement, parse, squeeze
+from jixiao.audit.statements.unit import document_unit, in_unit
 from jixiao.core.numbers import (
     HUNDRED,
     ZERO,
@@ -49,7 +50,20 @@ _LEADING = (
     "本年度", "本年", "全年", "我院", "我校", "我单位", "本单位", "我局", "本局", "我部门", "本部门",
     "本级", "其中", "经比较", "单位",
 )  # fmt: skip
-_TRAILING = ("均为", "各为", "各是", "共计", "合计为", "总额为", "达到", "为", "是", "达", "共", "约", "各", "中")
+_TRAILING = (
+    "均为",
+    "各为",
+    "各是",
+    "共计",
+    "达到",
+    "为",
+    "是",
+    "达",
+    "共",
+    "约",
+    "各",
+    "中",
+)
 #: A line that opens a section of higher rank than a list item ("七、", "第二部分").
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 
@@ -147,6 +161,7 @@ class Reading:
     listings: list[Listing]
     listing_of: dict[tuple[int, int], Listing]  # (sentence, figure start) of a share -> its list
     index: dict[tuple[int, int], int] = field(default_factory=dict)  # a Sentence's position
+    unit: str | None = None  # the document's unit of amounts (statements.unit)
 
     def index_of(self, sentence: Sentence) -> int | None:
         return self.index.get((id(sentence.unit), sentence.start))
@@ -184,21 +199,21 @@ def read(texts: list[str]) -> Reading:
             head = _head(c)
             if head is None and c is st.clauses[0] and _opens_with_marker(st.text) and i > 0:
                 head = _only_current(statements[i - 1])
-            if head is not None:
-                listing = Listing(head=head, head_key=i, head_name=canonical(head.name))
-                _collect(listing, i, st, c.marker)
-                listings.append(listing)
-                figures = st.figures
-                if not figures or figures[-1].start < c.marker:
-                    open_list = listing
-        else:
-            if st.clauses and st.clauses[0].subject.endswith("中") and st.clauses[0].figures:
-                # "…支出决算中，因公出国(境)费…，占…": the total is named, not stated here
-                listing = Listing(head=None, head_key=i, head_name=canonical(st.clauses[0].subject))
-                _collect(listing, i, st, 0)
-                listings.append(listing)
+            # without a total the list is still read: its shares may add up to 100%
+            name = canonical(head.name) if head is not None else ""
+            listing = Listing(head=head, head_key=i, head_name=name)
+            _collect(listing, i, st, c.marker)
+            listings.append(listing)
+            figures = st.figures
+            if not figures or figures[-1].start < c.marker:
+                open_list = listing
+        elif st.clauses and st.clauses[0].subject.endswith("中") and st.clauses[0].figures:
+            # "…支出决算中，因公出国(境)费…，占…": the total is named, not stated here
+            listing = Listing(head=None, head_key=i, head_name=canonical(st.clauses[0].subject))
+            _collect(listing, i, st, 0)
+            listings.append(listing)
     listing_of = {(key, share.start): li for li in listings for key, _, share in li.shares}
-    return Reading(statements, quantities, listings, listing_of)
+    return Reading(statements, quantities, listings, listing_of, unit=document_unit(texts))
 
 
 def _groups(figures: Iterable[Figure]) -> list[list[Figure]]:
@@ -211,7 +226,9 @@ def _groups(figures: Iterable[Figure]) -> list[list[Figure]]:
 def _head(clause: Clause) -> Figure | None:
     """The total a list marker breaks down: the one amount of this year before it."""
     before = [
-        f for f in clause.figures if f.start < clause.marker and f.is_money and not f.aside and f.role is Role.current
+        f
+        for f in clause.figures
+        if f.start < clause.marker and f.is_money and not f.aside and f.role is Role.current
     ]
     if len(before) != 1 or before[0].size != 1:
         return None
@@ -293,7 +310,7 @@ def bound(value: Decimal, text: str, interval: Interval | None = None) -> Bound:
 
 @dataclass(frozen=True)
 class ChangeClaim:
-    """"增加X，增长Y%": the change, its rate and the base the rate is measured against."""
+    """ "增加X，增长Y%": the change, its rate and the base the rate is measured against."""
 
     change: Figure
     rate: Figure
@@ -343,7 +360,7 @@ def _partner(figures: list[Figure], pos: int) -> Figure | None:
 
 
 def _stated_base(figures: list[Figure], change: Figure) -> Bound | None:
-    """"比上年累计支出285万元下降34万元": the base the clause states just before the change."""
+    """ "比上年累计支出285万元下降34万元": the base the clause states just before the change."""
     i = next(k for k, f in enumerate(figures) if f is change) - change.member
     if i <= 0:
         return None
@@ -384,7 +401,7 @@ def _current(reading: Reading, st: Statement, ci: int, change: Figure) -> Bound 
     if values is None:
         return None
     value = values[change.member]
-    return bound(value, f"{subject} {_plain_wan(value)}万元")
+    return bound(value, f"{subject} {in_unit(value, reading.unit)}")
 
 
 def _one(groups: list[list[Figure]], change: Figure) -> Bound | None:
@@ -428,11 +445,6 @@ def _subject_of(change: Figure, clause: Clause) -> str:
     return canonical(opening)
 
 
-def _plain_wan(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 # -- shares --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ShareClaim:
@@ -462,7 +474,7 @@ def _share_base(reading: Reading, index: int, share: Figure) -> Bound | None:
     if share.base:
         values = reading.quantities.one(names_for(share.base))
         if values is not None:
-            return bound(values[0], f"{share.base} {_plain_wan(values[0])}")
+            return bound(values[0], f"{share.base} {in_unit(values[0], reading.unit)}")
         if listing is not None and listing.head is not None and _same_total(share.base, listing.head_name):
             return _head_bound(listing)
     elif listing is not None:
@@ -470,9 +482,9 @@ def _share_base(reading: Reading, index: int, share: Figure) -> Bound | None:
             return _head_bound(listing)
         values = reading.quantities.one([listing.head_name]) if listing.head_name else None
         if values is not None:
-            return bound(values[0], f"{listing.head_name} {_plain_wan(values[0])}")
+            return bound(values[0], f"{listing.head_name} {in_unit(values[0], reading.unit)}")
     if listing is not None:
-        return _parts_total(listing)
+        return _parts_total(listing, reading.unit)
     return None
 
 
@@ -487,7 +499,7 @@ def _head_bound(listing: Listing) -> Bound:
     return bound(head.wan, f"{listing.head_name or '合计'} {head.written}")
 
 
-def _parts_total(listing: Listing) -> Bound | None:
+def _parts_total(listing: Listing, unit: str | None) -> Bound | None:
     """The sum of the listed parts, when the list's shares add up to 100% (so the parts are
     the whole) and every share names the same base or none."""
     shares_ = [s for _, _, s in listing.shares]
@@ -496,7 +508,7 @@ def _parts_total(listing: Listing) -> Bound | None:
     parts = [p for _, p, _ in listing.shares]
     intervals = [rounding_interval(p.wan) for p in parts]
     total = sum((p.wan for p in parts), ZERO)
-    return Bound(interval_sum(intervals), total, f"各项合计 {_plain_wan(total)}")
+    return Bound(interval_sum(intervals), total, f"各项合计 {in_unit(total, unit)}")
 
 
 # -- sums of listed parts --------------------------------------------------------------------------
@@ -521,7 +533,9 @@ def listed_sums(reading: Reading) -> Iterator[SumClaim]:
         total = sum((p.wan for p in parts), ZERO)
         slack = amount_slack([p.wan for p in parts] + [head.wan])
         names = {p.name for p in listing.parts}
-        breakdown = any(listing.head_name.endswith(whole) and names == set(kinds) for whole, kinds in BREAKDOWNS.items())
+        breakdown = any(
+            listing.head_name.endswith(whole) and names == set(kinds) for whole, kinds in BREAKDOWNS.items()
+        )
         bases = {s.base for _, _, s in listing.shares}
         named = all(not b or _same_total(b, listing.head_name) for b in bases)
         if (breakdown or (_whole(listing) and named)) and abs(total - head.wan) > slack:
