@@ -70,6 +70,24 @@ def test_names_lose_year_speaker_numbering_and_fillers():
     assert canonical("本年度我院财政拨款收入共计") == "财政拨款收入"
 
 
+def test_traditional_characters_with_readings_are_read_as_simplified():
+    st = parse("公務(wù)接待費支出決算6.28萬元,占34.88%")
+    part, share = st.figures
+    assert (part.written, part.role, part.name) == ("6.28万元", Role.current, "公务接待费支出决算")
+    assert share.role is Role.share
+    assert st.text[st.figures[0].start :].startswith("6.28")
+    assert st.source(part.start) == len("公務(wù)接待費支出決算")  # quotes come from the source
+
+
+def test_fund_names_are_not_budgets():
+    sentence = (
+        "一般公共预算财政拨款支出总计1741.75万元，与上年相比减少53.7万元，降低2.99%；"
+        "完成年初预算100%，决算数大于预算数55.93万元"
+    )
+    assert _roles(sentence)[:2] == [("1741.75万元", Role.current), ("53.7万元", Role.change)]
+    assert _roles(sentence)[-1] == ("55.93万元", Role.change)
+
+
 def test_the_document_unit_comes_from_its_headings_then_its_amounts():
     assert document_unit(["单位：元", "合计 1,234.00"]) == "元"
     assert document_unit(["支出123,456.70元，其中公用经费3,000.00元", "结余2万元"]) == "元"

@@ -130,7 +130,7 @@ def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Find
     index = known.index_of(sentence)
     if index is None:
         return
-    text = sentence.text
+    text, st = sentence.text, known.statements[index]
     for claim in bind.shares(known, index):
         part, share, base = claim.part, claim.share, claim.base
         if base is None:  # 无法确定基数: nothing is claimed
@@ -138,9 +138,10 @@ def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Find
         if percent_possible(rounding_interval(part.wan), base.interval, share.value):
             continue
         label = canonical(part.name) or "该项"
+        start, end = st.source(part.start), st.source(share.end)
         yield finding(
             "percent-mismatch",
-            sentence.location(name, text[part.start : share.end], part.start),
+            sentence.location(name, text[start:end], start),
             printed=f"{share.text}%",
             expected=pct(part.wan, base.value),
             what=f"{label}所占比例",
@@ -279,10 +280,11 @@ def check_changes(sentence: Sentence, name: str, known: Reading | None = None) -
     index = known.index_of(sentence) if known is not None else None
     if known is None or index is None:
         known, index = bind.read([sentence.text]), 0
-    text = sentence.text
+    text, st = sentence.text, known.statements[index]
     for claim in bind.changes(known, index):
         change, rate, previous = claim.change, claim.rate, claim.previous
-        where = sentence.location(name, text[change.start : rate.end], change.start)
+        start, end = st.source(change.start), st.source(rate.end)
+        where = sentence.location(name, text[start:end], start)
         amount_word, rate_word = verb_of(change.label), verb_of(rate.label)
         if change.direction != rate.direction:
             yield finding("change-direction", where, amount_word=amount_word, rate_word=rate_word)

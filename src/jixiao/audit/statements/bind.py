@@ -64,6 +64,8 @@ _TRAILING = (
     "各",
     "中",
 )
+#: The words of a name that say which figure of a quantity it is ("支出决算", "预算数").
+_ROLE_NAME = re.compile(r"(?:支出)?(?:决算|预算)数?$")
 #: A line that opens a section of higher rank than a list item ("七、", "第二部分").
 _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 
@@ -180,10 +182,19 @@ def read(texts: list[str]) -> Reading:
     quantities = Quantities()
     for st in statements:
         for c in st.clauses:
+            stem = ""
             for g in _groups(c.figures):
                 first = g[0]
+                name = canonical(first.name)
+                if not stem and first.is_money:
+                    # "三公经费支出预算为18万元，支出决算为6.28万元": the second is of the same
+                    # quantity as the first; its name is the first's without its role
+                    match = _ROLE_NAME.search(name)
+                    stem = name[: match.start()] if match and match.start() else ""
+                elif stem and _ROLE_NAME.fullmatch(name):
+                    name = stem + name
                 if first.role is Role.current and first.is_money and not first.aside:
-                    quantities.add(canonical(first.name), tuple(f.wan for f in g))
+                    quantities.add(name, tuple(f.wan for f in g))
     listings: list[Listing] = []
     open_list: Listing | None = None
     for i, st in enumerate(statements):
@@ -365,6 +376,8 @@ def _stated_base(figures: list[Figure], change: Figure) -> Bound | None:
     if i <= 0:
         return None
     f = figures[i - 1]
+    if f.start < change.start - len(change.label):
+        return None  # only a base in the change's own words: "比上年累计支出285万元下降34万元"
     if f.role is Role.previous and f.is_money and f.size == 1 and not f.aside:
         return bound(f.wan, f.written)
     if f.role is Role.budget and f.is_money and f.size == 1 and not f.aside and _compares(change.label):

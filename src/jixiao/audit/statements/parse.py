@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from jixiao.audit.statements.script import normalise
 from jixiao.core.numbers import MONEY_UNITS
 
 
@@ -45,8 +46,10 @@ _SEGMENT_END = "，,：:"
 _OPEN = "（([【"
 _CLOSE = "）)]】"
 
-_UP = ("增加", "增长", "上升", "提高", "增支", "超支", "多支", "增幅")
-_DOWN = ("减少", "下降", "降低", "节约", "减支", "压减", "少支", "降幅", "减幅", "下降了", "减少了")
+_UP = ("增加", "增长", "上升", "提高", "增支", "超支", "多支", "增幅", "大于", "超出")
+_DOWN = ("减少", "下降", "降低", "节约", "减支", "压减", "少支", "降幅", "减幅", "下降了", "减少了", "小于")
+#: Kinds of funds whose names hold "预算" without being a budget figure.
+_FUNDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算")
 _VERBS = tuple(sorted(_UP + _DOWN, key=len, reverse=True))
 _COMPARE = re.compile(r"(?<!占)[比较]|同比|相比|对比")
 _ACTUAL = ("决算", "执行", "实际", "支出数")
@@ -110,10 +113,18 @@ class Clause:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """A sentence parsed: its clauses, in order."""
+    """A sentence parsed: its clauses, in order. ``text`` is the sentence as read (simplified
+    characters, see :mod:`.script`); ``positions`` map its offsets to the source's."""
 
     text: str
     clauses: tuple[Clause, ...]
+    positions: tuple[int, ...] = ()
+
+    def source(self, offset: int) -> int:
+        """The offset in the source sentence of ``offset`` in ``text``."""
+        if not self.positions:
+            return offset
+        return self.positions[min(max(offset, 0), len(self.positions) - 1)]
 
     @property
     def figures(self) -> list[Figure]:
@@ -229,6 +240,9 @@ def _role(label: str, unit: str, sentence_has_actual: bool) -> tuple[Role, int, 
         return Role.other, 0, ""
     if "占" in text:
         return Role.other, 0, ""  # the base of a share: "占年计划100500万元的112.29%"
+    for word, direction in (("大于", 1), ("超出", 1), ("小于", -1)):
+        if word in text:
+            return Role.change, direction, ""  # "决算数大于预算数55.93万元": a difference
     tail = text.removesuffix("了").removesuffix("约").removesuffix("为")
     verb = _last_verb(tail)
     if verb is not None and verb[1] + len(verb[0]) == len(tail):
@@ -237,15 +251,18 @@ def _role(label: str, unit: str, sentence_has_actual: bool) -> tuple[Role, int, 
     if compare is not None and verb is None:
         after = text[compare.end() :]
         return (Role.budget if "预算" in after else Role.previous), 0, ""
-    if "预算" in text and ("完成" in text or (sentence_has_actual and not any(w in text for w in _ACTUAL))):
+    if "预算" in _FUNDS.sub("", text) and (
+        "完成" in text or (sentence_has_actual and not any(w in text for w in _ACTUAL))
+    ):
         return (Role.adjusted if any(w in text for w in _ADJUSTED) else Role.budget), 0, ""
     if ("上年" in text or "去年" in text) and "结转" not in text and "结余" not in text:
         return Role.previous, 0, ""
     return Role.current, 0, ""
 
 
-def parse(text: str) -> Statement:
+def parse(source: str) -> Statement:
     """Read one sentence into clauses and figures with their roles."""
+    text, positions = normalise(source)
     depths = _depths(text)
     raw: list[tuple[int, int, str, str, int]] = []  # start, number end, digits, unit, end
     for start, end, digits in _tokens(text):
@@ -318,7 +335,7 @@ def parse(text: str) -> Statement:
                 marker=a + min(markers) if markers else -1,
             )
         )
-    return Statement(text, tuple(clauses))
+    return Statement(text, tuple(clauses), tuple(positions))
 
 
 def _listed(text: str, before: tuple[int, int, str, str, int], item: tuple[int, int, str, str, int]) -> bool:
