@@ -25,8 +25,20 @@ from importlib import resources
 import yaml
 
 from jixiao.audit.flow import Sentence
+from jixiao.audit.statements import bind
+from jixiao.audit.statements.bind import Reading, canonical
+from jixiao.audit.statements.parse import Role, parse, verb_of
 from jixiao.core.findings import Finding, finding
-from jixiao.core.numbers import HUNDRED, ZERO, money_text, plain, round_half_up
+from jixiao.core.numbers import (
+    HUNDRED,
+    MONEY_UNITS,
+    ZERO,
+    money_text,
+    percent_possible,
+    plain,
+    round_half_up,
+    rounding_interval,
+)
 
 #: A number as printed. It never starts inside another number (the lookbehinds) and never
 #: gives back digits once taken (possessive quantifiers), so a search over a long run of
@@ -121,52 +133,42 @@ _SHARE = re.compile(
 )
 
 
-def check_shares(sentence: Sentence, name: str, known: dict[str, Decimal]) -> Iterator[Finding]:
-    text = sentence.text
-    items = list(_SHARE.finditer(text))
-    if not items:
+def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Finding]:
+    index = known.index_of(sentence)
+    if index is None:
         return
-    explicit = _sentence_total(text, items[0].start())
-    printed = [_number(m.group(4)) for m in items]
-    complete = abs(sum(printed, ZERO) - HUNDRED) <= Decimal("0.1") * len(items)
-    parts_sum = sum((_number(m.group(1)) for m in items), ZERO)
-    for m in items:
-        value = _number(m.group(1))
-        share = _number(m.group(4))
-        base_label = (m.group("base") or "").removesuffix("的").strip()
-        if base_label:
-            base = known.get(_normal(base_label))
-            base_text = base_label
-        elif explicit is not None:
-            base, base_text = explicit.wan, f"{explicit.label or '总数'} {money_text(explicit.wan)}"
-        elif complete and len(items) > 1:
-            base, base_text = parts_sum, f"各项合计 {money_text(parts_sum)}"
-        else:
+    text, st = sentence.text, known.statements[index]
+    for claim in bind.shares(known, index):
+        part, share, base = claim.part, claim.share, claim.base
+        if base is None:  # 无法确定基数: nothing is claimed
             continue
-        if base is None:
+        if percent_possible(rounding_interval(part.wan), base.interval, share.value):
             continue
-        if not percent_agrees(value, base, share, _places(m.group(4))):
-            label = label_before(text, m.start()) or "该项"
-            yield finding(
-                "percent-mismatch",
-                sentence.location(name, m.group(0), m.start()),
-                printed=f"{m.group(4)}%",
-                expected=pct(value, base),
-                what=f"{label}所占比例",
-                numerator=f"{label} {plain(value)}",
-                denominator=base_text,
-            )
-    if explicit is not None and complete and len(items) > 1:
-        tolerance = AMOUNT_TOLERANCE * (len(items) + 1)
-        if abs(parts_sum - explicit.wan) > tolerance:
-            yield finding(
-                "sum-mismatch",
-                sentence.location(name),
-                printed=money_text(explicit.wan),
-                expected=money_text(parts_sum),
-                what=explicit.label or "合计",
-                parts=" + ".join(plain(_number(m.group(1))) for m in items),
-            )
+        label = canonical(part.name) or "该项"
+        start, end = st.source(part.start), st.source(share.end)
+        yield finding(
+            "percent-mismatch",
+            sentence.location(name, text[start:end], start),
+            printed=f"{share.text}%",
+            expected=pct(part.wan, base.value),
+            what=f"{label}所占比例",
+            numerator=f"{label} {part.written}",
+            denominator=base.text,
+        )
+    for total in bind.listed_sums(known):
+        if total.head_key != index:
+            continue
+        head = total.head
+        places = max(_places(f.text) for f in (head, *total.parts))
+        summed = sum((f.wan for f in total.parts), ZERO) / MONEY_UNITS[head.unit]
+        yield finding(
+            "sum-mismatch",
+            sentence.location(name),
+            printed=head.text,
+            expected=f"{round_half_up(summed, places)}",
+            what=total.name or "合计",
+            parts=" + ".join(f.text for f in total.parts),
+        )
 
 
 def _sentence_total(text: str, first_item: int) -> Amount | None:
@@ -281,38 +283,34 @@ _CHANGE = re.compile(
 _UP = ("增加", "增长", "上升")
 
 
-def check_changes(sentence: Sentence, name: str) -> Iterator[Finding]:
-    text = sentence.text
-    for m in _CHANGE.finditer(text):
-        amount_word, rate_word = m.group(1), m.group(4)
-        if (amount_word in _UP) != (rate_word in _UP):
-            yield finding(
-                "change-direction",
-                sentence.location(name, m.group(0), m.start()),
-                amount_word=amount_word,
-                rate_word=rate_word,
-            )
+def check_changes(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
+    index = known.index_of(sentence) if known is not None else None
+    if known is None or index is None:
+        known, index = bind.read([sentence.text]), 0
+    text, st = sentence.text, known.statements[index]
+    for claim in bind.changes(known, index):
+        change, rate, previous = claim.change, claim.rate, claim.previous
+        start, end = st.source(change.start), st.source(rate.end)
+        where = sentence.location(name, text[start:end], start)
+        amount_word, rate_word = verb_of(change.label), verb_of(rate.label)
+        if change.direction != rate.direction:
+            yield finding("change-direction", where, amount_word=amount_word, rate_word=rate_word)
             continue
-        before = amounts(sentence.before(200) + text[: m.start()])
-        if not before:
+        if previous is None or previous.interval[0] <= 0:  # 无法确定基数
             continue
-        current = before[-1]
-        change = _number(m.group(2)) * _TO_WAN[m.group(3)]
-        previous = current.wan - change if amount_word in _UP else current.wan + change
-        printed = _number(m.group(5))
-        if previous <= 0:
+        if percent_possible(rounding_interval(change.wan), previous.interval, rate.value):
             continue
-        if not percent_agrees(change, previous, printed, _places(m.group(5))):
-            yield finding(
-                "change-mismatch",
-                sentence.location(name, m.group(0), m.start()),
-                printed=f"{m.group(5)}%",
-                expected=pct(change, previous),
-                current=f"{current.label} {money_text(current.wan)}万元",
-                direction=amount_word,
-                change=f"{plain(change)}万元",
-                verb=rate_word,
-            )
+        current = claim.current.text if claim.current is not None else f"（基数 {previous.text}）"
+        yield finding(
+            "change-mismatch",
+            where,
+            printed=f"{rate.text}%",
+            expected=pct(change.wan, previous.value),
+            current=current,
+            direction=amount_word,
+            change=change.written,
+            verb=rate_word,
+        )
 
 
 # -- sums "…共计T万元" ------------------------------------------------------------------------
@@ -326,7 +324,15 @@ def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
         head = text[: m.start()]
         if "其中" in head or "占" in head:
             continue
-        parts = [a.wan for a in amounts(head)]
+        parts = [
+            f.wan
+            for f in parse(text).figures
+            if f.end <= m.start()
+            and f.is_money
+            and f.role is Role.current
+            and not f.aside
+            and not _is_total(f.label)
+        ]
         parts += [_number(b.group(1)) for b in _BARE.finditer(head) if not _inside(b.start(), head)]
         if len(parts) < 2:
             continue
@@ -344,6 +350,10 @@ def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
             what=m.group(1),
             parts=" + ".join(plain(p) for p in parts),
         )
+
+
+def _is_total(label: str) -> bool:
+    return any(w in label for w in ("合计", "总计", "共计", "累计", "总额"))
 
 
 def _inside(pos: int, text: str) -> bool:
@@ -395,11 +405,6 @@ def _normal(label: str) -> str:
     return re.sub(r"[\s“”\"']", "", label)
 
 
-def known_quantities(sentences: list[Sentence]) -> dict[str, Decimal]:
-    """Labelled amounts stated in the document ("支出合计741.64万元"), for "占X的Y%"."""
-    known: dict[str, Decimal] = {}
-    for s in sentences:
-        for a in amounts(s.text):
-            if a.label:
-                known.setdefault(_normal(a.label), a.wan)
-    return known
+def known_quantities(sentences: list[Sentence]) -> Reading:
+    """The document read as statements: its named quantities and lists (see statements)."""
+    return bind.read_sentences(sentences)

@@ -99,7 +99,7 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
         "shares": per_sentence(lambda s: claims.check_shares(s, name, known)),
         "completion": per_sentence(lambda s: claims.check_completion(s, name)),
         "rates": per_sentence(lambda s: claims.check_rates(s, name)),
-        "changes": per_sentence(lambda s: claims.check_changes(s, name)),
+        "changes": per_sentence(lambda s: claims.check_changes(s, name, known)),
         "sums": per_sentence(lambda s: claims.check_sums(s, name)),
         "budget-identity": per_sentence(lambda s: claims.check_budget_identity(s, name)),
         "years": lambda: consistency.check_years(sents, year, name),

@@ -18,10 +18,14 @@ from jixiao.core.findings import Location
 #: A line that starts a heading or an enumerated item: never glued to the line above.
 HEADING = re.compile(
     r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]"
-    r"|[（(]\d+[)）]|\d+[、.．]|[①-⑳]|目标\s*\d|任务\s*\d|附件|注[:：])"
+    r"|[（(]\d+[)）]|\d+[、.．](?!\d)|[①-⑳]|目标\s*\d|任务\s*\d|附件|注[:：])"
 )
 _MARKUP = re.compile(r"^\s*(#+\s*|[-•·]\s+|\*\*)|\*\*|<\/?b>")
 _END = "。！？；：:!?"
+#: A line ending in these goes on in the next, even when it opens like a heading.
+_GOES_ON = "，,、"
+#: An amount or a percentage: a line stating one is running text, not a heading.
+_AMOUNT = re.compile(r"\d\s?(?:万元|亿元|元|%|％)")
 
 
 def clean(text: str) -> str:
@@ -99,7 +103,12 @@ def units(doc: Document) -> list[Unit]:
             out.append(current)
             current = Unit()
         current.add(block, text)
-        if HEADING.match(text) and len(text) <= 30 and text[-1] not in _END:
+        if (
+            HEADING.match(text)
+            and len(text) <= 30
+            and text[-1] not in _END + _GOES_ON
+            and not _AMOUNT.search(text)
+        ):
             out.append(current)  # a short heading stands alone
             current = Unit()
     if current.text:

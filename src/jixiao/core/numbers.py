@@ -280,3 +280,51 @@ def convert_money(value: Decimal, unit: str, to: str = "万元") -> Decimal | No
     if unit not in MONEY_UNITS or to not in MONEY_UNITS:
         return None
     return value * MONEY_UNITS[unit] / MONEY_UNITS[to]
+
+
+# -- what a printed (rounded) figure allows ------------------------------------------------
+Interval = tuple[Decimal, Decimal]
+
+
+def half_unit(value: Decimal) -> Decimal:
+    """Half a unit of the last digit ``value`` was written with: 43.2 -> 0.05, 19 -> 0.5.
+
+    A Decimal keeps the exponent of its text (and of a unit conversion: 17000元 as
+    Decimal('1.7000')万元), so the written precision travels with the number."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        return ZERO
+    return Decimal(5).scaleb(exponent - 1)
+
+
+def rounding_interval(value: Decimal) -> Interval:
+    """Every value that, rounded half-up to the digits shown, prints as ``value``.
+
+    An amount written as zero is taken as exact: "0万元" says nothing was spent."""
+    half = half_unit(value) if value else ZERO
+    return value - half, value + half
+
+
+def percent_possible(num: Interval, den: Interval, printed: Decimal) -> bool:
+    """Whether some numerator and denominator within their intervals give ``printed`` %.
+
+    This is the one tolerance of the audit's rates: a rate is wrong only when no choice of
+    its amounts inside their rounding intervals, rounded half-up to the digits ``printed``
+    shows, gives it. A zero denominator allows only 0% (the convention "完成预算的0%")."""
+    low_num, high_num = max(num[0], ZERO), num[1]
+    low_den, high_den = den
+    if high_den <= 0:
+        return printed == 0
+    half = half_unit(printed)
+    high = HUNDRED * high_num / low_den if low_den > 0 else None  # unbounded near zero
+    low = HUNDRED * low_num / high_den
+    return printed + half >= low and (high is None or printed - half <= high)
+
+
+def amount_slack(values: list[Decimal]) -> Decimal:
+    """How far a sum of printed amounts may lie from the sum of their true values."""
+    return sum((half_unit(v) for v in values if v), ZERO)
+
+
+def interval_sum(intervals: list[Interval]) -> Interval:
+    return sum((i[0] for i in intervals), ZERO), sum((i[1] for i in intervals), ZERO)
