@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, render_cmd, show
+from jixiao.cli import accounts_cmd, render_cmd, show, web_cmd
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +30,7 @@ frameworks_app = typer.Typer(
 app.add_typer(frameworks_app, name="frameworks")
 accounts_cmd.register(app)
 render_cmd.register(app)
+web_cmd.register(app)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
