@@ -22,7 +22,7 @@ if os.environ.get("JIXIAO_TEST_DATABASE_URL"):
 else:
     os.environ.pop("JIXIAO_DATABASE_URL", None)
 
-import django  # noqa: E402 - configured from the environment set above
+import django
 
 django.setup()  # the test modules import the models at collection
 
@@ -37,8 +37,13 @@ DRAFT: dict[str, Any] = {
     "indicators": [
         {"path": "产出指标/数量指标/培训人次", "weight": "25", "target": "≥1000人次", "actual": "1200人次"},
         {"path": "产出指标/成本指标/人均成本", "weight": "25", "target": "≤200元", "actual": "180元"},
-        {"path": "效益指标/社会效益指标/群众知晓度", "weight": "30", "rule": "qualitative",
-         "tier": "achieved", "score": "27"},
+        {
+            "path": "效益指标/社会效益指标/群众知晓度",
+            "weight": "30",
+            "rule": "qualitative",
+            "tier": "achieved",
+            "score": "27",
+        },
         {"path": "满意度指标/服务对象满意度指标/满意度", "weight": "10", "target": "≥90%", "actual": "96%"},
     ],
 }
@@ -82,8 +87,9 @@ def world(db: Any) -> World:
     for o in (province, city, county, dept, county_dept, other_bureau, other_dept):
         o.refresh_from_db()
     sub = workflow.create(dept, 2025, Submission.Kind.PROJECT, DRAFT, project="科普工作经费")
-    other_sub = workflow.create(other_dept, 2025, Submission.Kind.PROJECT, {**DRAFT, "department": "乙部门"},
-                                project="科普工作经费")
+    other_sub = workflow.create(
+        other_dept, 2025, Submission.Kind.PROJECT, {**DRAFT, "department": "乙部门"}, project="科普工作经费"
+    )
     User = get_user_model()
     users = {}
     for name, org, role in [

@@ -10,14 +10,28 @@ from django.urls import reverse
 
 from jixiao.web.models import Job
 
-SUBMISSION_URLS = ["submission", "preview", "save", "explain", "submit", "comment", "excel", "upload",
-                   "render", "act"]
+SUBMISSION_URLS = [
+    "submission",
+    "preview",
+    "save",
+    "explain",
+    "submit",
+    "comment",
+    "excel",
+    "upload",
+    "render",
+    "act",
+]
 POSTS = {"preview", "save", "explain", "submit", "comment", "upload", "render", "act"}
 
 
 def _request(client: Any, name: str, **kwargs: Any) -> Any:
     url = reverse(name, kwargs=kwargs)
-    return client.post(url, {"version": "1", "action": "approve", "text": "x"}) if name in POSTS else client.get(url)
+    return (
+        client.post(url, {"version": "1", "action": "approve", "text": "x"})
+        if name in POSTS
+        else client.get(url)
+    )
 
 
 @pytest.mark.parametrize("name", SUBMISSION_URLS)
@@ -48,8 +62,13 @@ def test_department_page_checks_ownership(world: Any, login: Any) -> None:
 
 @pytest.mark.parametrize("name", ["job", "job_file", "audit_view"])
 def test_other_organisations_job_is_404(world: Any, login: Any, name: str) -> None:
-    job = Job.objects.create(kind=Job.Kind.AUDIT, organisation=world.dept, user=world.users["officer"],
-                             files=["audit.html"], state=Job.State.DONE)
+    job = Job.objects.create(
+        kind=Job.Kind.AUDIT,
+        organisation=world.dept,
+        user=world.users["officer"],
+        files=["audit.html"],
+        state=Job.State.DONE,
+    )
     kwargs: dict[str, Any] = {"pk": job.pk}
     if name == "job_file":
         kwargs["name"] = "audit.html"

@@ -73,7 +73,9 @@ def serve(
         typer.echo("已载入示例数据。" if loaded else "示例数据已存在，未重复载入。")
     worker_proc = None
     if not no_worker:
-        worker_proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli.main", "worker"], env=os.environ.copy())
+        worker_proc = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.cli.main", "worker"], env=os.environ.copy()
+        )
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"jixiao 网页应用已启动：http://{shown}:{port}/")
     typer.echo(f"数据目录：{settings.DATA_DIR}")
@@ -159,7 +161,8 @@ def createuser(
     role: Annotated[str, typer.Option("--role", help="角色：填报人、部门负责人、财政审核人 或 管理员。")],
     name: Annotated[str, typer.Option("--name", help="姓名。")] = "",
     password: Annotated[
-        str | None, typer.Option("--password", help="密码（不给出时交互输入；也可用环境变量 JIXIAO_PASSWORD）。")
+        str | None,
+        typer.Option("--password", help="密码（不给出时交互输入；也可用环境变量 JIXIAO_PASSWORD）。"),
     ] = None,
 ) -> None:
     """新建用户并指定所属单位和角色。"""

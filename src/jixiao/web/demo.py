@@ -36,8 +36,13 @@ DRAFT = {
     "indicators": [
         {"path": "产出指标/数量指标/培训人次", "weight": "25", "target": "≥1000人次", "actual": "900人次"},
         {"path": "产出指标/成本指标/人均成本", "weight": "25", "target": "≤200元", "actual": "180元"},
-        {"path": "效益指标/社会效益指标/群众知晓度", "weight": "30", "rule": "qualitative",
-         "tier": "achieved", "score": "27"},
+        {
+            "path": "效益指标/社会效益指标/群众知晓度",
+            "weight": "30",
+            "rule": "qualitative",
+            "tier": "achieved",
+            "score": "27",
+        },
         {"path": "满意度指标/服务对象满意度指标/满意度", "weight": "10", "target": "≥90%", "actual": "96%"},
     ],
 }

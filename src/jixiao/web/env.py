@@ -81,8 +81,11 @@ def database(url: str | None, folder: Path) -> dict[str, object]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(folder / "jixiao.sqlite3"),
             # several threads (the server and its worker) write: wait rather than fail
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     from urllib.parse import unquote, urlsplit
 

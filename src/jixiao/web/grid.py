@@ -125,21 +125,31 @@ def accounts_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
                 for i, row in enumerate(rows):
                     if isinstance(row, dict):
                         section["rows"].append(
-                            _row(f"{tid}.rows.{i}", str(row.get("code", "")), str(row.get("name", "")), row, columns)
+                            _row(
+                                f"{tid}.rows.{i}",
+                                str(row.get("code", "")),
+                                str(row.get("name", "")),
+                                row,
+                                columns,
+                            )
                         )
             for path, value in _leaves(table, tid):
                 if ".rows." in path or path.startswith(f"{tid}.total."):
                     continue
                 last = path.rsplit(".", 1)[-1]
-                section["fields"].append({"name": f"c|{path}", "label": _field_label(path, tid, labels, last),
-                                          "value": value})
+                section["fields"].append(
+                    {"name": f"c|{path}", "label": _field_label(path, tid, labels, last), "value": value}
+                )
         out.append(section)
     return out
 
 
 def _row(base: str, code: str, name: str, row: dict[str, Any], columns: list[str]) -> dict[str, Any]:
-    return {"code": code, "name": name,
-            "cells": [{"name": f"c|{base}.{c}", "value": _text(row.get(c))} for c in columns]}
+    return {
+        "code": code,
+        "name": name,
+        "cells": [{"name": f"c|{base}.{c}", "value": _text(row.get(c))} for c in columns],
+    }
 
 
 def _labels(spec: dict[str, Any]) -> dict[str, str]:

@@ -22,7 +22,9 @@ class Organisation(models.Model):
 
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=500, db_index=True, editable=False, default="")
 
     class Meta:
@@ -128,7 +130,9 @@ class Comment(models.Model):
     """A reviewer's or department's remark on the whole submission or one indicator/cell."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     target = models.CharField("位置", max_length=300, blank=True, default="")  # indicator path or cell
     text = models.TextField("意见")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -166,7 +170,9 @@ class Job(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="jobs")
-    submission = models.ForeignKey(Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -55,8 +55,13 @@ def render_job(job_id: int) -> None:
         out = folder / "out"
         result = api.render([source], out, with_findings=False)
         files = sorted(str(w.path.relative_to(out)) for w in result.files)
-        _finish(job, Job.State.DONE, f"已生成 {len(files)} 个文件。", files=files,
-                result={"findings": api.findings_json(result.findings)})
+        _finish(
+            job,
+            Job.State.DONE,
+            f"已生成 {len(files)} 个文件。",
+            files=files,
+            result={"findings": api.findings_json(result.findings)},
+        )
     except api.InputError as exc:
         _finish(job, Job.State.FAILED, "数据无法生成文档：" + "；".join(f.message for f in exc.findings[:5]))
     except Exception:  # a failed job is reported on its page, never as a traceback

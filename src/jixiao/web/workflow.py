@@ -27,7 +27,10 @@ class Refused(Exception):
     """An action that cannot be done now; the message (Chinese) says why."""
 
 
-STALE = "保存未成功：在您编辑期间，{who}已于 {when} 保存了这份申报。您的修改没有覆盖对方的内容，请刷新页面后重新填写。"
+STALE = (
+    "保存未成功：在您编辑期间，{who}已于 {when} 保存了这份申报。"
+    "您的修改没有覆盖对方的内容，请刷新页面后重新填写。"
+)
 
 
 @dataclass
@@ -123,16 +126,18 @@ def save_explanations(
     keys = {str(f["key"]) for f in sub.findings}
     merged = dict(sub.explanations)
     changes = []
-    for key, text in given.items():
+    for key, raw in given.items():
         if key not in keys:
             continue
-        text = text.strip()[:2000]
+        text = raw.strip()[:2000]
         if merged.get(key, "") != text:
             changes.append((f"出错说明[{key}]", merged.get(key, ""), text))
             merged[key] = text
     with transaction.atomic():
         _conditional_update(sub, user, version, explanations=merged)
-        Change.objects.bulk_create(Change(submission=sub, user=user, field=f, old=a, new=b) for f, a, b in changes)
+        Change.objects.bulk_create(
+            Change(submission=sub, user=user, field=f, old=a, new=b) for f, a, b in changes
+        )
     return sub
 
 

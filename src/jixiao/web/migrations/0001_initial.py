@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,112 +14,308 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('province', '省级财政部门'), ('city', '市级财政部门'), ('county', '县级财政部门'), ('department', '预算部门')], max_length=20, verbose_name='类别')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=500)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='web.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "省级财政部门"),
+                            ("city", "市级财政部门"),
+                            ("county", "县级财政部门"),
+                            ("department", "预算部门"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=500)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="web.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'ordering': ['path'],
+                "verbose_name": "单位",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('filler', '填报人'), ('head', '部门负责人'), ('reviewer', '财政审核人'), ('admin', '管理员')], max_length=20, verbose_name='角色')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='member', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='web.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("filler", "填报人"),
+                            ("head", "部门负责人"),
+                            ("reviewer", "财政审核人"),
+                            ("admin", "管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="member",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="web.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户角色',
+                "verbose_name": "用户角色",
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('kind', models.CharField(choices=[('department', '部门整体自评'), ('project', '项目自评'), ('accounts', '部门决算')], max_length=20, verbose_name='类别')),
-                ('project', models.CharField(blank=True, default='', max_length=200, verbose_name='项目')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交'), ('returned', '已退回'), ('approved', '已审核'), ('published', '已公开')], default='draft', max_length=20, verbose_name='状态')),
-                ('data', models.JSONField(default=dict, verbose_name='数据')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='总分')),
-                ('grade', models.CharField(blank=True, default='', max_length=10, verbose_name='等级')),
-                ('errors', models.PositiveIntegerField(default=0, verbose_name='错误')),
-                ('warnings', models.PositiveIntegerField(default=0, verbose_name='警告')),
-                ('findings', models.JSONField(default=list)),
-                ('explanations', models.JSONField(default=dict, verbose_name='出错说明')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('returned_at', models.DateTimeField(blank=True, null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='web.organisation')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "部门整体自评"),
+                            ("project", "项目自评"),
+                            ("accounts", "部门决算"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("project", models.CharField(blank=True, default="", max_length=200, verbose_name="项目")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交"),
+                            ("returned", "已退回"),
+                            ("approved", "已审核"),
+                            ("published", "已公开"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="数据")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=8, null=True, verbose_name="总分"
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, default="", max_length=10, verbose_name="等级")),
+                ("errors", models.PositiveIntegerField(default=0, verbose_name="错误")),
+                ("warnings", models.PositiveIntegerField(default=0, verbose_name="警告")),
+                ("findings", models.JSONField(default=list)),
+                ("explanations", models.JSONField(default=dict, verbose_name="出错说明")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("returned_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="web.organisation",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报',
+                "verbose_name": "申报",
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('render', '生成文档'), ('audit', '审核公开报告')], max_length=20)),
-                ('state', models.CharField(choices=[('queued', '排队中'), ('running', '进行中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=20)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('message', models.TextField(blank=True, default='')),
-                ('source_name', models.CharField(blank=True, default='', max_length=255)),
-                ('files', models.JSONField(default=list)),
-                ('result', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to='web.organisation')),
-                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='jobs', to='web.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("render", "生成文档"), ("audit", "审核公开报告")], max_length=20
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "进行中"),
+                            ("done", "已完成"),
+                            ("failed", "失败"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("message", models.TextField(blank=True, default="")),
+                ("source_name", models.CharField(blank=True, default="", max_length=255)),
+                ("files", models.JSONField(default=list)),
+                ("result", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to="web.organisation",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="jobs",
+                        to="web.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(blank=True, default='', max_length=300, verbose_name='位置')),
-                ('text', models.TextField(verbose_name='意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='web.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.CharField(blank=True, default="", max_length=300, verbose_name="位置")),
+                ("text", models.TextField(verbose_name="意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="web.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Change',
+            name="Change",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('field', models.CharField(max_length=500, verbose_name='字段')),
-                ('old', models.TextField(blank=True, default='')),
-                ('new', models.TextField(blank=True, default='')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='web.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("field", models.CharField(max_length=500, verbose_name="字段")),
+                ("old", models.TextField(blank=True, default="")),
+                ("new", models.TextField(blank=True, default="")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="web.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['year', 'state'], name='web_submiss_year_79593d_idx'),
+            model_name="submission",
+            index=models.Index(fields=["year", "state"], name="web_submiss_year_79593d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='submission',
-            constraint=models.UniqueConstraint(fields=('department', 'year', 'kind', 'project'), name='one_submission'),
+            model_name="submission",
+            constraint=models.UniqueConstraint(
+                fields=("department", "year", "kind", "project"), name="one_submission"
+            ),
         ),
     ]

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
-from csp.constants import NONE, SELF, UNSAFE_INLINE
-from csp.decorators import csp_replace
 
 from jixiao.web import tasks, uploads
 from jixiao.web.access import _get_job_for_user, _get_submission_for_user, jobs, member_of
@@ -26,7 +26,9 @@ AUDIT_TYPES = (".pdf", ".docx", ".xlsx", ".txt", ".md")
 @require_POST
 def render_documents(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _get_submission_for_user(request, pk)
-    job = Job.objects.create(kind=Job.Kind.RENDER, organisation=sub.department, submission=sub, user=request.user)
+    job = Job.objects.create(
+        kind=Job.Kind.RENDER, organisation=sub.department, submission=sub, user=request.user
+    )
     tasks.render_job.enqueue(job.pk)
     return redirect("job", pk=job.pk)
 
@@ -68,8 +70,12 @@ def audit_upload(request: HttpRequest) -> HttpResponse:
     if file is None:
         messages.error(request, "请选择要审核的文件。")
         return redirect("audits")
-    j = Job.objects.create(kind=Job.Kind.AUDIT, organisation=member.organisation, user=request.user,
-                           source_name=(file.name or "")[:255])
+    j = Job.objects.create(
+        kind=Job.Kind.AUDIT,
+        organisation=member.organisation,
+        user=request.user,
+        source_name=(file.name or "")[:255],
+    )
     try:
         uploads.accept(file, AUDIT_TYPES, tasks.job_dir(j) / "upload")
     except uploads.Rejected as exc:
@@ -89,5 +95,4 @@ def audit_view(request: HttpRequest, pk: int) -> HttpResponse:
     path = tasks.job_dir(j) / "audit.html"
     if j.kind != Job.Kind.AUDIT or not path.is_file():
         raise Http404
-    response = HttpResponse(path.read_text(encoding="utf-8"), content_type="text/html; charset=utf-8")
-    return response
+    return HttpResponse(path.read_text(encoding="utf-8"), content_type="text/html; charset=utf-8")

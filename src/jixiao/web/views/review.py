@@ -66,8 +66,14 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/review.html",
-        {"page": page, "f": f, "years": years, "states": Submission.State.choices,
-         "kinds": Submission.Kind.choices, "query": query},
+        {
+            "page": page,
+            "f": f,
+            "years": years,
+            "states": Submission.State.choices,
+            "kinds": Submission.Kind.choices,
+            "query": query,
+        },
     )
 
 
@@ -96,7 +102,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已处理 {done} 份。")
     for text in refused[:20]:
         messages.error(request, text)
-    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/review") else "review")
+    return redirect(
+        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/review") else "review"
+    )
 
 
 @login_required
@@ -145,9 +153,13 @@ def chart_data(request: HttpRequest) -> JsonResponse:
     member = _bureau(request)
     qs, _ = _filtered(request, member)
     scored = list(qs.exclude(total=None).values_list("department__name", "project", "year", "total")[:5000])
-    bands = [("<60", Decimal(0), Decimal(60)), ("60–70", Decimal(60), Decimal(70)),
-             ("70–80", Decimal(70), Decimal(80)), ("80–90", Decimal(80), Decimal(90)),
-             ("≥90", Decimal(90), Decimal(10_000))]
+    bands = [
+        ("<60", Decimal(0), Decimal(60)),
+        ("60–70", Decimal(60), Decimal(70)),
+        ("70–80", Decimal(70), Decimal(80)),
+        ("80–90", Decimal(80), Decimal(90)),
+        ("≥90", Decimal(90), Decimal(10_000)),
+    ]
     counts: Counter[str] = Counter()
     for *_, total in scored:
         for label, low, high in bands:
@@ -184,8 +196,22 @@ def export(request: HttpRequest) -> HttpResponse:
     ws.title = "申报列表"
     ws.append(["部门", "年度", "类别", "项目", "状态", "总分", "等级", "错误", "警告"])
     for s in qs.defer("data", "findings").iterator():
-        ws.append([_cell(v) for v in (s.department.name, s.year, s.get_kind_display(), s.project,
-                                       s.get_state_display(), s.total, s.grade, s.errors, s.warnings)])
+        ws.append(
+            [
+                _cell(v)
+                for v in (
+                    s.department.name,
+                    s.year,
+                    s.get_kind_display(),
+                    s.project,
+                    s.get_state_display(),
+                    s.total,
+                    s.grade,
+                    s.errors,
+                    s.warnings,
+                )
+            ]
+        )
     for row in ws.iter_rows():
         for c in row:
             c.data_type = "s"

@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 
 from jixiao import api
 from jixiao.web import grid, uploads, workflow
-from jixiao.web.access import _get_submission_for_user, can_edit, can_review, can_submit, member_of, submissions
+from jixiao.web.access import (
+    _get_submission_for_user,
+    can_edit,
+    can_review,
+    can_submit,
+    member_of,
+    submissions,
+)
 from jixiao.web.models import Comment, Submission
 
 
@@ -35,8 +42,13 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
-def _page(request: HttpRequest, sub: Submission, *, data: dict[str, Any] | None = None,
-          derived: workflow.Derived | None = None) -> dict[str, Any]:
+def _page(
+    request: HttpRequest,
+    sub: Submission,
+    *,
+    data: dict[str, Any] | None = None,
+    derived: workflow.Derived | None = None,
+) -> dict[str, Any]:
     member = member_of(request)
     data = sub.data if data is None else data
     if derived is None:
