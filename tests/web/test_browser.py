@@ -59,9 +59,8 @@ def _log_in(page: Any, base: str, username: str) -> None:
     page.wait_for_url(re.compile(r"/(submissions|review)/"))
 
 
-def test_journey(
-    transactional_db: Any, live_server: Any, world: Any, browser: Any, shots: Path, tmp_path: Path
-) -> None:
+@pytest.mark.django_db(transaction=True)
+def test_journey(live_server: Any, world: Any, browser: Any, shots: Path, tmp_path: Path) -> None:  # noqa: PLR0915 - one journey, step by step
     data = api.read_data(EXAMPLES / "score-000-xinxiang-2021-department.yaml")
     assert isinstance(data, dict)
     sub = workflow.create(

@@ -68,6 +68,7 @@ def _jixiao(args: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "jixiao.cli.main", *args],
         capture_output=True,
+        check=False,
         text=True,
         env=environ,
         timeout=120,
