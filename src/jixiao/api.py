@@ -372,3 +372,12 @@ def accounts_tables() -> dict[str, object]:
     text = resources.files("jixiao.accounts").joinpath("catalogs/tables.yaml").read_text(encoding="utf-8")
     loaded = yaml.safe_load(text)
     return dict(loaded.get("tables", {})) if isinstance(loaded, dict) else {}
+
+
+def figure_labels() -> dict[str, tuple[str, str]]:
+    """Each known raw figure of a submission: (Chinese label, unit)."""
+    from jixiao.derive.ratios import figure_labels as labels
+    from jixiao.derive.ratios import figure_units as units
+
+    u = units()
+    return {k: (v, u.get(k, "")) for k, v in labels().items()}

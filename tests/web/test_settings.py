@@ -71,7 +71,7 @@ def _jixiao(args: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
         check=False,
         text=True,
         env=environ,
-        timeout=120,
+        timeout=300,
     )
 
 

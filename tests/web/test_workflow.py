@@ -61,7 +61,7 @@ def test_save_stores_data_score_and_history(world: Any, login: Any) -> None:
     assert world.sub.version == 2
     assert str(world.sub.total) == "83.37"
     change = Change.objects.get(submission=world.sub)
-    assert change.field == "indicators[产出指标/数量指标/培训人次].actual"
+    assert change.field == "指标[产出指标/数量指标/培训人次]·完成值"
     assert (change.old, change.new, change.user.username) == ("1200人次", "500人次", "officer")
 
 

@@ -56,8 +56,15 @@ def indicator_rows(evaluation: dict[str, Any] | None, data: dict[str, Any]) -> l
 
 def figure_rows(data: dict[str, Any]) -> list[dict[str, str]]:
     figures = data.get("figures") or {}
+    known = api.figure_labels()
     names = list(figures) + [k for k in COMMON_FIGURES if k not in figures]
-    return [{"name": n, "label": COMMON_FIGURES.get(n, n), "value": _text(figures.get(n))} for n in names]
+    rows = []
+    for n in names:
+        label, unit = known.get(n, (COMMON_FIGURES.get(n, n), ""))
+        rows.append(
+            {"name": n, "label": f"{label}（{unit}）" if unit else label, "value": _text(figures.get(n))}
+        )
+    return rows
 
 
 def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any]:
@@ -161,9 +168,27 @@ def _labels(spec: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
+#: names of the data's own keys that the table layout does not label
+GENERIC = {
+    "classes": "功能分类科目",
+    "items": "经济分类科目",
+    "budget": "预算数",
+    "actual": "决算数",
+    "note": "说明",
+    "total": "合计",
+    "abroad": "因公出国（境）费",
+    "vehicle": "公务用车购置及运行费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_running": "公务用车运行费",
+    "reception": "公务接待费",
+    "personnel_total": "人员经费合计",
+    "public_total": "公用经费合计",
+}
+
+
 def _field_label(path: str, tid: str, labels: dict[str, str], last: str) -> str:
     parts = path.split(".")[1:]
-    return " · ".join(labels.get(p, p) for p in parts) if len(parts) > 1 else labels.get(last, last)
+    return " · ".join(labels.get(p) or GENERIC.get(p, p) for p in parts)
 
 
 def _leaves(value: Any, prefix: str) -> list[tuple[str, str]]:

@@ -205,10 +205,28 @@ def diff(old: Any, new: Any) -> list[tuple[str, str, str]]:
     return out
 
 
+#: the Chinese name of a field in the history
+FIELD_NAMES = {
+    "target": "指标值",
+    "actual": "完成值",
+    "score": "得分",
+    "deviation_reason": "偏差原因",
+    "remedy": "改进措施",
+    "weight": "分值",
+    "figures": "基础数据",
+    "indicators": "指标",
+    "explanation_text": "情况说明",
+}
+
+
+def _name(key: str) -> str:
+    return FIELD_NAMES.get(key, key)
+
+
 def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from _flatten(v, f"{prefix}.{k}" if prefix else str(k))
+            yield from _flatten(v, f"{prefix}·{_name(str(k))}" if prefix else _name(str(k)))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             name = str(i)

@@ -19,7 +19,7 @@
       .then(function (d) {
         var dist = window.echarts.init(document.getElementById("chart-dist"));
         dist.setOption({
-          title: { text: "得分分布" }, tooltip: {},
+          tooltip: {},
           xAxis: { type: "category", data: d.bands, name: "总分" },
           yAxis: { type: "value", name: "份数", minInterval: 1 },
           series: [{ type: "bar", data: d.counts, itemStyle: { color: "#1f4e8c" }, label: { show: true, position: "top" } }]
@@ -27,7 +27,7 @@
         var rank = window.echarts.init(document.getElementById("chart-rank"));
         var items = d.ranking.slice().reverse();
         rank.setOption({
-          title: { text: "得分排名（前 30）" }, tooltip: {}, grid: { left: 260 },
+          tooltip: {}, grid: { left: 260 },
           xAxis: { type: "value", min: 0, max: 100 },
           yAxis: { type: "category", data: items.map(function (r) { return r.year + "年 " + r.name; }),
                    axisLabel: { width: 250, overflow: "truncate" } },
