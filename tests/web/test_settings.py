@@ -121,3 +121,20 @@ def test_login_page_logs_in(client: Any, world: Any) -> None:
     response = client.post(reverse("login"), {"username": "officer", "password": "pw-for-tests-9"})
     assert response.status_code == 302
     assert client.get(reverse("home"))["Location"] == reverse("submissions")
+
+
+def test_an_internal_error_shows_no_details(world: Any, login: Any, monkeypatch: Any) -> None:
+    from jixiao.web.views import submissions
+
+    def broken(member: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(submissions, "submissions", broken)
+    client = login("officer")
+    client.raise_request_exception = False
+    response = client.get(reverse("submissions"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "服务器内部错误" in page
+    assert "secret internals" not in page
+    assert "Traceback" not in page
