@@ -393,6 +393,7 @@ def main() -> None:
             str(args.processes),
         ],
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # 409s of the refused saves are logged there; statuses are counted here
         env=os.environ.copy(),
     )
     base = f"http://127.0.0.1:{port}"
