@@ -17,6 +17,9 @@ import pytest
 
 os.environ["JIXIAO_DATA_DIR"] = tempfile.mkdtemp(prefix="jixiao-test-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
+# the live server's thread must not keep its connection (PostgreSQL refuses to drop the test
+# database while one is open)
+os.environ["JIXIAO_DB_CONN_MAX_AGE"] = "0"
 if os.environ.get("JIXIAO_TEST_DATABASE_URL"):
     os.environ["JIXIAO_DATABASE_URL"] = os.environ["JIXIAO_TEST_DATABASE_URL"]
 else:
