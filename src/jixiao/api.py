@@ -319,3 +319,100 @@ if TYPE_CHECKING:  # names for the annotations above, without importing at start
     from jixiao.accounts.model import Accounts
     from jixiao.accounts.read import Loaded as LoadedAccounts
     from jixiao.accounts.rules import RuleSet
+
+
+# --------------------------------------------------------------------------- plain data
+# The web application stores each submission as plain data (the shape of the YAML files,
+# decimals as strings) and calls these to score, check and serialise it.
+
+
+def read_data(path: Path) -> object:
+    """The plain data of a YAML/JSON file (decimals as Decimal); raises InputError."""
+    from jixiao.read.structured import load
+
+    return load(path).data
+
+
+def plain(data: object) -> object:
+    """``data`` with every Decimal written as text, ready for JSON (never through float)."""
+    from decimal import Decimal
+
+    if isinstance(data, Decimal):
+        return format(data, "f")
+    if isinstance(data, dict):
+        return {str(k): plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [plain(v) for v in data]
+    return data
+
+
+def submissions_from_data(data: object, *, name: str = "表单") -> list[Submission]:
+    """The submission(s) in plain data (one, or several under ``submissions:``); raises
+    InputError with Chinese Findings naming the field."""
+    from jixiao.read.structured import Document
+    from jixiao.read.submission import submissions_from
+
+    return submissions_from(Document(name, data, None))
+
+
+def score_data(
+    data: object, *, frameworks: Catalog | None = None, name: str = "表单"
+) -> list[Evaluation]:
+    """Score every submission in plain data (what a web form or a stored record holds)."""
+    return [score(s, frameworks=frameworks, file=None) for s in submissions_from_data(data, name=name)]
+
+
+def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
+    """Final accounts from plain data; raises InputError with Chinese Findings."""
+    from jixiao.accounts.read import from_data
+    from jixiao.read.structured import Document
+
+    if not isinstance(data, dict):
+        raise InputError([finding("invalid-structure", Document(name, data, None).location(),
+                                  detail="内容应为键值表（department、year、summary、income …）")])
+    return from_data(data, name)
+
+
+def accounts_data(accounts: Accounts) -> dict[str, object]:
+    """Final accounts as plain data (the YAML shape), e.g. after reading an Excel workbook."""
+    dumped = accounts.model_dump(mode="json", exclude_none=True)
+    return dumped if isinstance(dumped, dict) else {}
+
+
+def findings_json(findings: Iterable[Finding]) -> list[dict[str, object]]:
+    """Findings as JSON-ready dicts (the same shape as the CLI's ``--json``)."""
+    return [f.model_dump(mode="json") for f in findings]
+
+
+def evaluation_json(evaluation: Evaluation) -> dict[str, object]:
+    """An evaluation as a JSON-ready dict (the same shape as ``jixiao score --json``)."""
+    return evaluation.model_dump(mode="json")
+
+
+def finding_key(f: Finding) -> str:
+    """A stable key of a Finding within one submission (code and where), to keep a
+    department's 出错说明 attached to it across saves."""
+    loc = f.location
+    parts = [f.code, loc.table or "", loc.row or "", loc.column or "", loc.indicator or "", loc.field or ""]
+    return "|".join(parts)
+
+
+def accounts_tables() -> dict[str, object]:
+    """The layout of the nine public tables (titles, row and column labels) as plain data,
+    for forms that show them."""
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("jixiao.accounts").joinpath("catalogs/tables.yaml").read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text)
+    return dict(loaded.get("tables", {})) if isinstance(loaded, dict) else {}
+
+
+def figure_labels() -> dict[str, tuple[str, str]]:
+    """Each known raw figure of a submission: (Chinese label, unit)."""
+    from jixiao.derive.ratios import figure_labels as labels
+    from jixiao.derive.ratios import figure_units as units
+
+    u = units()
+    return {k: (v, u.get(k, "")) for k, v in labels().items()}

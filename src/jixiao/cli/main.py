@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, audit_cmd, demo_cmd, failure, render_cmd, show, version, zh
+from jixiao.cli import accounts_cmd, audit_cmd, demo_cmd, failure, render_cmd, show, version, web_cmd, zh
 
 zh.install()  # the framework's own usage lines and errors in Chinese, for every command
 
@@ -35,6 +35,7 @@ version.register(app)
 demo_cmd.register(app)
 render_cmd.register(app)
 audit_cmd.register(app)
+web_cmd.register(app)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 

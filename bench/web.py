@@ -1,0 +1,422 @@
+"""Benchmark: the web application on PostgreSQL with 1,000 departments × 3 years.
+
+    python bench/web.py [--departments 1000] [--users 50] [--seconds 60]
+
+Needs a PostgreSQL server (default postgresql://postgres@127.0.0.1:5432/, trust auth; set
+JIXIAO_BENCH_DATABASE_URL for another); creates and drops the database ``jixiao_bench``.
+Starts ``jixiao serve`` on loopback, then prints
+1. p50 and p95 of the main pages, one request at a time;
+2. 50 concurrent users for 60 s (each loop bounded in count and time): requests per second,
+   p50/p95, errors, and the lost-update check — pairs of users save the same submissions at
+   once; every accepted save must raise the version by one and the last accepted value must
+   be the one stored; the refused ones must say so (HTTP 409).
+Goals: p95 < 200 ms, zero errors, no lost update.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-1"
+PATHS = {
+    "培训人次": "产出指标/数量指标/培训人次",
+    "满意度": "满意度指标/服务对象满意度指标/满意度",
+}
+DATA: dict[str, Any] = {
+    "department": "部门",
+    "year": 2024,
+    "framework": "national-2020-project",
+    "figures": {"budget_total": "30", "spent": "26.6"},
+    "indicators": [
+        {"path": PATHS["培训人次"], "weight": "25", "target": "≥1000人次", "actual": "1200人次"},
+        {"path": "产出指标/成本指标/人均成本", "weight": "25", "target": "≤200元", "actual": "180元"},
+        {
+            "path": "效益指标/社会效益指标/群众知晓度",
+            "weight": "30",
+            "rule": "qualitative",
+            "tier": "achieved",
+            "score": "27",
+        },
+        {"path": PATHS["满意度"], "weight": "10", "target": "≥90%", "actual": "96%"},
+    ],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _database(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url + "postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS jixiao_bench WITH (FORCE)")
+        conn.execute("CREATE DATABASE jixiao_bench")
+    return url + "jixiao_bench"
+
+
+def _seed(departments: int) -> dict[str, Any]:
+    """Bureaus, departments, 3 years of submissions each, users; scored once per variant."""
+    import django
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from jixiao.web import workflow
+    from jixiao.web.models import Member, Organisation, Submission
+
+    K = Organisation.Kind
+    province = Organisation.objects.create(name="省财政厅", kind=K.PROVINCE)
+    cities = [
+        Organisation.objects.create(name=f"第{i + 1}市财政局", kind=K.CITY, parent=province)
+        for i in range(10)
+    ]
+    variants = []
+    for v in range(10):
+        data = {**DATA, "indicators": [dict(e) for e in DATA["indicators"]]}
+        data["indicators"][0]["actual"] = f"{700 + 50 * v}人次"
+        variants.append((data, workflow.derive("department", data)))
+    depts = []
+    for i in range(departments):
+        city = cities[i % len(cities)]
+        depts.append(Organisation(name=f"第{i + 1:04d}号部门", kind=K.DEPARTMENT, parent=city))
+    Organisation.objects.bulk_create(depts)
+    for d in Organisation.objects.filter(kind=K.DEPARTMENT).select_related("parent"):
+        Organisation.objects.filter(pk=d.pk).update(path=f"{d.parent.path}{d.pk}/")
+    depts = list(Organisation.objects.filter(kind=K.DEPARTMENT).order_by("pk"))
+    subs = []
+    for i, d in enumerate(depts):
+        for year in (2022, 2023, 2024):
+            data, derived = variants[(i + year) % len(variants)]
+            subs.append(
+                Submission(
+                    department=d,
+                    year=year,
+                    kind="department",
+                    data={**data, "department": d.name, "year": year},
+                    total=derived.total,
+                    grade=derived.grade,
+                    errors=derived.errors,
+                    warnings=derived.warnings,
+                    findings=derived.findings,
+                    state=["draft", "submitted", "approved"][(i + year) % 3],
+                )
+            )
+    Submission.objects.bulk_create(subs, batch_size=500)
+    User = get_user_model()
+    hashed = make_password(PASSWORD)
+    users = [User(username=f"r{i}", password=hashed) for i in range(len(cities))]
+    users += [User(username=f"d{i}", password=hashed) for i in range(len(depts))]
+    users += [User(username=f"e{i}", password=hashed) for i in range(len(depts))]  # a second editor
+    User.objects.bulk_create(users)
+    by_name = {u.username: u for u in User.objects.all()}
+    members = [Member(user=by_name[f"r{i}"], organisation=c, role="reviewer") for i, c in enumerate(cities)]
+    for i, d in enumerate(depts):
+        members.append(Member(user=by_name[f"d{i}"], organisation=d, role="filler"))
+        members.append(Member(user=by_name[f"e{i}"], organisation=d, role="head"))
+    Member.objects.bulk_create(members)
+    drafts = dict(Submission.objects.filter(year=2024, state="draft").values_list("department_id", "pk"))
+    return {
+        "depts": [d.pk for d in depts],
+        "drafts": {i: drafts[d.pk] for i, d in enumerate(depts) if d.pk in drafts},
+    }
+
+
+class Client:
+    """One user's browser: cookies, CSRF token, timings."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+
+    def csrf(self) -> str:
+        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+
+    def request(
+        self, path: str, form: dict[str, str] | None = None, htmx: bool = False
+    ) -> tuple[int, float, str]:
+        body = (
+            None
+            if form is None
+            else urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf()}).encode()
+        )
+        req = urllib.request.Request(self.base + path, data=body)
+        req.add_header("Referer", self.base + "/")
+        if htmx:
+            req.add_header("HX-Request", "true")
+        t = time.perf_counter()
+        try:
+            with self.opener.open(req, timeout=30) as resp:
+                text = resp.read().decode("utf-8", "replace")
+                status = resp.status
+        except urllib.error.HTTPError as exc:
+            text, status = exc.read().decode("utf-8", "replace"), exc.code
+        return status, time.perf_counter() - t, text
+
+    def login(self, username: str) -> None:
+        self.request("/login/")
+        status, _, _ = self.request("/login/", {"username": username, "password": PASSWORD})
+        if status != 302:
+            raise RuntimeError(f"log-in of {username} failed: {status}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        return fp
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def _version(text: str) -> str:
+    m = re.search(r'name="version" value="(\d+)"', text)
+    return m.group(1) if m else "0"
+
+
+def latency(base: str, seed: dict[str, Any], n: int) -> None:
+    reviewer, filler = Client(base), Client(base)
+    reviewer.login("r0")
+    first = next(iter(seed["drafts"]))
+    filler.login(f"d{first}")
+    sub = seed["drafts"][first]
+    dept = seed["depts"][0]
+    pages: dict[str, Any] = {
+        "审核列表（全部，第 1 页）": lambda: reviewer.request("/review/"),
+        "审核列表（筛选+排序+搜索）": lambda: reviewer.request(
+            "/review/?year=2024&state=submitted&sort=total&q=" + urllib.parse.quote("部门")
+        ),
+        "统计图表数据": lambda: reviewer.request("/review/charts/data/"),
+        "部门历年对比": lambda: reviewer.request(f"/departments/{dept}/"),
+        "申报编辑页": lambda: filler.request(f"/s/{sub}/"),
+        "边填边算（htmx）": lambda: filler.request(
+            f"/s/{sub}/preview/", {"p:0": PATHS["培训人次"], "a:0": "950人次"}, htmx=True
+        ),
+    }
+    print(f"一、逐页响应时间（每页 {n} 次，毫秒）")
+    print(f"  {'页面':<24}{'p50':>8}{'p95':>8}")
+    for name, call in pages.items():
+        times = []
+        for _ in range(n):
+            status, took, _ = call()
+            if status != 200:
+                raise RuntimeError(f"{name}: HTTP {status}")
+            times.append(took)
+        print(f"  {name:<24}{_pct(times, 0.5):>8.1f}{_pct(times, 0.95):>8.1f}")
+    times = []
+    for i in range(n):
+        _, _, page = filler.request(f"/s/{sub}/")
+        status, took, _ = filler.request(
+            f"/s/{sub}/save/", {"version": _version(page), "p:0": PATHS["满意度"], "a:0": f"{90 + i % 9}%"}
+        )
+        if status != 302:
+            raise RuntimeError(f"save: HTTP {status}")
+        times.append(took)
+    print(f"  {'保存（含计分与修改记录）':<24}{_pct(times, 0.5):>8.1f}{_pct(times, 0.95):>8.1f}")
+
+
+def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  # noqa: PLR0915
+    """``users`` threads for ``seconds``: reviewers browse; pairs of editors save the same drafts."""
+    lock = threading.Lock()
+    times: list[float] = []
+    errors: list[str] = []
+    saves: list[tuple[int, int, str, int]] = []  # (submission, sent version, value, status)
+    drafts = list(seed["drafts"].items())[1:]  # the first one served the latency figures
+    editors = max(2, users - users // 5) // 2 * 2  # even: two editors per draft
+    contested = drafts[: editors // 2]
+
+    # log every user in first (password hashing is slow by design), then start the clock
+    clients: list[tuple[Client, int]] = []
+    for k in range(users):
+        c = Client(base)
+        if k < editors:
+            dept_index, sub = contested[k // 2]
+            c.login(("d" if k % 2 == 0 else "e") + str(dept_index))
+        else:
+            c.login(f"r{k % 10}")
+            sub = 0
+        clients.append((c, sub))
+    deadline = time.monotonic() + seconds
+
+    def run(k: int) -> None:
+        c, sub = clients[k]
+        for i in range(100_000):  # bounded in count as well as in time
+            if time.monotonic() > deadline:
+                break
+            try:
+                if sub:
+                    status, took, page = c.request(f"/s/{sub}/")
+                    record = [(status, took)]
+                    value = f"{k}-{i}"
+                    status, took2, _ = c.request(
+                        f"/s/{sub}/preview/", {"p:0": PATHS["满意度"], "r:0": value}, htmx=True
+                    )
+                    record.append((status, took2))
+                    sent = int(_version(page))
+                    status, took3, _ = c.request(
+                        f"/s/{sub}/save/", {"version": str(sent), "p:0": PATHS["满意度"], "r:0": value}
+                    )
+                    record.append((status, took3))
+                    with lock:
+                        saves.append((sub, sent, value, status))
+                else:
+                    record = [
+                        c.request("/review/?page=" + str(1 + i % 20))[:2],
+                        c.request(f"/departments/{_own_department(seed, k % 10, k * 37 + i)}/")[:2],
+                    ]
+            except Exception as exc:
+                with lock:
+                    errors.append(str(exc))
+                continue
+            with lock:
+                for status, took in record:
+                    times.append(took)
+                    if status not in (200, 302, 409):
+                        errors.append(f"HTTP {status}")
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(users)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 60)
+    elapsed = time.monotonic() - start
+    print(
+        f"\n二、{users} 个用户并发 {seconds:.0f} 秒"
+        f"（{editors} 人两两同时编辑 {len(contested)} 份申报，其余浏览审核列表）"
+    )
+    print(
+        f"  请求 {len(times)} 次，{len(times) / elapsed:.1f} 次/秒；p50 {_pct(times, 0.5):.1f} ms，"
+        f"p95 {_pct(times, 0.95):.1f} ms；错误 {len(errors)} 个"
+    )
+    for e in sorted(set(errors))[:5]:
+        print(f"    {e}")
+    _check_saves(saves)
+
+
+def _own_department(seed: dict[str, Any], city: int, n: int) -> int:
+    """A department under reviewer ``r{city}``'s bureau (department i sits under city i % 10)."""
+    depts = seed["depts"]
+    per_city = max(1, len(depts) // 10)
+    return int(depts[min(len(depts) - 1, city + 10 * (n % per_city))])
+
+
+def _check_saves(saves: list[tuple[int, int, str, int]]) -> None:
+    from jixiao.web.models import Submission
+
+    accepted = [s for s in saves if s[3] == 302]
+    refused = [s for s in saves if s[3] == 409]
+    lost = 0
+    for sub in {s[0] for s in saves}:
+        mine = [s for s in accepted if s[0] == sub]
+        row = Submission.objects.get(pk=sub)
+        versions = sorted(s[1] for s in mine)
+        # every accepted save started from a distinct version, and each raised it by one
+        if len(set(versions)) != len(versions) or row.version != (
+            min(versions) + len(versions) if versions else row.version
+        ):
+            lost += 1
+            continue
+        last = max(mine, key=lambda s: s[1]) if mine else None
+        stored = next(
+            (e.get("deviation_reason") for e in row.data["indicators"] if e["path"] == PATHS["满意度"]), None
+        )
+        if last is not None and stored != last[2]:
+            lost += 1
+    print(f"  保存：接受 {len(accepted)} 次，拒绝（他人已先保存）{len(refused)} 次；丢失的更新：{lost}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--departments", type=int, default=1000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--requests", type=int, default=50, help="requests per page for the latency figures")
+    parser.add_argument("--processes", type=int, default=4)
+    args = parser.parse_args()
+    server_url = os.environ.get("JIXIAO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
+    db = _database(server_url)
+    data_dir = tempfile.mkdtemp(prefix="jixiao-bench-")
+    os.environ.update(
+        JIXIAO_DATABASE_URL=db,
+        JIXIAO_DATA_DIR=data_dir,
+        DJANGO_SETTINGS_MODULE="jixiao.web.settings",
+        JIXIAO_LOGIN_FAILURES="1000",
+    )
+    t = time.perf_counter()
+    seed = _seed(args.departments)
+    print(
+        f"数据：{args.departments} 个部门 × 3 年 = {args.departments * 3} 份申报，"
+        f"载入 {time.perf_counter() - t:.1f} 秒（PostgreSQL）\n"
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jixiao.cli.main",
+            "serve",
+            "--no-worker",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--processes",
+            str(args.processes),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # 409s of the refused saves are logged there; statuses are counted here
+        env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        latency(base, seed, args.requests)
+        load(base, seed, args.users, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(20)
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(server_url + "postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS jixiao_bench WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()

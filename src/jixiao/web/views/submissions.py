@@ -1,0 +1,217 @@
+"""A department's pages: its submissions, the editing grid, explanations, submitting,
+comments and Excel."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jixiao import api
+from jixiao.web import grid, uploads, workflow
+from jixiao.web.access import (
+    _get_submission_for_user,
+    can_edit,
+    can_review,
+    can_submit,
+    member_of,
+    submissions,
+)
+from jixiao.web.models import Comment, Submission
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    member = member_of(request)
+    if member.is_bureau:
+        return redirect("review")
+    subs = submissions(member).order_by("-year", "kind", "project")
+    return render(request, "web/submissions.html", {"subs": subs})
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _page(
+    request: HttpRequest,
+    sub: Submission,
+    *,
+    data: dict[str, Any] | None = None,
+    derived: workflow.Derived | None = None,
+) -> dict[str, Any]:
+    member = member_of(request)
+    data = sub.data if data is None else data
+    if derived is None:
+        derived = workflow.derive(sub.kind, data)
+    ctx: dict[str, Any] = {
+        "sub": sub,
+        "editable": can_edit(member, sub),
+        "can_submit": can_submit(member, sub),
+        "reviewer": can_review(member, sub),
+        "findings": derived.findings,
+        "explanations": sub.explanations,
+        "comments": sub.comments.select_related("author"),
+        "history": sub.changes.select_related("user")[:200],
+        "since_return": workflow.changes_since_return(sub) if sub.returned_at else [],
+        "jobs": sub.jobs.all()[:5],
+    }
+    if sub.kind == Submission.Kind.ACCOUNTS:
+        ctx["sections"] = grid.accounts_sections(data)
+        ctx["generated"] = derived.explanation
+        ctx["own_text"] = data.get(workflow.ACCOUNTS_TEXT, "")
+    else:
+        ctx["rows"] = grid.indicator_rows(derived.evaluation, data)
+        ctx["figures"] = grid.figure_rows(data)
+        ctx["result"] = derived
+        ctx["evaluation"] = derived.evaluation or {}
+    return ctx
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _get_submission_for_user(request, pk)
+    return render(request, "web/submission.html", _page(request, sub))
+
+
+def _form_data(sub: Submission, request: HttpRequest) -> dict[str, Any]:
+    if sub.kind == Submission.Kind.ACCOUNTS:
+        return grid.accounts_from_form(sub.data, request.POST)
+    return grid.indicators_from_form(sub.data, request.POST)
+
+
+@login_required
+@require_POST
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scores, totals, grade and Findings of what is typed now (nothing is saved)."""
+    sub = _get_submission_for_user(request, pk)
+    if not can_edit(member_of(request), sub):
+        return HttpResponseBadRequest("这份申报当前不能修改。")
+    data = _form_data(sub, request)
+    derived = workflow.derive(sub.kind, data)
+    ctx = _page(request, sub, data=data, derived=derived)
+    template = "web/_accounts_result.html" if sub.kind == Submission.Kind.ACCOUNTS else "web/_result.html"
+    return render(request, template, ctx)
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _get_submission_for_user(request, pk)
+    if not can_edit(member_of(request), sub):
+        messages.error(request, "这份申报当前不能修改。")
+        return redirect("submission", pk=sub.pk)
+    try:
+        workflow.save_data(sub, request.user, _form_data(sub, request), _version(request))  # type: ignore[arg-type]
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+        ctx = _page(request, sub, data=_form_data(sub, request))
+        ctx["stale"] = True
+        return render(request, "web/submission.html", ctx, status=409)
+    messages.success(request, "已保存。")
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def explain(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _get_submission_for_user(request, pk)
+    if not can_edit(member_of(request), sub):
+        messages.error(request, "这份申报当前不能修改。")
+        return redirect("submission", pk=sub.pk)
+    given = {k[2:]: v for k, v in request.POST.items() if k.startswith("x:")}
+    try:
+        workflow.save_explanations(sub, request.user, given, _version(request))  # type: ignore[arg-type]
+        messages.success(request, "出错说明已保存。")
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _get_submission_for_user(request, pk)
+    if not can_submit(member_of(request), sub):
+        messages.error(request, "您不能提交这份申报。")
+        return redirect("submission", pk=sub.pk)
+    try:
+        workflow.move(sub, request.user, "submit")  # type: ignore[arg-type]
+        messages.success(request, "已提交财政部门审核。")
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _get_submission_for_user(request, pk)
+    text = request.POST.get("text", "").strip()
+    if not text:
+        messages.error(request, "意见不能为空。")
+    else:
+        Comment.objects.create(
+            submission=sub, author=request.user, text=text[:5000], target=request.POST.get("target", "")[:300]
+        )
+        messages.success(request, "意见已添加。")
+    return redirect("submission", pk=sub.pk)
+
+
+@login_required
+def excel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The final accounts as the Excel template the CLI writes (``jixiao template``)."""
+    sub = _get_submission_for_user(request, pk)
+    if sub.kind != Submission.Kind.ACCOUNTS:
+        return HttpResponseBadRequest("仅部门决算可下载 Excel 模板。")
+    data = {k: v for k, v in sub.data.items() if k != workflow.ACCOUNTS_TEXT}
+    tmp = Path(tempfile.mkdtemp()) / "决算.xlsx"
+    try:
+        accounts = api.accounts_from_data(data)
+    except api.InputError:
+        accounts = None
+    api.write_accounts(accounts, tmp)
+    name = f"{sub.department.name}{sub.year}年部门决算.xlsx"
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill the final accounts from an uploaded Excel workbook (the same template)."""
+    sub = _get_submission_for_user(request, pk)
+    if not can_edit(member_of(request), sub) or sub.kind != Submission.Kind.ACCOUNTS:
+        messages.error(request, "这份申报当前不能导入。")
+        return redirect("submission", pk=sub.pk)
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要上传的 Excel 文件。")
+        return redirect("submission", pk=sub.pk)
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = uploads.accept(file, (".xlsx",), folder / "upload")
+        loaded = api.load_accounts(path)
+        data = api.accounts_data(loaded.accounts)
+    except uploads.Rejected as exc:
+        messages.error(request, str(exc))
+        return redirect("submission", pk=sub.pk)
+    except api.InputError as exc:
+        messages.error(request, "Excel 文件无法读取：" + "；".join(f.describe() for f in exc.findings[:5]))
+        return redirect("submission", pk=sub.pk)
+    if workflow.ACCOUNTS_TEXT in sub.data:
+        data[workflow.ACCOUNTS_TEXT] = sub.data[workflow.ACCOUNTS_TEXT]
+    try:
+        workflow.save_data(sub, request.user, data, _version(request))  # type: ignore[arg-type]
+        messages.success(request, f"已从“{file.name}”导入。")
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+    return redirect("submission", pk=sub.pk)

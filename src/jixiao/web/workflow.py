@@ -1,0 +1,255 @@
+"""Saving, scoring and moving a submission through its states.
+
+Every write goes through an UPDATE that names the version the user started from: of two
+people saving the same submission, the second save matches no row and is refused, and
+nothing is overwritten."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jixiao import api
+from jixiao.web.models import Change, Comment, Submission
+
+State = Submission.State
+
+
+class Refused(Exception):
+    """An action that cannot be done now; the message (Chinese) says why."""
+
+
+STALE = (
+    "保存未成功：在您编辑期间，{who}已于 {when} 保存了这份申报。"
+    "您的修改没有覆盖对方的内容，请刷新页面后重新填写。"
+)
+
+
+@dataclass
+class Derived:
+    total: Decimal | None = None
+    grade: str = ""
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    evaluation: dict[str, Any] | None = None
+    explanation: str = ""
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f["severity"] == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f["severity"] == "warning")
+
+
+ACCOUNTS_TEXT = "explanation_text"  # the department's own 情况说明, kept beside the tables
+
+
+def derive(kind: str, data: dict[str, Any]) -> Derived:
+    """Score (self-evaluations) or check (final accounts) ``data`` through the API."""
+    try:
+        if kind == Submission.Kind.ACCOUNTS:
+            tables = {k: v for k, v in data.items() if k != ACCOUNTS_TEXT}
+            accounts = api.accounts_from_data(tables)
+            text = str(data.get(ACCOUNTS_TEXT) or "") or None
+            report = api.check_accounts(accounts, text=text, text_file="情况说明" if text else None)
+            return Derived(
+                findings=_keyed(report.findings), explanation=api.explain_accounts(accounts).text()
+            )
+        evaluations = api.score_data(data)
+    except api.InputError as exc:
+        return Derived(findings=_keyed(exc.findings))
+    ev = evaluations[0]
+    return Derived(
+        total=ev.total, grade=ev.grade or "", findings=_keyed(ev.findings), evaluation=api.evaluation_json(ev)
+    )
+
+
+def _keyed(findings: Any) -> list[dict[str, Any]]:
+    out = []
+    for f, dumped in zip(findings, api.findings_json(findings), strict=True):
+        dumped["key"] = api.finding_key(f)
+        out.append(dumped)
+    return out
+
+
+def _apply(sub: Submission, d: Derived) -> dict[str, Any]:
+    return {
+        "total": d.total,
+        "grade": d.grade,
+        "errors": d.errors,
+        "warnings": d.warnings,
+        "findings": d.findings,
+    }
+
+
+def _conditional_update(sub: Submission, user: AbstractBaseUser, version: int, **values: Any) -> None:
+    """UPDATE ... WHERE id = ? AND version = ?; refuse when another save came first."""
+    values.update(version=F("version") + 1, updated_at=timezone.now(), updated_by=user)
+    if Submission.objects.filter(pk=sub.pk, version=version).update(**values) != 1:
+        current = Submission.objects.select_related("updated_by").get(pk=sub.pk)
+        who = current.updated_by.get_username() if current.updated_by else "其他用户"
+        when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+        raise Refused(STALE.format(who=who, when=when))
+    sub.refresh_from_db()
+
+
+def save_data(sub: Submission, user: AbstractBaseUser, data: dict[str, Any], version: int) -> Submission:
+    """Store new data (with its derived score and findings) and the history of changes."""
+    if sub.locked:
+        raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")
+    data = _jsonable(data)
+    old = sub.data
+    derived = derive(sub.kind, data)
+    with transaction.atomic():
+        _conditional_update(sub, user, version, data=data, **_apply(sub, derived))
+        Change.objects.bulk_create(
+            Change(submission=sub, user=user, field=path, old=a, new=b) for path, a, b in diff(old, data)
+        )
+    return sub
+
+
+def save_explanations(
+    sub: Submission, user: AbstractBaseUser, given: dict[str, str], version: int
+) -> Submission:
+    """Store the department's 出错说明 of error Findings (keyed by Finding key)."""
+    if sub.locked:
+        raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")
+    keys = {str(f["key"]) for f in sub.findings}
+    merged = dict(sub.explanations)
+    changes = []
+    for key, raw in given.items():
+        if key not in keys:
+            continue
+        text = raw.strip()[:2000]
+        if merged.get(key, "") != text:
+            changes.append((f"出错说明[{key}]", merged.get(key, ""), text))
+            merged[key] = text
+    with transaction.atomic():
+        _conditional_update(sub, user, version, explanations=merged)
+        Change.objects.bulk_create(
+            Change(submission=sub, user=user, field=f, old=a, new=b) for f, a, b in changes
+        )
+    return sub
+
+
+_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": ((State.DRAFT, State.RETURNED), State.SUBMITTED),
+    "approve": ((State.SUBMITTED,), State.APPROVED),
+    "return": ((State.SUBMITTED, State.APPROVED), State.RETURNED),
+    "reopen": ((State.APPROVED, State.PUBLISHED), State.RETURNED),
+    "publish": ((State.APPROVED,), State.PUBLISHED),
+}
+
+
+def move(sub: Submission, user: AbstractBaseUser, action: str, *, comment: str = "") -> Submission:
+    """Change the state; the caller has checked the user's role. The UPDATE names the
+    state the user saw, so two reviewers acting at once cannot both succeed."""
+    sources, target = _MOVES[action]
+    if sub.state not in sources:
+        raise Refused(f"{sub}：当前状态为“{sub.get_state_display()}”，不能{_LABEL[action]}。")
+    if action == "submit":
+        missing = sub.unexplained_errors()
+        if missing:
+            raise Refused(
+                f"还有 {len(missing)} 个错误既未改正也未说明，不能提交。请改正，或在每个错误旁填写出错说明。"
+            )
+    if action == "return" and not comment.strip():
+        raise Refused("退回时请填写退回意见。")
+    extra: dict[str, Any] = {}
+    if target == State.RETURNED:
+        extra["returned_at"] = timezone.now()
+    with transaction.atomic():
+        n = Submission.objects.filter(pk=sub.pk, state=sub.state, version=sub.version).update(
+            state=target, version=F("version") + 1, updated_at=timezone.now(), updated_by=user, **extra
+        )
+        if n != 1:
+            raise Refused(f"{sub}：已被他人改动，请刷新后重试。")
+        Change.objects.create(
+            submission=sub, user=user, field="状态", old=sub.get_state_display(), new=State(target).label
+        )
+        if comment.strip():
+            Comment.objects.create(submission=sub, author=user, text=comment.strip()[:5000])
+    sub.refresh_from_db()
+    return sub
+
+
+_LABEL = {"submit": "提交", "approve": "审核通过", "return": "退回", "reopen": "重新打开", "publish": "公开"}
+
+
+def changes_since_return(sub: Submission) -> list[Change]:
+    """What the department changed after the bureau last returned it."""
+    if sub.returned_at is None:
+        return []
+    return list(sub.changes.filter(at__gt=sub.returned_at).exclude(field="状态").select_related("user"))
+
+
+# --------------------------------------------------------------------------- history
+
+
+def diff(old: Any, new: Any) -> list[tuple[str, str, str]]:
+    """Every changed leaf as (field, old, new); indicator lists are matched by path, rows by code."""
+    a, b = dict(_flatten(old)), dict(_flatten(new))
+    out = []
+    for key in list(a) + [k for k in b if k not in a]:
+        if a.get(key) != b.get(key):
+            out.append((key, a.get(key, ""), b.get(key, "")))
+    return out
+
+
+#: the Chinese name of a field in the history
+FIELD_NAMES = {
+    "target": "指标值",
+    "actual": "完成值",
+    "score": "得分",
+    "deviation_reason": "偏差原因",
+    "remedy": "改进措施",
+    "weight": "分值",
+    "figures": "基础数据",
+    "indicators": "指标",
+    "explanation_text": "情况说明",
+}
+
+
+def _name(key: str) -> str:
+    return FIELD_NAMES.get(key, key)
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _flatten(v, f"{prefix}·{_name(str(k))}" if prefix else _name(str(k)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            name = str(i)
+            if isinstance(item, dict):
+                name = str(item.get("path") or item.get("code") or item.get("name") or i)
+            yield from _flatten(item, f"{prefix}[{name}]")
+    elif value is not None and value != "":
+        yield prefix, str(value)
+
+
+def _jsonable(data: Any) -> dict[str, Any]:
+    plain = api.plain(data)
+    if not isinstance(plain, dict):
+        raise Refused("数据格式不正确。")
+    return json.loads(json.dumps(plain, ensure_ascii=False))
+
+
+def create(department: Any, year: int, kind: str, data: dict[str, Any], project: str = "") -> Submission:
+    """A new submission with its derived fields (used by the demo and by imports)."""
+    data = _jsonable(data)
+    derived = derive(kind, data)
+    sub = Submission(department=department, year=year, kind=kind, project=project, data=data)
+    for k, v in _apply(sub, derived).items():
+        setattr(sub, k, v)
+    sub.save()
+    return sub
