@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from jixiao.core import limits
+from jixiao.core.deadline import time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, quoted
 from jixiao.core.numbers import NumberFormatError, check_magnitude
 
@@ -181,6 +182,11 @@ def read_text(path: Path, *, limit: int | None = None) -> str:
 def parse(text: str, name: str, *, kind: str | None = None) -> Document:
     """Parse YAML or JSON ``text`` (``kind`` 'json' or 'yaml'; guessed from ``name``)."""
     kind = kind or ("json" if name.lower().endswith(".json") else "yaml")
+    with time_limit(name):  # pure-Python YAML on a hostile file can take minutes
+        return _parse(text, name, kind)
+
+
+def _parse(text: str, name: str, kind: str) -> Document:
     if kind == "json":
         return Document(name, _parse_json(text, name), _json_lines(text))
     loader: _DecimalLoader | None = None
