@@ -354,7 +354,7 @@ def _render_seeds(work: Path) -> dict[str, list[bytes]]:
     return out
 
 
-def readers(work: Path) -> dict[str, Reader]:
+def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
     from jixiao.accounts.rules import load_rules
     from jixiao.render import template_store
 
@@ -363,7 +363,13 @@ def readers(work: Path) -> dict[str, Reader]:
     accounts = examples / "accounts-001-xinxiang-2024.yaml"
     frameworks = sorted((ROOT / "src/jixiao/frameworks/data").glob("*.yaml"))
     rules = ROOT / "src/jixiao/accounts/rulesets/standard.yaml"
-    rendered = _render_seeds(work)
+    rendered_needed = names is None or any(n in {"audit-docx", "audit-pdf", "audit-xlsx"} for n in names)
+    examples_text = (examples / "accounts-001-explanation.txt").read_bytes()
+    rendered = (
+        _render_seeds(work)
+        if rendered_needed
+        else {".txt": [examples_text], ".docx": [], ".pdf": [], ".xlsx": []}
+    )
     xlsx_accounts = work / "accounts.xlsx"
     api.write_accounts(api.load_accounts(accounts).accounts, xlsx_accounts)
     templates = work / "templates"
@@ -573,8 +579,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         work = Path(tmp)
-        all_readers = readers(work)
-        chosen = [n for n in args.readers.split(",") if n] or list(all_readers)
+        wanted = [n for n in args.readers.split(",") if n]
+        all_readers = readers(work, wanted or None)
+        chosen = wanted or list(all_readers)
         head = f"{'reader':<16}{'cases':>7}{'refused':>9}{'accepted':>9}{'traceback':>10}{'hangs':>6}"
         print(head + f"{'peak MB':>9}{'s':>7}")
         bad = 0

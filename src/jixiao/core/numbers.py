@@ -19,13 +19,34 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer
 
 from jixiao.core import limits
 from jixiao.core.findings import quoted
 
+
 # Decimal serialised as a plain string keeps every digit through JSON.
-Dec = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+def _sane(value: Decimal) -> Decimal:
+    """Refuse what no computation of ours yields: text such as '999…9' quoted in a file.
+
+    Computed values (scores, rates) also pass here, so the bounds are the Decimal
+    context's 28 digits and twice the input exponent, not the tighter input limits.
+    NumberFormatError is a ValueError: pydantic reports it with the field's place.
+    """
+    lim = limits.LIMITS
+    if not value.is_finite() or len(value.as_tuple().digits) > 28:
+        raise NumberFormatError(f"“{quoted(value)}”不是有效的数值（位数过多或不是有限数）")
+    if value and abs(value.adjusted()) > 2 * lim.number_exponent:
+        raise NumberFormatError(f"“{quoted(value)}”的数量级超出范围")
+    return value
+
+
+#: Every Decimal field of the models: quoted text such as '999…9' is checked like a number.
+Dec = Annotated[
+    Decimal,
+    AfterValidator(_sane),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
+]
 Money = Dec
 Rate = Dec
 Score = Dec

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from jixiao.core import limits
+from jixiao.core.deadline import time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, quoted
 from jixiao.core.numbers import NumberFormatError, check_magnitude
 
@@ -42,12 +43,12 @@ class _DecimalLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         lim = limits.LIMITS
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             node = super().compose_node(parent, index)
             if id(node) not in self._sizes:
                 raise yaml.composer.ComposerError(None, None, "锚点引用了它自身（循环引用）", mark)
             return node
-        mark = self.peek_event().start_mark
+        mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
         self._depth += 1
         if self._depth > lim.nesting_depth:
             raise yaml.composer.ComposerError(
@@ -57,6 +58,7 @@ class _DecimalLoader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        size: int
         if isinstance(node, yaml.ScalarNode):
             size = 1
             if len(node.value) > lim.string_chars:
@@ -65,8 +67,10 @@ class _DecimalLoader(yaml.SafeLoader):
                 )
         elif isinstance(node, yaml.SequenceNode):
             size = 1 + sum(self._sizes[id(child)] for child in node.value)
-        else:
+        elif isinstance(node, yaml.MappingNode):
             size = 1 + sum(self._sizes[id(k)] + self._sizes[id(v)] for k, v in node.value)
+        else:  # pragma: no cover - the composer yields only these three
+            size = 1
         if size > lim.yaml_nodes:
             raise yaml.composer.ComposerError(
                 None, None, f"内容过多（展开锚点引用后超过 {lim.yaml_nodes} 个值）", mark
@@ -181,6 +185,11 @@ def read_text(path: Path, *, limit: int | None = None) -> str:
 def parse(text: str, name: str, *, kind: str | None = None) -> Document:
     """Parse YAML or JSON ``text`` (``kind`` 'json' or 'yaml'; guessed from ``name``)."""
     kind = kind or ("json" if name.lower().endswith(".json") else "yaml")
+    with time_limit(name):  # pure-Python YAML on a hostile file can take minutes
+        return _parse(text, name, kind)
+
+
+def _parse(text: str, name: str, kind: str) -> Document:
     if kind == "json":
         return Document(name, _parse_json(text, name), _json_lines(text))
     loader: _DecimalLoader | None = None
