@@ -120,3 +120,17 @@ def test_dense_pages_under_the_limit_are_read_whole(tmp_path):
     assert document.pages == 3
     assert not document.notes
     assert sum(p.text.count("1") for p in document.paragraphs()) == 60 * 999
+
+
+def test_a_text_without_full_stops_is_checked_in_bounded_pieces():
+    from jixiao.audit.document import Builder
+    from jixiao.audit.flow import MAX_SENTENCE, sentences
+
+    clause = "支出合计741.64万元，其中基本支出599.20万元，占80.79%，"
+    builder = Builder()
+    builder.paragraph(clause * 400 + "1" * 5000 + "，" + clause)
+    found = list(sentences(builder.build("x.txt")))
+    assert all(len(s.text) <= MAX_SENTENCE for s in found)
+    text = "".join(s.text for s in found)
+    assert text.count("741.64万元") == 401  # every clause kept, none cut through a number
+    assert "1" * 5000 not in text  # a stretch with nowhere to cut is not checked

@@ -117,9 +117,33 @@ def units(doc: Document) -> list[Unit]:
 
 
 def sentences(doc: Document) -> Iterator[Sentence]:
-    """Every sentence of the document's running text, in order."""
+    """Every sentence of the document's running text, in order. A "sentence" longer than
+    any real one (a text without full stops) is read in pieces of at most
+    :data:`MAX_SENTENCE` characters, so that the checks' cost stays linear."""
     for unit in units(doc):
         for match in re.finditer(r"[^。！？!?]+[。！？!?]?", unit.text):
-            text = match.group(0).strip()
-            if text:
-                yield Sentence(text, match.start(), unit)
+            for offset, piece in _pieces(match.group(0)):
+                text = piece.strip()
+                if text:
+                    yield Sentence(text, match.start() + offset, unit)
+
+
+MAX_SENTENCE = 2000
+_BREAKS = "，,；;、 \u3000"
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """``text`` cut into pieces of at most MAX_SENTENCE characters, each cut after a comma,
+    semicolon or space; a stretch with none of them (no real text) is left out."""
+    start = 0
+    while len(text) - start > MAX_SENTENCE:
+        window = text[start : start + MAX_SENTENCE]
+        cut = max(window.rfind(c) for c in _BREAKS)
+        if cut <= 0:
+            following = [text.find(c, start + MAX_SENTENCE) for c in _BREAKS]
+            start = min((k + 1 for k in following if k >= 0), default=len(text))
+            continue
+        yield start, text[start : start + cut + 1]
+        start += cut + 1
+    if start < len(text):
+        yield start, text[start:]
