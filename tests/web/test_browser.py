@@ -29,15 +29,15 @@ ARGS = [
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "jixiao" / "examples"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-# Playwright's sync API runs an event loop in the test thread; the ORM calls here are plain
-# test set-up, not async code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def browser() -> Any:
+def browser(monkeypatch: Any) -> Any:
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls here are
+    # plain test set-up, not async code
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield b

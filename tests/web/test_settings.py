@@ -61,9 +61,7 @@ def test_generated_secret_key_is_kept(monkeypatch: Any, tmp_path: Path) -> None:
 
 
 def _jixiao(args: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
-    environ = {
-        k: v for k, v in os.environ.items() if not k.startswith("JIXIAO_") and k != "DJANGO_SETTINGS_MODULE"
-    }
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("JIXIAO_", "DJANGO_"))}
     environ.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "jixiao.cli.main", *args],
