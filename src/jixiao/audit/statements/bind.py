@@ -152,6 +152,7 @@ class Listing:
     shares: list[tuple[int, Figure, Figure]] = field(default_factory=list)  # key, part, share
     nested: bool = False
     style: str | None = None  # numbering of the first part: later parts are numbered alike
+    parts_total: list[Bound | None] = field(default_factory=list)  # computed once, see _parts_total
 
 
 @dataclass
@@ -513,6 +514,12 @@ def _head_bound(listing: Listing) -> Bound:
 
 
 def _parts_total(listing: Listing, unit: str | None) -> Bound | None:
+    if not listing.parts_total:
+        listing.parts_total.append(_sum_of_parts(listing, unit))
+    return listing.parts_total[0]
+
+
+def _sum_of_parts(listing: Listing, unit: str | None) -> Bound | None:
     """The sum of the listed parts, when the list's shares add up to 100% (so the parts are
     the whole) and every share names the same base or none."""
     shares_ = [s for _, _, s in listing.shares]
