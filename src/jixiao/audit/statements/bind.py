@@ -569,3 +569,50 @@ def _whole(listing: Listing) -> bool:
         return False
     printed = sum((s.value for s in shares_), ZERO)
     return abs(printed - HUNDRED) <= sum((half_unit(s.value) for s in shares_), ZERO)
+
+
+# -- completion stated with the difference from the budget --------------------------------------
+@dataclass(frozen=True)
+class CompletionClaim:
+    """ "支出总计X万元…；完成年初预算P%，决算数大于预算数D万元": the budget is X ∓ D."""
+
+    rate: Figure
+    actual: Figure
+    difference: Figure
+    budget: Bound
+
+
+def completions(reading: Reading, index: int) -> Iterator[CompletionClaim]:
+    """Completion rates whose budget is given only as its difference from the actual
+    amount, bound when the sentence states one amount of this year and no budget."""
+    st = reading.statements[index]
+    figures = st.figures
+    if len(figures) > MAX_FIGURES or any(f.role in (Role.budget, Role.adjusted) for f in figures):
+        return
+    actual = _only_current(st)
+    if actual is None:
+        return
+    for clause in st.clauses:
+        rates = [f for f in clause.figures if f.role is Role.completion and f.size == 1]
+        gaps = [
+            f
+            for f in clause.figures
+            if f.role is Role.change
+            and f.is_money
+            and f.size == 1
+            and "预算" in f.label
+            and "决算" in f.label
+        ]
+        if len(rates) != 1 or len(gaps) != 1 or actual.start > rates[0].start:
+            continue
+        gap = gaps[0]
+        lo, hi = rounding_interval(actual.wan)
+        g_lo, g_hi = rounding_interval(gap.wan)
+        if gap.direction > 0:  # 决算数大于预算数: budget = actual − D
+            interval, value = (lo - g_hi, hi - g_lo), actual.wan - gap.wan
+        else:
+            interval, value = (lo + g_lo, hi + g_hi), actual.wan + gap.wan
+        if interval[0] > 0:
+            yield CompletionClaim(
+                rates[0], actual, gap, Bound(interval, value, f"预算数 {actual.written} ∓ {gap.written}")
+            )
