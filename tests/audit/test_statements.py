@@ -235,3 +235,15 @@ def test_hostile_sentences_are_read_without_failing(text):
     assert len(r.statements) == 2
     list(changes(r, 0))
     list(shares(r, 0))
+
+
+def test_a_completion_rate_against_a_budget_given_as_a_difference(tmp_path):
+    wrong = (
+        "本单位支出总计1741.75万元，与上年相比减少53.7万元，降低2.99%；"
+        "完成年初预算100%，决算数大于预算数55.93万元。\n"
+    )
+    assert _errors(tmp_path, wrong) == [("percent-mismatch", "100%", "103.32%")]
+    right = wrong.replace("100%", "103.32%")
+    assert _errors(tmp_path, right) == []
+    no_amount = "完成年初预算100%，决算数大于预算数，主要原因是人员增加。\n"
+    assert _errors(tmp_path, no_amount) == []

@@ -187,6 +187,22 @@ _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的\s*" + NUM + r"\s*[
 
 def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
     text = sentence.text
+    reading = bind.read([text])
+    st = reading.statements[0]
+    for claim in bind.completions(reading, 0):
+        actual, rate = claim.actual, claim.rate
+        if percent_possible(rounding_interval(actual.wan), claim.budget.interval, rate.value):
+            continue
+        start, end = st.source(rate.start), st.source(claim.difference.end)
+        yield finding(
+            "percent-mismatch",
+            sentence.location(name, text[start:end], start),
+            printed=f"{rate.text}%",
+            expected=pct(actual.wan, claim.budget.value),
+            what="完成预算的比例",
+            numerator=f"决算数 {actual.written}",
+            denominator=f"预算数 {plain(claim.budget.value)}万元（由差额 {claim.difference.written} 推出）",
+        )
     for m in _COMPLETION.finditer(text):
         found = amounts(text[: m.start()])
         actual = next((a for a in reversed(found) if re.search(r"决算|执行", a.label)), None)

@@ -152,6 +152,7 @@ class Listing:
     shares: list[tuple[int, Figure, Figure]] = field(default_factory=list)  # key, part, share
     nested: bool = False
     style: str | None = None  # numbering of the first part: later parts are numbered alike
+    parts_total: list[Bound | None] = field(default_factory=list)  # computed once, see _parts_total
 
 
 @dataclass
@@ -513,6 +514,12 @@ def _head_bound(listing: Listing) -> Bound:
 
 
 def _parts_total(listing: Listing, unit: str | None) -> Bound | None:
+    if not listing.parts_total:
+        listing.parts_total.append(_sum_of_parts(listing, unit))
+    return listing.parts_total[0]
+
+
+def _sum_of_parts(listing: Listing, unit: str | None) -> Bound | None:
     """The sum of the listed parts, when the list's shares add up to 100% (so the parts are
     the whole) and every share names the same base or none."""
     shares_ = [s for _, _, s in listing.shares]
@@ -562,3 +569,50 @@ def _whole(listing: Listing) -> bool:
         return False
     printed = sum((s.value for s in shares_), ZERO)
     return abs(printed - HUNDRED) <= sum((half_unit(s.value) for s in shares_), ZERO)
+
+
+# -- completion stated with the difference from the budget --------------------------------------
+@dataclass(frozen=True)
+class CompletionClaim:
+    """ "支出总计X万元…；完成年初预算P%，决算数大于预算数D万元": the budget is X ∓ D."""
+
+    rate: Figure
+    actual: Figure
+    difference: Figure
+    budget: Bound
+
+
+def completions(reading: Reading, index: int) -> Iterator[CompletionClaim]:
+    """Completion rates whose budget is given only as its difference from the actual
+    amount, bound when the sentence states one amount of this year and no budget."""
+    st = reading.statements[index]
+    figures = st.figures
+    if len(figures) > MAX_FIGURES or any(f.role in (Role.budget, Role.adjusted) for f in figures):
+        return
+    actual = _only_current(st)
+    if actual is None:
+        return
+    for clause in st.clauses:
+        rates = [f for f in clause.figures if f.role is Role.completion and f.size == 1]
+        gaps = [
+            f
+            for f in clause.figures
+            if f.role is Role.change
+            and f.is_money
+            and f.size == 1
+            and "预算" in f.label
+            and "决算" in f.label
+        ]
+        if len(rates) != 1 or len(gaps) != 1 or actual.start > rates[0].start:
+            continue
+        gap = gaps[0]
+        lo, hi = rounding_interval(actual.wan)
+        g_lo, g_hi = rounding_interval(gap.wan)
+        if gap.direction > 0:  # 决算数大于预算数: budget = actual − D
+            interval, value = (lo - g_hi, hi - g_lo), actual.wan - gap.wan
+        else:
+            interval, value = (lo + g_lo, hi + g_hi), actual.wan + gap.wan
+        if interval[0] > 0:
+            yield CompletionClaim(
+                rates[0], actual, gap, Bound(interval, value, f"预算数 {actual.written} ∓ {gap.written}")
+            )
