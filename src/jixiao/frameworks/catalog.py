@@ -81,6 +81,8 @@ def _merged(
     parent = data.pop("extends", None)
     if parent is None:
         return data
+    if not isinstance(parent, str):  # a list or mapping would fail as a dictionary key
+        raise ValueError(f"“{fid}”的 extends 应为一个指标体系 id（文字）")
     if parent in seen:
         raise ValueError(f"“{fid}”的 extends 形成循环")
     if parent in docs:
