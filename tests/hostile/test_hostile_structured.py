@@ -109,3 +109,15 @@ def test_accounts_read_the_same_limits(tmp_path: Path) -> None:
         ACCOUNTS.read_text(encoding="utf-8") + "\nextra: " + "[" * 500 + "]" * 500 + "\n", "utf-8"
     )
     assert "嵌套" in refused(api.load_accounts, path)[0].message
+
+
+def test_an_indicator_path_of_a_thousand_levels_is_refused_not_walked(tmp_path: Path) -> None:
+    # Found by bench/fuzz.py: a path of 1,003 levels built a tree too deep to walk (RecursionError).
+    path = tmp_path / "s.yaml"
+    deep = "/".join(["社会效益"] * 1003)
+    entry = f"  - {{path: {deep}, weight: 1, target: ≥1个, actual: 1个}}\n"
+    path.write_text(SUBMISSION.read_text(encoding="utf-8").replace("stated:\n", entry + "stated:\n"), "utf-8")
+    findings = refused(api.score_file, path)
+    assert "最多 8 级" in findings[0].message
+    assert "1003 级" in findings[0].message
+    assert len(findings[0].message) < 300

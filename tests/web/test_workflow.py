@@ -212,3 +212,10 @@ def test_render_job_writes_documents(world: Any, login: Any) -> None:
         .status_code
         == 404
     )
+
+
+def test_a_reviewer_opening_a_draft_is_told_why_there_is_nothing_to_act_on(world: Any, login: Any) -> None:
+    assert world.sub.state == Submission.State.DRAFT
+    page = login("reviewer").get(reverse("submission", kwargs={"pk": world.sub.pk})).content.decode()
+    assert "部门尚未提交，提交后才能审核" in page
+    assert 'id="approve"' not in page

@@ -25,6 +25,8 @@ class Limits:
     yaml_nodes: int = 200_000
     #: Nesting depth of lists and mappings in one YAML/JSON file.
     nesting_depth: int = 64
+    #: Levels of one indicator path (一级/二级/三级 use three; a framework may add a fourth).
+    indicator_levels: int = 8
     #: Characters of one string value (a name, a target, a paragraph of a summary).
     string_chars: int = 200_000
     #: Characters of a value quoted back in a message; longer values are cut with "…".

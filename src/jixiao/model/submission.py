@@ -10,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from jixiao.core import limits
 from jixiao.core.numbers import Comparator, Dec
 from jixiao.model.framework import RuleKind, Tier
 
@@ -66,6 +68,21 @@ class Entry(BaseModel):
     deviation_reason: str = ""
     remedy: str = ""
     line: int | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _levels(cls, path: str) -> str:
+        # A path of thousands of levels would build a tree too deep to walk; no framework
+        # has more than a few levels.
+        most = limits.LIMITS.indicator_levels
+        if path.count("/") >= most:
+            levels = path.count("/") + 1
+            raise PydanticCustomError(
+                "too_many_levels",
+                "，指标路径最多 {most} 级，这里有 {levels} 级",
+                {"most": most, "levels": levels},
+            )
+        return path
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -508,6 +508,8 @@ def validation_findings(
         elif etype == "value_error":
             detail = str(err.get("ctx", {}).get("error", err["msg"]))
             out.append(finding("invalid-number", where, detail=detail))
+        elif etype == "too_many_levels":
+            out.append(finding("invalid-value", where, value=value, what=label, hint=err["msg"]))
         elif etype == "enum":
             expected = err.get("ctx", {}).get("expected", "")
             out.append(finding("invalid-value", where, value=value, what=label, hint=f"，可选：{expected}"))
