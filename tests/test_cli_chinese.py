@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from jixiao.cli.main import app
 
 runner = CliRunner()
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 
 #: Words the CLI framework prints in English unless they are put into Chinese.
 ENGLISH = (
@@ -130,7 +130,7 @@ def test_check_follows_the_same_notes_policy():
     _notes_policy(["check", EXAMPLES / "accounts-001-xinxiang-2024.yaml"], "[提示]")
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the project")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in tests/data/seeds")
 def test_audit_follows_the_same_notes_policy():
     (seed,) = SEEDS.glob("002_*.txt")
     _notes_policy(["audit", seed], "│ 提示")

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live beside the project")
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in tests/data/seeds")
 
 
 def _numbers(text: str) -> set[str]:
