@@ -155,9 +155,7 @@ def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Find
             numerator=f"{label} {part.written}",
             denominator=base.text,
         )
-    for total in bind.listed_sums(known):
-        if total.head_key != index:
-            continue
+    for total in bind.sums_at(known, index):
         head = total.head
         places = max(_places(f.text) for f in (head, *total.parts))
         summed = sum((f.wan for f in total.parts), ZERO) / MONEY_UNITS[head.unit]

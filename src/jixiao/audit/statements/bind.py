@@ -165,6 +165,7 @@ class Reading:
     listing_of: dict[tuple[int, int], Listing]  # (sentence, figure start) of a share -> its list
     index: dict[tuple[int, int], int] = field(default_factory=dict)  # a Sentence's position
     unit: str | None = None  # the document's unit of amounts (statements.unit)
+    sums: dict[int, list[SumClaim]] | None = None  # listed_sums by sentence, built on first use
 
     def index_of(self, sentence: Sentence) -> int | None:
         return self.index.get((id(sentence.unit), sentence.start))
@@ -560,6 +561,16 @@ def listed_sums(reading: Reading) -> Iterator[SumClaim]:
         named = all(not b or _same_total(b, listing.head_name) for b in bases)
         if (breakdown or (_whole(listing) and named)) and abs(total - head.wan) > slack:
             yield SumClaim(head, listing.head_name, parts, listing.head_key)
+
+
+def sums_at(reading: Reading, index: int) -> list[SumClaim]:
+    """The listed sums whose total is in sentence ``index``: the lists of the whole
+    document are judged once, not once per sentence."""
+    if reading.sums is None:
+        reading.sums = {}
+        for claim in listed_sums(reading):
+            reading.sums.setdefault(claim.head_key, []).append(claim)
+    return reading.sums.get(index, [])
 
 
 def _whole(listing: Listing) -> bool:
