@@ -219,3 +219,12 @@ def test_a_reviewer_opening_a_draft_is_told_why_there_is_nothing_to_act_on(world
     page = login("reviewer").get(reverse("submission", kwargs={"pk": world.sub.pk})).content.decode()
     assert "部门尚未提交，提交后才能审核" in page
     assert 'id="approve"' not in page
+
+
+def test_both_lists_show_a_submissions_state_total_and_counts(world: Any, login: Any) -> None:
+    sub = world.sub
+    for user, name in (("officer", "submissions"), ("reviewer", "review")):
+        page = login(user).get(reverse(name)).content.decode()
+        assert f'href="{reverse("submission", kwargs={"pk": sub.pk})}"' in page
+        assert f'<span class="badge state-{sub.state}">{sub.get_state_display()}</span>' in page
+        assert f'<td class="num">{sub.total}</td>' in page
