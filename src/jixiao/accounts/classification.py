@@ -1,11 +1,14 @@
 """Classification catalogs: 功能分类 (function) and 经济分类 (economic) codes and names.
 
-The catalogs are data files in ``catalogs/``; the hierarchy is the code prefix
-(2060702 ⊂ 20607 ⊂ 206). Loaded once and never changed.
+The catalogs are data files in ``catalogs/``: ``NAME.csv`` holds the rows (code, name, the
+keys of the sources that print them) and ``NAME.yaml`` the year, the sources and what the
+rows cover. The hierarchy is the code prefix (2060702 ⊂ 20607 ⊂ 206). Loaded once per
+process and never changed.
 """
 
 from __future__ import annotations
 
+import csv
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +43,9 @@ class Classification:
     year: int | None = None
     source: str = ""
     coverage: str = ""
+    #: code -> keys of the sources that print it; key -> description of that source
+    evidence: Mapping[str, tuple[str, ...]] = field(repr=False, compare=False, default_factory=dict)
+    sources: Mapping[str, str] = field(repr=False, compare=False, default_factory=dict)
 
     def level(self, code: str) -> int | None:
         """1 for a 类, 2 for a 款, 3 for a 项; None when the code has no valid length."""
@@ -104,7 +110,12 @@ class EconomicClass:
 
 
 def _build(
-    kind: str, label: str, lengths: tuple[int, ...], names: dict[str, str], raw: dict | None = None
+    kind: str,
+    label: str,
+    lengths: tuple[int, ...],
+    names: dict[str, str],
+    raw: dict | None = None,
+    evidence: dict[str, tuple[str, ...]] | None = None,
 ) -> Classification:
     children: dict[str, list[str]] = {}
     for code in names:
@@ -122,28 +133,48 @@ def _build(
         year=int(raw["valid_for"]) if raw and raw.get("valid_for") else None,
         source=str(raw.get("source", "")) if raw else "",
         coverage=str(raw.get("coverage", "")) if raw else "",
+        evidence=MappingProxyType(dict(evidence or {})),
+        sources=MappingProxyType({str(k): str(v) for k, v in ((raw or {}).get("sources") or {}).items()}),
     )
 
 
+def _text(name: str) -> str:
+    return resources.files("jixiao.accounts").joinpath("catalogs", name).read_text(encoding="utf-8")
+
+
 def _data(name: str) -> dict:
-    text = resources.files("jixiao.accounts").joinpath("catalogs", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.safe_load(_text(name))
+
+
+def _rows(name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Names and source keys of the rows of a catalog CSV (``#`` lines are comments)."""
+    lines = (line for line in _text(name).splitlines() if line.strip() and not line.startswith("#"))
+    names: dict[str, str] = {}
+    evidence: dict[str, tuple[str, ...]] = {}
+    for row in csv.DictReader(lines):
+        code = row["code"].strip()
+        if code in names:
+            raise ValueError(f"{name}: code {code} listed twice")
+        names[code] = row["name"].strip()
+        evidence[code] = tuple((row.get("sources") or "").split())
+    return names, evidence
+
+
+def _load(stem: str, kind: str, label: str, lengths: tuple[int, ...]) -> Classification:
+    names, evidence = _rows(f"{stem}.csv")
+    return _build(kind, label, lengths, names, _data(f"{stem}.yaml"), evidence)
 
 
 @cache
 def function_catalog() -> Classification:
     """支出功能分类科目 (类/款/项)."""
-    raw = _data("function.yaml")
-    names = {str(k): str(v) for k, v in raw["codes"].items()}
-    return _build("function", "支出功能分类科目", (3, 5, 7), names, raw)
+    return _load("function", "function", "支出功能分类科目", (3, 5, 7))
 
 
 @cache
 def economic_catalog() -> Classification:
     """部门预算支出经济分类科目 (类/款)."""
-    raw = _data("economic.yaml")
-    names = {str(k): str(v) for k, v in raw["codes"].items()}
-    return _build("economic", "支出经济分类科目", (3, 5), names, raw)
+    return _load("economic", "economic", "支出经济分类科目", (3, 5))
 
 
 @cache

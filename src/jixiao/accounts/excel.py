@@ -269,7 +269,7 @@ def _write_basic(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None
     _header(ws, HEADER_ROW + 1, ["经济分类科目编码", "科目名称", "决算数"] * 3)
     items = acc.basic.items if acc is not None else {}
     catalog = economic_catalog()
-    groups = economic_groups([c for c in items if c not in catalog.names])
+    groups = economic_groups(list(items))
     length = max(len(g) for g in groups.values())
     start = HEADER_ROW + 2
     for g, codes in groups.items():

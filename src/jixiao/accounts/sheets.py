@@ -80,14 +80,15 @@ def two_sided_rows(spec: TableLayout) -> list[SideRow]:
 
 
 def economic_groups(extra_codes: list[str] = ()) -> dict[int, list[str]]:  # type: ignore[assignment]
-    """The codes printed in each column group of 公开06表, in order; ``extra_codes`` (codes
-    not in the catalog) are added after their 类, or to group 3."""
+    """The codes printed in each column group of 公开06表, in order; ``extra_codes`` that are
+    not among its fixed rows (codes outside the catalog, or of a 类 the table does not print)
+    are added after their 类, or to group 3."""
     catalog = economic_catalog()
     kinds = economic_classes()
     groups: dict[int, list[str]] = {1: [], 2: [], 3: []}
     for cls in kinds.values():
         codes = [cls.code, *catalog.children(cls.code)]
-        codes += sorted(c for c in extra_codes if c != cls.code and c.startswith(cls.code))
+        codes += sorted(c for c in extra_codes if c not in codes and c.startswith(cls.code))
         groups[cls.group] += codes
     placed = {c for g in groups.values() for c in g}
     groups[3] += [c for c in extra_codes if c not in placed]
