@@ -1,13 +1,18 @@
-"""The classification catalogs and the table layout are data; they hold what seed 001
+"""The classification catalogs and the table layout are data; they hold everything seed 001
 prints, their hierarchy is the code prefix, and they agree with the model."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
 from jixiao.accounts.layout import chinese_number, table_name, tables
 from jixiao.accounts.model import TABLE_IDS, Accounts
+from jixiao.accounts.sheets import economic_groups
+
+#: Seed 001 as published (its 公开06表 lists every row, empty ones included).
+SEED_TABLES = Path(__file__).resolve().parents[1] / "data" / "seeds" / "001_9ee8868df83b9797.txt"
 
 #: The 26 类 rows of 公开01表 as seed 001 prints them (一、 … 二十六、).
 SEED_CLASSES = [
@@ -55,9 +60,17 @@ def test_every_code_of_the_seed_tables_is_in_the_catalogs(seed_path):
     assert economic <= set(economic_catalog().names)
 
 
-def test_the_whole_economic_list_of_table_06():
+def test_table_06_prints_exactly_the_rows_of_the_seed_table():
+    """公开06表's fixed rows are the 类 of basic expenditure with all their 款, as seed 001 prints
+    them (empty rows included); the 类 basic expenditure does not use are known but not printed."""
+    text = SEED_TABLES.read_text(encoding="utf-8")
+    printed = set(re.findall(r"(?<![0-9.])(3\d{2}(?:\d{2})?)\t[^\t\n0-9]", text))
+    rows = [c for group in economic_groups().values() for c in group]
+    assert len(rows) == len(set(rows))
+    assert set(rows) == printed
     catalog = economic_catalog()
-    assert len(catalog.names) == 83  # every row printed in seed 001's 公开06表, empty ones included
+    for code in ("309", "30901", "311", "312", "313"):
+        assert catalog.name(code) and code not in rows, code
     assert catalog.children("302")[:3] == ("30201", "30202", "30203")
     assert catalog.name("39908") == "对民间非营利组织和群众性自治组织补贴"
     kinds = {c: k.kind for c, k in economic_classes().items()}
@@ -69,6 +82,12 @@ def test_the_whole_economic_list_of_table_06():
         "310": "public",
         "399": "public",
     }
+
+
+def test_a_known_code_outside_the_printed_classes_still_reaches_the_workbook():
+    groups = economic_groups(["30902", "30101"])
+    assert groups[3][-1] == "30902"
+    assert sum(g.count("30101") for g in groups.values()) == 1
 
 
 def test_hierarchy_by_prefix():
