@@ -115,6 +115,7 @@ def _build(
     lengths: tuple[int, ...],
     names: dict[str, str],
     raw: dict | None = None,
+    *,
     evidence: dict[str, tuple[str, ...]] | None = None,
 ) -> Classification:
     children: dict[str, list[str]] = {}
@@ -162,7 +163,7 @@ def _rows(name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
 
 def _load(stem: str, kind: str, label: str, lengths: tuple[int, ...]) -> Classification:
     names, evidence = _rows(f"{stem}.csv")
-    return _build(kind, label, lengths, names, _data(f"{stem}.yaml"), evidence)
+    return _build(kind, label, lengths, names, _data(f"{stem}.yaml"), evidence=evidence)
 
 
 @cache

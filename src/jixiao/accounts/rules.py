@@ -435,7 +435,7 @@ def _places(value: Decimal) -> int:
 
 def _shown_pair(left: Decimal, right: Decimal) -> tuple[str, str, int]:
     """Both sides at two decimals, or at as many more as it takes for them to differ:
-    741.643 against 741.64 reads "741.643 与 741.640", never "741.64 与 741.64"."""
+    123.453 against 123.45 reads "123.453 与 123.450", never "123.45 与 123.45"."""
     most = max(_places(left), _places(right), 2)
     places = 2
     while places < most and _show(left, places) == _show(right, places):

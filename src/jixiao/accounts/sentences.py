@@ -133,14 +133,14 @@ def _parse(text: str) -> tuple[Any, ...]:
 
 
 def money(value: Decimal) -> str:
-    """741.64 -> '741.64'; 0 -> '0' (the seed's way of writing zero amounts)."""
+    """123.45 -> '123.45'; 0 -> '0' (the seed's way of writing zero amounts)."""
     if value == 0:
         return "0"
     return format(round_half_up(value, 2), "f")
 
 
 def percent(rate: Decimal | None, *, trim: bool = False) -> str:
-    """A fraction as the seed prints it: '80.79%'; '0%' when zero or when the base is zero."""
+    """A fraction as the seed prints it: '76.54%'; '0%' when zero or when the base is zero."""
     if rate is None or rate == 0:
         return "0%"
     value = round_half_up(rate * HUNDRED, 2)
@@ -262,8 +262,8 @@ def _regex(parts: tuple[Any, ...]) -> str:
 
 
 def parse_number(kind: str, text: str) -> Decimal | int:
-    """A captured slot's number: Decimal for money and percentages (as printed, 80.79 for
-    80.79%), int for counts and years."""
+    """A captured slot's number: Decimal for money and percentages (as printed, 76.54 for
+    76.54%), int for counts and years."""
     if kind in ("count", "year"):
         return int(text)
     return Decimal(text.rstrip("%").replace(",", ""))

@@ -1,6 +1,6 @@
 """The running text of a document as sentences, each knowing where it came from.
 
-Text extracted from PDF or Word breaks sentences across lines ("支出决算为\\n211.58万元");
+Text extracted from PDF or Word breaks sentences across lines ("支出决算为\\n123.45万元");
 paragraphs are joined back into units until a sentence end or a heading, and units are
 split into sentences at 。！？. Markdown markers (#, **, list dashes) are dropped.
 """

@@ -3,7 +3,7 @@
 Every amount, rate and score is a :class:`decimal.Decimal`; ``float`` never enters.
 
 * ``Money``  -- an amount in 万元 unless a field says otherwise.
-* ``Rate``   -- a ratio as a fraction: 0.9043 means 90.43%.
+* ``Rate``   -- a ratio as a fraction: 0.9125 means 91.25%.
 * ``Score``  -- points (分), usually out of a weight.
 
 Rounding is 四舍五入 (ROUND_HALF_UP) at the end of a computation; a framework may ask for
@@ -104,12 +104,12 @@ ALTERNATIVE_ROUNDINGS = (
 
 
 def money_text(value: Decimal) -> str:
-    """An amount in 万元 as printed: two decimals, 四舍五入 (838.1 -> '838.10')."""
+    """An amount in 万元 as printed: two decimals, 四舍五入 (512.3 -> '512.30')."""
     return f"{round_half_up(value, 2)}"
 
 
 def percent_text(rate: Decimal, places: int = 2) -> str:
-    """0.8853 -> '88.53%'."""
+    """0.8765 -> '87.65%'."""
     return f"{round_half_up(rate * HUNDRED, places)}%"
 
 
@@ -244,7 +244,7 @@ def to_decimal(raw: object) -> Decimal:
 def parse_measure(raw: object) -> Measure:
     """Read every way the documents write a target or actual value.
 
-    '90%', '≥90%', '≧90%', '90％', '≦10%', '100%以上', '1411.9万元', '7个', '49人' are
+    '90%', '≥90%', '≧90%', '90％', '≦10%', '100%以上', '1234.5万元', '7个', '49人' are
     numbers; '达标', '提升', '相关' are text (value None). Raises NumberFormatError for
     malformed numbers such as '9O%' or '1.2.3'.
     """

@@ -129,13 +129,13 @@ def _one(data: dict[str, Any], doc: Document, base: list[int | str]) -> Submissi
 
 
 def figures_from(raw: dict[str, object]) -> dict[str, Decimal]:
-    """Figures as written ('1411.9万元', '5000元', '30') converted to 万元; raises
+    """Figures as written ('1234.5万元', '5000元', '30') converted to 万元; raises
     NumberFormatError for a value that is not an amount."""
     return {name: _figure(value) for name, value in raw.items()}
 
 
 def _figure(value: object) -> Decimal:
-    """A figure as written: '1411.9万元' and '5000元' are converted to 万元."""
+    """A figure as written: '1234.5万元' and '5000元' are converted to 万元."""
     if value is None or isinstance(value, bool):
         raise NumberFormatError(f"“{value}”不是数字")
     measure = parse_measure(value)

@@ -21,12 +21,12 @@ def score(value: Decimal | None) -> str:
 
 
 def money(value: Decimal | None) -> str:
-    """万元 with two decimals, as the final accounts print them: '741.64', '5.00'."""
+    """万元 with two decimals, as the final accounts print them: '123.45', '5.00'."""
     return "" if value is None else f"{round_half_up(value, 2):f}"
 
 
 def pct(value: Decimal | None) -> str:
-    """A rate (fraction) as a percentage with two decimals: 0.8853 -> '88.53%'."""
+    """A rate (fraction) as a percentage with two decimals: 0.8765 -> '87.65%'."""
     return "" if value is None else percent_text(value)
 
 

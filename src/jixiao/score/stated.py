@@ -29,7 +29,7 @@ def rate_close(stated: Decimal, computed: Decimal, written: Written | None) -> b
 
 
 def percent_places(written: Written | None) -> int:
-    """Decimals of a printed percentage: '88.53%' -> 2, '100%' -> 0."""
+    """Decimals of a printed percentage: '87.65%' -> 2, '100%' -> 0."""
     text = str(written or "").replace("%", "").replace("％", "")
     return len(text.split(".")[1]) if "." in text else 0
 
@@ -42,7 +42,7 @@ def text(value: Written | None) -> str | None:
 
 
 def as_fraction(measure: Measure, value: Decimal) -> Decimal:
-    """A rate as a fraction: '88.53%' is one already; a bare 88.53 is read as a percentage."""
+    """A rate as a fraction: '87.65%' is one already; a bare 87.65 is read as a percentage."""
     if measure.unit == "%" or value <= 1:
         return value
     return value / HUNDRED

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -16,36 +17,18 @@ from jixiao.web.models import Member, Organisation, Submission
 
 PASSWORD = "jixiao-demo"
 
-#: (user name, display name, organisation, role)
-USERS = [
-    ("tianbao", "王填报", "新乡市科学技术协会", Member.Role.FILLER),
-    ("fuzeren", "李负责", "新乡市科学技术协会", Member.Role.HEAD),
-    ("shenhe", "赵审核", "新乡市财政局", Member.Role.REVIEWER),
-    ("guanli", "钱管理", "河南省财政厅", Member.Role.ADMIN),
-    ("xy-tianbao", "孙填报", "襄阳市科学技术协会", Member.Role.FILLER),
-    ("xy-shenhe", "周审核", "襄阳市财政局", Member.Role.REVIEWER),
-]
 
-#: a draft entered by the department itself (origin: entry): every score computed
-DRAFT = {
-    "department": "新乡市科学技术协会",
-    "project": "科普工作经费",
-    "year": 2025,
-    "framework": "national-2020-project",
-    "figures": {"budget_total": "30", "spent": "26.6"},
-    "indicators": [
-        {"path": "产出指标/数量指标/培训人次", "weight": "25", "target": "≥1000人次", "actual": "900人次"},
-        {"path": "产出指标/成本指标/人均成本", "weight": "25", "target": "≤200元", "actual": "180元"},
-        {
-            "path": "效益指标/社会效益指标/群众知晓度",
-            "weight": "30",
-            "rule": "qualitative",
-            "tier": "achieved",
-            "score": "27",
-        },
-        {"path": "满意度指标/服务对象满意度指标/满意度", "weight": "10", "target": "≥90%", "actual": "96%"},
-    ],
-}
+def _spec() -> dict[str, Any]:
+    """The demo's organisations, users and submissions (examples/demo/demo.yaml)."""
+    path = resources.files("jixiao.examples").joinpath("demo").joinpath("demo.yaml")
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+#: (user name, display name, organisation, role)
+USERS = [(u["username"], u["name"], u["organisation"], Member.Role(u["role"])) for u in _spec()["users"]]
 
 
 def _example(name: str) -> Path:
@@ -60,40 +43,41 @@ def _org(name: str, kind: str, parent: Organisation | None) -> Organisation:
 @transaction.atomic
 def load() -> bool:
     """Load the demo once; False when it is there already."""
-    if Organisation.objects.filter(name="河南省财政厅").exists():
+    spec = _spec()
+    organisations = spec["organisations"]
+    if Organisation.objects.filter(name=organisations[0]["name"]).exists():
         return False
-    K = Organisation.Kind
-    henan = _org("河南省财政厅", K.PROVINCE, None)
-    xinxiang = _org("新乡市财政局", K.CITY, henan)
-    _org("获嘉县财政局", K.COUNTY, xinxiang)
-    xx = _org("新乡市科学技术协会", K.DEPARTMENT, xinxiang)
-    hubei = _org("湖北省财政厅", K.PROVINCE, None)
-    xiangyang = _org("襄阳市财政局", K.CITY, hubei)
-    xy = _org("襄阳市科学技术协会", K.DEPARTMENT, xiangyang)
+    orgs: dict[str, Organisation] = {}
+    for item in organisations:
+        parent = orgs[item["parent"]] if item.get("parent") else None
+        orgs[item["name"]] = _org(item["name"], Organisation.Kind(item["kind"]), parent)
 
-    def add(dept: Organisation, data: Any, state: str = Submission.State.DRAFT) -> None:
+    def add(dept: Organisation, data: Any, state: str) -> None:
         project = str(data.get("project") or "")
         kind = Submission.Kind.PROJECT if project else Submission.Kind.DEPARTMENT
         sub = workflow.create(dept, int(data["year"]), kind, data, project=project)
         Submission.objects.filter(pk=sub.pk).update(state=state)
 
-    approved = Submission.State.APPROVED
-    add(xx, api.read_data(_example("score-000-xinxiang-2021-department.yaml")), approved)
-    add(xx, api.read_data(_example("score-001-xinxiang-2024-department.yaml")))
-    batch = api.read_data(_example("score-001-xinxiang-2024-projects.yaml"))
-    assert isinstance(batch, dict)
-    shared = {k: v for k, v in batch.items() if k not in ("submissions", "title")}
-    for item in batch["submissions"]:
-        add(xx, {**shared, **item}, Submission.State.SUBMITTED)
-    add(xx, DRAFT)
-    add(xy, api.read_data(_example("score-002-xiangyang-2021-department.yaml")), Submission.State.SUBMITTED)
-    accounts = api.read_data(_example("accounts-001-xinxiang-2024.yaml"))
-    assert isinstance(accounts, dict)
-    accounts[workflow.ACCOUNTS_TEXT] = _example("accounts-001-explanation.txt").read_text(encoding="utf-8")
-    workflow.create(xx, int(accounts["year"]), Submission.Kind.ACCOUNTS, accounts)
+    for item in spec["submissions"]:
+        dept = orgs[item["organisation"]]
+        if "accounts" in item:
+            accounts = api.read_data(_example(item["accounts"]))
+            assert isinstance(accounts, dict)
+            accounts[workflow.ACCOUNTS_TEXT] = _example(item["text"]).read_text(encoding="utf-8")
+            workflow.create(dept, int(accounts["year"]), Submission.Kind.ACCOUNTS, accounts)
+            continue
+        state = Submission.State(item.get("state", "draft"))
+        data = item["data"] if "data" in item else api.read_data(_example(item["file"]))
+        assert isinstance(data, dict)
+        if "submissions" in data:  # a batch: one submission per project
+            shared = {k: v for k, v in data.items() if k not in ("submissions", "title")}
+            for one in data["submissions"]:
+                add(dept, {**shared, **one}, state)
+        else:
+            add(dept, data, state)
 
     User = get_user_model()
     for username, display, org_name, role in USERS:
         user = User.objects.create_user(username, password=PASSWORD, first_name=display)
-        Member.objects.create(user=user, organisation=Organisation.objects.get(name=org_name), role=role)
+        Member.objects.create(user=user, organisation=orgs[org_name], role=role)
     return True

@@ -101,7 +101,7 @@ def read_basic(reader: Reader) -> dict[str, Any] | None:
 def _broken_economic_row(
     reader: Reader, para: Paragraph, items: dict[str, Decimal], seen: dict[str, Decimal | None]
 ) -> None:
-    """A row of 公开06表 cut by a page break into text (303 129.39 30215 会议费 …): each
+    """A row of 公开06表 cut by a page break into text (303 123.45 30215 会议费 …): each
     group is a code, a name and at most one amount, so the figures still find their codes."""
     tokens = para.text.split()
     pairs: list[tuple[str, Decimal | None]] = []

@@ -127,7 +127,7 @@ def join_lines(parts: Iterable[str], *, wrapped: bool = False) -> str:
     no space between two Chinese characters (Chinese has no spaces), one space otherwise,
     so ``≥90%`` / ``100%`` stay two tokens. Lines a layout ``wrapped`` (a PDF line that
     ran out of room): a space only between two non-Chinese characters, so that
-    ``年初预算为`` / ``607.49万元`` reads as the sentence did.
+    ``年初预算为`` / ``234.56万元`` reads as the sentence did.
     """
     out = ""
     for raw in parts:

@@ -14,7 +14,7 @@ What comes out, for the recognisers:
   fall apart into three or more pieces at wide gaps (1.5 characters or more); the columns
   are where the pieces of all its lines overlap horizontally. (pdfplumber's own "text"
   strategy cuts justified Chinese prose into columns, so it is not used.) A borderless
-  table with only two columns stays as lines of text ("基本支出 483.46").
+  table with only two columns stays as lines of text ("基本支出 456.78").
 * a table that ends one page and goes on at the top of the next is one Table (``page`` =
   the page it starts on) when the next page's column edges are among the first page's
   (a merged cell hides an edge, so the count may differ: cells are put back in the
