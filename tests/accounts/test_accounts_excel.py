@@ -130,3 +130,13 @@ def test_findings_on_a_workbook_name_the_sheet(seed, tmp_path):
     tail = next(f for f in report.findings if f.location.row == "301 工资福利支出")
     assert tail.location.sheet == "公开06表"
     assert (tail.printed, tail.expected) == ("433.53", "433.52")
+
+
+def test_a_known_code_of_a_class_the_table_does_not_print_survives_the_workbook(seed, tmp_path):
+    # 30902 (资本性支出（基本建设）/办公设备购置) is in the catalogue, but 公开06表 prints no 309 rows
+    items = dict(seed.accounts.basic.items)
+    items["30902"] = Decimal("1.00")
+    acc = seed.accounts.model_copy(update={"basic": seed.accounts.basic.model_copy(update={"items": items})})
+    book = tmp_path / "决算.xlsx"
+    api.write_accounts(acc, book)
+    assert api.load_accounts(book).accounts.basic.items.get("30902") == Decimal("1.00")
