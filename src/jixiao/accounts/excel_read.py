@@ -64,13 +64,16 @@ def _unread(tracked: _Tracked, labels: dict[tuple[int, int], Any], file: str) ->
     that is not one of the template's own labels (heading rows and notes aside)."""
     out = []
     ws = tracked._ws
+    # a label of the template's that extra rows have moved (the totals row under a longer
+    # list) is still a label, not a value read by nothing
+    label_texts = {v for v in labels.values() if isinstance(v, str) and v.strip()}
     for row in ws.iter_rows(min_row=HEADER_ROW):
         for c in row:
             value = c.value
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             at = (c.row, c.column)
-            if at in tracked.seen or labels.get(at) == value:
+            if at in tracked.seen or labels.get(at) == value or value in label_texts:
                 continue
             if isinstance(value, str) and value.strip().startswith(("注", "说明")):
                 continue
