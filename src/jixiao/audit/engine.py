@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from jixiao.audit import claims, consistency, scoretables
+from jixiao.audit import claims, consistency, fundrows, scoretables
 from jixiao.audit.accounts import check_accounts_tables
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
@@ -36,6 +36,7 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("rates", "比率", "执行率等比率与其分子分母"),
     ("changes", "增减", "增减额、增减率与本年数、上年数"),
     ("sums", "合计", "“共计”“其中”的各项之和"),
+    ("table-sums", "表内合计", "年度资金总额与其中各行、表中一行与其下“其中”各行、自评表总分与分值"),
     ("budget-identity", "预算调整", "年初预算、调整数与调整后预算"),
     ("years", "年度", "文中年份与报告年度"),
     ("numbering", "序号", "标题序号是否连续"),
@@ -101,6 +102,7 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
         "rates": per_sentence(lambda s: claims.check_rates(s, name)),
         "changes": per_sentence(lambda s: claims.check_changes(s, name, known)),
         "sums": per_sentence(lambda s: claims.check_sums(s, name)),
+        "table-sums": lambda: fundrows.check(doc, name),
         "budget-identity": per_sentence(lambda s: claims.check_budget_identity(s, name)),
         "years": lambda: consistency.check_years(sents, year, name),
         "numbering": lambda: consistency.check_numbering(doc, name),
