@@ -185,7 +185,7 @@ _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的\s*" + NUM + r"\s*[
 
 def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
     text = sentence.text
-    reading = bind.read([text])
+    reading = bind.read_one(text)
     st = reading.statements[0]
     for claim in bind.completions(reading, 0):
         actual, rate = claim.actual, claim.rate
@@ -300,7 +300,7 @@ _UP = ("增加", "增长", "上升")
 def check_changes(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
     index = known.index_of(sentence) if known is not None else None
     if known is None or index is None:
-        known, index = bind.read([sentence.text]), 0
+        known, index = bind.read_one(sentence.text), 0
     text, st = sentence.text, known.statements[index]
     for claim in bind.changes(known, index):
         change, rate, previous = claim.change, claim.rate, claim.previous

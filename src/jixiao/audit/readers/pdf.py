@@ -277,10 +277,10 @@ def _read_page(raw: pdf_pages.RawPage) -> _Page:
     number = 0
     for chars in _text_lines(outside):
         size = _size(chars) or (chars[0]["bottom"] - chars[0]["top"])
-        segments = _segments(chars, size)
+        segments = _segments(chars, size, ordered=True)
         if not segments:
             continue
-        x0 = min(c["x0"] for c in chars)
+        x0 = chars[0]["x0"]  # the line is in order of x0
         x1 = max(c["x1"] for c in chars)
         top = min(c["top"] for c in chars)
         bottom = max(c["bottom"] for c in chars)
@@ -333,30 +333,36 @@ def _lead(chars: list[dict[str, Any]]) -> float:
 
 
 def _size(chars: list[dict[str, Any]]) -> float:
-    return max((float(c.get("size", 0)) for c in chars), default=0.0)
+    return float(max((c["size"] for c in chars), default=0.0))
 
 
-def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, float, str]]:
+def _segments(
+    chars: list[dict[str, Any]], size: float, *, ordered: bool = False
+) -> list[tuple[float, float, str]]:
     """The line's text in pieces split at gaps of :data:`_COLUMN_GAP` characters (see the
-    module docstring for the spaces inside a piece)."""
+    module docstring for the spaces inside a piece). ``ordered``: ``chars`` are already
+    in order of x0."""
     pieces: list[tuple[float, float, str]] = []
     text, x0, x1, space = "", 0.0, 0.0, False
-    for char in sorted(chars, key=lambda c: c["x0"]):
+    wide, narrow = _COLUMN_GAP * size, 0.2 * size
+    for char in chars if ordered else sorted(chars, key=lambda c: c["x0"]):
         glyph = char["text"]
         if not glyph.strip():
             space = True
             continue
         if text:
             gap = char["x0"] - x1
-            if gap >= _COLUMN_GAP * size:
+            if gap >= wide:
                 pieces.append((x0, x1, text))
                 text = ""
-            elif space or gap > 0.2 * size:
+            elif space or gap > narrow:
                 text += " "
         if not text:
             x0, x1 = char["x0"], char["x1"]
         text += glyph
-        x1, space = max(x1, char["x1"]), False
+        if char["x1"] > x1:
+            x1 = char["x1"]
+        space = False
     if text:
         pieces.append((x0, x1, text))
     return pieces
