@@ -360,8 +360,8 @@ def _segments(
         if not text:
             x0, x1 = char["x0"], char["x1"]
         text += glyph
-        if char["x1"] > x1:
-            x1 = char["x1"]
+        right = char["x1"]
+        x1 = right if right > x1 else x1  # not max(): called for every character
         space = False
     if text:
         pieces.append((x0, x1, text))
