@@ -65,3 +65,23 @@ def test_percent_agrees_is_percent_possible():
     assert percent_agrees(Decimal("96.00"), Decimal("130.00"), Decimal("74"), 0)
     assert not percent_agrees(Decimal("96.00"), Decimal("130.00"), Decimal("75"), 0)
     assert percent_agrees(Decimal("0"), Decimal("0"), Decimal("0"), 0)
+
+
+_LEVELS = (
+    "一级指标\t预算执行情况\t产出指标\t合计\n"
+    "权重\t10\t90\t100\n"
+    "得分率\t88.53%\t100%\t99.84%\n"
+    "得分\t9.84\t90\t99.84\n"
+)
+
+
+def test_a_score_against_the_rate_the_text_states():
+    text = "全年预算数100万元，执行数88.53万元，预算执行率为88.53%。\n\n" + _LEVELS
+    assert sorted(_errors(text, "sideways-tables")) == [
+        ("score-mismatch", "9.84", "8.85"),
+        ("total-includes-wrong-score", "99.84", "98.85"),
+    ]
+
+
+def test_without_the_rate_in_the_text_the_rate_is_blamed():
+    assert _errors(_LEVELS, "sideways-tables") == [("score-rate-mismatch", "88.53%", "98.40%")]
