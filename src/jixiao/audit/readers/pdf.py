@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -302,15 +303,25 @@ def _text_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     breaks where the next character's top is more than :data:`_LINE_TOLERANCE` below the
     last one's (as pdfplumber groups them). Space glyphs are left out: gaps are judged
     from the geometry."""
-    visible = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["top"])
+    visible = sorted((c for c in chars if c["text"].strip()), key=_BY_TOP)
     lines: list[list[dict[str, Any]]] = []
-    last = None
+    line: list[dict[str, Any]] = []
+    limit = float("-inf")
     for char in visible:
-        if last is None or char["top"] > last + _LINE_TOLERANCE:
-            lines.append([])
-        lines[-1].append(char)
-        last = char["top"]
-    return [sorted(line, key=lambda c: (c["x0"], c["x1"])) for line in lines]
+        top = char["top"]
+        if top > limit:
+            line = []
+            lines.append(line)
+        line.append(char)
+        limit = top + _LINE_TOLERANCE
+    for line in lines:
+        line.sort(key=_BY_X)
+    return lines
+
+
+_BY_TOP = itemgetter("top")
+_BY_X = itemgetter("x0", "x1")
+_BY_X0 = itemgetter("x0")
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%％")  # marks a layout never puts first on a line
@@ -345,7 +356,7 @@ def _segments(
     pieces: list[tuple[float, float, str]] = []
     text, x0, x1, space = "", 0.0, 0.0, False
     wide, narrow = _COLUMN_GAP * size, 0.2 * size
-    for char in chars if ordered else sorted(chars, key=lambda c: c["x0"]):
+    for char in chars if ordered else sorted(chars, key=_BY_X0):
         glyph = char["text"]
         if not glyph.strip():
             space = True
@@ -417,7 +428,7 @@ def _grid(table: Any, chars: list[dict[str, Any]], taken: set[int]) -> _Grid:
 def _cell_text(chars: list[dict[str, Any]]) -> str:
     """Characters of one cell: grouped into lines by their top, each read like a page line."""
     lines: list[list[dict[str, Any]]] = []
-    for char in sorted(chars, key=lambda c: c["top"]):
+    for char in sorted(chars, key=_BY_TOP):
         if lines and char["top"] - lines[-1][0]["top"] < 0.5 * float(char.get("size") or 1):
             lines[-1].append(char)
         else:
