@@ -411,6 +411,8 @@ def _total_weight(m: re.Match[str]) -> Decimal | None:
     if m.group(2) is not None:
         return Decimal(m.group(1))
     digits = m.group(1)
+    if len(digits) > 12:  # two scores of at most 100 with two decimals each fit in 12
+        return None
     splits = []
     for i in range(1, len(digits)):
         a, b = digits[:i], digits[i:]
