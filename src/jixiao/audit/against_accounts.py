@@ -40,6 +40,7 @@ _BUDGET = frozenset(
     {"全年预算数", "全年预算", "年初预算数", "年初预算", "调整后预算数", "全年预算资金总额", "预算资金总额"}
 )
 _YEAR = re.compile(r"(20\d\d)\s*年")
+_YUAN = Decimal(10000)
 
 
 def check(sentences: list[Sentence], known: Reading, read: dict[str, Any], name: str) -> Iterator[Finding]:
@@ -77,7 +78,9 @@ def check(sentences: list[Sentence], known: Reading, read: dict[str, Any], name:
             if kind is None:
                 continue
             tables = [(where, v) for where, v in totals[kind] if v is not None]
-            if not tables or any(_same(f.wan, v) for _, v in tables):
+            if not tables or any(_same(f.wan, v) or _same(f.wan, v, scale=_YUAN) for _, v in tables):
+                continue  # the same amount, or the same in 元 (tables printed in 元: not comparable)
+            if known.unit not in (None, "万元"):
                 continue
             where, value = tables[0]
             start, end = st.source(f.start), st.source(f.end)
@@ -91,8 +94,9 @@ def check(sentences: list[Sentence], known: Reading, read: dict[str, Any], name:
             )
 
 
-def _same(stated: Decimal, table: Decimal) -> bool:
-    """Whether a figure and a table cell can be one amount, each as rounded as printed."""
-    low, high = rounding_interval(stated)
+def _same(stated: Decimal, table: Decimal, scale: Decimal = Decimal(1)) -> bool:
+    """Whether a figure (times ``scale``) and a table cell can be one amount, each as
+    rounded as printed."""
+    low, high = (scale * v for v in rounding_interval(stated))
     t_low, t_high = rounding_interval(table)
     return not (high < t_low or t_high < low)
