@@ -94,3 +94,30 @@ def test_form_total_below_its_level_weights_and_execution_score():
     assert _errors(form.format(total="110110")) == []
     # the 预算执行 weight inside a 100-point total: 90 of indicators
     assert _errors(form.replace("(70分)", "(60分)").format(total="100100")) == []
+
+
+_SICHUAN = """预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 | ||
+总额 | 0.00 | {total} | 3.36 | 100.00% | 10 | 10 | 1.预算执行率=预算执行数/调整后预算数 | |||
+其中:财政资金 | 0.00 | 3.36 | 3.36 | 100.00% | / | / | ||||
+财政专户管理资金 | 0.00 | 0.00 | 0.00 | 0.00% | / | / | ||||
+单位资金 | 0.00 | 0.00 | 0.00 | 0.00% | / | / | ||||
+其他资金 | / | / | ||||||||
+"""
+
+
+def test_fund_block_of_the_sichuan_form_with_its_header_one_cell_ahead():
+    # the header row leads with the merged "预算执行情况(10分)" cell the data rows lack
+    assert _errors(_SICHUAN.format(total="3.36")) == []
+    assert _errors(_SICHUAN.format(total="3.63")) == [("sum-mismatch", "3.63", "3.36")]
+
+
+def test_fund_block_with_a_merged_group_label_before_the_row_labels():
+    text = (
+        "| 项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "| 项目资金（万元） | 年度资金总额 | 100 | 100 | {spent} | 10 | 90% | 9 |\n"
+        "| 项目资金（万元） | 其中：当年财政拨款 | 80 | 80 | 70 | — | — | — |\n"
+        "| 项目资金（万元） | 上年结转资金 | | | | — | — | — |\n"
+        "| 项目资金（万元） | 其他资金 | 20 | 20 | 20 | — | — | — |\n"
+    )
+    assert _errors(text.format(spent="90")) == []
+    assert _errors(text.format(spent="95")) == [("sum-mismatch", "95", "90")]

@@ -37,14 +37,27 @@ _COLUMNS: tuple[tuple[str, str], ...] = (
 )
 _AMOUNT_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
 _HEADER_WORD = re.compile(
-    r"(年初预算数|全年预算数|全年执行数|分值|执行率|得分)\s*(?:[（(][A-Za-z/×*]+[)）])?"
+    r"(年初预算数?|全年预算数|调整后预算数|全年执行数|预算执行数|分值|权重|预算执行率|执行率|得分)"
+    r"\s*(?:[（(][A-Za-z/×*]+[)）])?"
 )
+#: Other templates' words for the same columns (四川: 年初预算 / 调整后预算数 / 预算执行数 / 权重).
+_SAME_COLUMN = {
+    "年初预算": "年初预算数",
+    "调整后预算数": "全年预算数",
+    "预算执行数": "全年执行数",
+    "权重": "分值",
+    "预算执行率": "执行率",
+}
 _TOTAL_LABEL = re.compile(r"年度资金总额\s*[:：]?")
-#: The 其中 rows of the fund block: together they are the whole (财预〔2020〕10号 template).
+#: The total row of a fund block in a table: 年度资金总额, or 总额 under its header.
+_TABLE_TOTAL = re.compile(r"年度资金总额|^总额[:：]?$")
+#: The 其中 rows of the fund block: together they are the whole (财预〔2020〕10号 template;
+#: 四川: 财政资金 / 财政专户管理资金 / 单位资金 / 其他资金).
 _PART_LABEL = re.compile(
     r"(?:其中\s*[:：]?\s*)?((?:本年|当年)?财政拨款(?:资金)?|上年结转(?:结余)?(?:资金)?|上年结余(?:资金)?"
-    r"|其他资金|自筹资金|社会资金)\s*[:：]?"
+    r"|财政专户管理资金|财政资金|单位资金|其他资金|自筹资金|社会资金)\s*[:：]?"
 )
+_EMPTY = frozenset({"", "/", "-", "—", "－", "--", "——"})
 _NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 _TOKEN = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*[%％])?")
 
@@ -142,6 +155,8 @@ def fund_blocks(doc: Document, name: str) -> Iterator[FundBlock]:
             yield from _table_blocks(block, name)
         elif isinstance(block, Paragraph) and "年度资金总额" in block.text:
             yield from _text_blocks(block, name)
+    for rows in _pipe_rows(doc):
+        yield from _table_blocks(rows, name)
 
 
 def _header_columns(cells: Sequence[str]) -> dict[int, str]:
@@ -149,7 +164,7 @@ def _header_columns(cells: Sequence[str]) -> dict[int, str]:
     for i, cell in enumerate(cells):
         words = _HEADER_WORD.findall(cell.replace(" ", ""))
         if len(words) == 1:
-            out[i] = words[0]
+            out[i] = _SAME_COLUMN.get(words[0], words[0])
     return out
 
 
@@ -164,21 +179,57 @@ def _table_blocks(table: Table, name: str) -> Iterator[FundBlock]:
             continue
         if not header or len(cells) != width:
             continue
-        label = next((c for c in cells if c and _decimal(c) is None), "")
-        if not _TOTAL_LABEL.search(label.replace(" ", "")):
+        if not any(_TABLE_TOTAL.search(c) for c in _words(cells)):
             continue
-        total = _row_figures(cells, header)
+        shifted = _aligned(header, cells)
+        if shifted is None:
+            continue
+        total = _row_figures(cells, shifted)
         parts: list[tuple[str, dict[str, Figure]]] = []
         for below in rows[r + 1 :]:
             if len(below) != width:
                 break
-            text = "".join(c for c in below if c and _decimal(c) is None).replace(" ", "")
-            m = _PART_LABEL.search(text)
-            if m is None or m.end() != len(text):
+            m = next((m for c in _words(below) if (m := _PART_LABEL.fullmatch(c))), None)
+            if m is None:
                 break
-            parts.append((m.group(1), _row_figures(below, header)))
+            parts.append((m.group(1), _row_figures(below, shifted)))
         if _complete(parts):
             yield FundBlock(total, parts, table.location(name, r))
+
+
+def _is_value(cell: str) -> bool:
+    text = cell.strip()
+    return text in _EMPTY or _decimal(text.rstrip("%％")) is not None
+
+
+def _words(cells: Sequence[str]) -> list[str]:
+    """A row's cells that are not figures (its label, a merged group label, a note)."""
+    return [c.replace(" ", "") for c in cells if not _is_value(c)]
+
+
+def _aligned(header: dict[int, str], total: Sequence[str]) -> dict[int, str] | None:
+    """The header's columns at the total row's cells: as they stand, or one cell to the
+    left when the header row leads with a label the data rows do not repeat (a merged
+    "预算执行情况(10分)" cell). Certain only when the amount columns hold numbers, the
+    执行率 column a percentage, and some amount is there."""
+    for shift in (0, -1):
+        moved = {i + shift: c for i, c in header.items()}
+        if min(moved) < 0:
+            continue
+        ok, amounts = True, 0
+        for i, column in moved.items():
+            cell = total[i].strip() if i < len(total) else ""
+            if cell in _EMPTY:
+                continue
+            percent = cell.endswith(("%", "％"))
+            if column in _AMOUNT_COLUMNS:
+                ok &= not percent and _decimal(cell) is not None
+                amounts += 1
+            elif column == "执行率":
+                ok &= percent
+        if ok and amounts:
+            return moved
+    return None
 
 
 def _row_figures(cells: Sequence[str], header: dict[int, str]) -> dict[str, Figure]:
@@ -191,9 +242,10 @@ def _row_figures(cells: Sequence[str], header: dict[int, str]) -> dict[str, Figu
 
 
 def _complete(parts: list[tuple[str, dict[str, Figure]]]) -> bool:
-    """The 其中 rows are the template's whole breakdown: 财政拨款 and 其他资金 both listed."""
+    """The 其中 rows are the template's whole breakdown: 财政拨款 (财政资金) and 其他资金
+    both listed."""
     labels = " ".join(label for label, _ in parts)
-    return "财政拨款" in labels and "其他资金" in labels
+    return "财政" in labels and "其他资金" in labels
 
 
 # -- fund blocks in text --------------------------------------------------------------------
@@ -234,7 +286,7 @@ def _skip_space(text: str, at: int) -> int:
 def _text_header(before: str) -> list[str]:
     """The fund block's column names just before its total row, in order; [] unless the
     amount columns lead (the only order in which a short row can be bound)."""
-    words = [m.group(1) for m in _HEADER_WORD.finditer(before)]
+    words = [_SAME_COLUMN.get(m.group(1), m.group(1)) for m in _HEADER_WORD.finditer(before)]
     # the header is the last run of column words before the total row
     names = [c for c, _ in _COLUMNS]
     run: list[str] = []
@@ -435,7 +487,7 @@ def _execution_score(form: str) -> Decimal | None:
     m = _TOTAL_LABEL.search(form)
     if m is None:
         return None
-    header = _HEADER_WORD.findall(form[max(0, m.start() - 120) : m.start()])
+    header = [_SAME_COLUMN.get(w, w) for w in _HEADER_WORD.findall(form[max(0, m.start() - 120) : m.start()])]
     if header[-2:] != ["执行率", "得分"]:
         return None
     columns = _text_header(form[max(0, m.start() - 120) : m.start()])
