@@ -55,7 +55,10 @@ def test_seed_001_xinxiang_2024_final_accounts_and_report():
     assert ("sum-mismatch", "837.10", "838.10") in errors  # 667.77 + 170.33 stated as 837.1
     assert ("claim-conflict", "838.1 万元", "837.1 万元") in errors  # 全年预算 stated twice
     assert ("unit-suspicious", "2.46 元", "2.46万元") in errors  # 三公 执行数 in 元
-    assert ("score-rate-mismatch", "88.53%", "98.40%") in errors  # 表3-1: 9.84 of 10 is 98.40%
+    # 表3-1 prints 预算执行 88.53% scored 9.84 of 10; the text states 预算执行率为88.53%, so
+    # the score is the slip (10 × 88.53% = 8.85), and the 合计 97.84 that counts it
+    assert ("score-mismatch", "9.84", "8.85") in errors
+    assert ("total-includes-wrong-score", "97.84", "96.85") in errors
     assert ("score-as-percent", "100%", "100") in errors  # a project's 自评得分 written "100%"
     assert ("total-differs", "90.31", "89.82") in errors  # 会市合作 project by its own rates
     warnings = _by_code(report, "warning")
@@ -68,7 +71,9 @@ def test_seed_001_xinxiang_2024_final_accounts_and_report():
     tails = [f for f in report.findings if f.code == "accounts-rounding-tail"]
     assert tails
     assert all(f.severity.value == "note" for f in tails)
-    assert len(errors) == 7  # and no other error
+    # the report's 全年实际执行数 741.99 against the tables' 本年支出合计 741.64
+    assert ("claim-conflict", "741.99 万元", "741.64万元") in errors
+    assert len(errors) == 9  # and no other error
 
 
 def test_seed_002_xiangyang_form_without_level3_weights():

@@ -16,7 +16,7 @@ convention.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -27,7 +27,7 @@ import yaml
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements import bind
 from jixiao.audit.statements.bind import Reading, canonical
-from jixiao.audit.statements.parse import Role, parse, verb_of
+from jixiao.audit.statements.parse import Figure, Role, parse, verb_of
 from jixiao.core.findings import Finding, finding
 from jixiao.core.numbers import (
     HUNDRED,
@@ -106,18 +106,10 @@ def _places(number_text: str) -> int:
 
 
 def percent_agrees(num: Decimal, den: Decimal, printed: Decimal, places: int) -> bool:
-    """Whether ``printed`` % can be num/den, given amounts rounded to 0.01 and the
-    percentage rounded to ``places`` decimals."""
-    if den == 0:
-        return printed == 0  # the accepted convention: "完成预算的0%"
-    if den < 0:
-        return False
-    e = AMOUNT_TOLERANCE
-    low_den = den - e if den - e > 0 else den
-    low = (max(num - e, ZERO)) / (den + e) * HUNDRED
-    high = (num + e) / low_den * HUNDRED
-    half = Decimal(5) * Decimal(10) ** (-(places + 1))
-    return printed + half >= low and printed - half <= high
+    """Whether ``printed`` % (written with ``places`` decimals) can be num/den: the
+    amounts anywhere inside their rounding intervals (:func:`percent_possible`)."""
+    shown = printed.quantize(Decimal(1).scaleb(-places)) if places >= 0 else printed
+    return percent_possible(rounding_interval(num), rounding_interval(den), shown)
 
 
 def pct(num: Decimal, den: Decimal, places: int = 2) -> str:
@@ -185,7 +177,7 @@ _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的\s*" + NUM + r"\s*[
 
 def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
     text = sentence.text
-    reading = bind.read([text])
+    reading = bind.read_one(text)
     st = reading.statements[0]
     for claim in bind.completions(reading, 0):
         actual, rate = claim.actual, claim.rate
@@ -232,57 +224,98 @@ def rate_specs() -> tuple[dict, ...]:
     return tuple(yaml.safe_load(text))
 
 
-def check_rates(sentence: Sentence, name: str) -> Iterator[Finding]:
-    text = sentence.text
+def check_rates(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
+    """A named rate ("预算执行率为88.53%") against the two amounts it is computed from
+    (``rates.yaml``), each bound with certainty: the one figure before the rate in its
+    sentence (after the same rate named earlier) whose name holds the spec's words, else
+    the one such figure of the sentence before. Two candidates of different value: silent."""
+    index = known.index_of(sentence) if known is not None else None
+    if known is None or index is None:
+        known, index = bind.read_one(sentence.text), 0
+    st = known.statements[index]
+    figures = [f for c in st.clauses for f in c.figures]
+    earlier, earlier_text = _previous_sentence(sentence)
     for spec in rate_specs():
-        pattern = re.compile(spec["rate"] + r"\s*(?:为|是|达到|达)?\s*" + NUM + r"\s*[%％]")
-        for m in pattern.finditer(text):
-            context = sentence.before() + text[: m.start()]
-            found = amounts(context)
-            num = _nearest(found, spec["numerator"])
-            den = _nearest(found, spec["denominator"], exclude=num)
+        named = re.compile(re.escape(spec["rate"]) + r"\s*(?:为|是|达到|达)?\s*$")
+        since = 0
+        for k, rate in enumerate(figures):
+            if rate.is_money or not named.search(rate.label):
+                continue
+            window = [f for f in figures[since:k] if f.is_money]
+            since = k + 1
+            num = _operand(window, earlier, spec["numerator"])
+            den = _operand(window, earlier, spec["denominator"], exclude=num)
             if num is None or den is None:
                 continue
-            printed = _number(m.group(1))
-            places = _places(m.group(1))
-            if percent_agrees(num.wan, den.wan, printed, places):
+            printed = rate.value
+            if percent_possible(rounding_interval(num.wan), rounding_interval(den.wan), printed):
                 continue
-            fixed = _unit_fix(num, den, printed, places)
+            where = st.source(rate.start)
+            fixed = _unit_fix(num, den, printed)
             if fixed is not None:
-                wrong, _ = fixed
+                wrong = fixed
+                if any(f is wrong for f in window):
+                    at: int | None = st.source(wrong.start)
+                    written = sentence.text[st.source(wrong.start) : st.source(wrong.end)]
+                else:
+                    at, written = None, earlier_text(wrong)
                 yield finding(
                     "unit-suspicious",
-                    sentence.location(name, wrong.text, wrong.start - len(sentence.before())),
-                    printed=wrong.text,
+                    sentence.location(name, written, at),
+                    printed=written,
                     expected=f"{plain(wrong.value)}万元",
                 )
                 continue
             yield finding(
                 "percent-mismatch",
-                sentence.location(name, m.group(0), m.start()),
-                printed=f"{m.group(1)}%",
+                sentence.location(name, sentence.text[where : st.source(rate.end)], where),
+                printed=f"{rate.text}%",
                 expected=pct(num.wan, den.wan),
                 what=spec["rate"],
-                numerator=f"{num.label} {plain(num.wan)}",
-                denominator=f"{den.label} {plain(den.wan)}",
+                numerator=f"{_named(num)} {plain(num.wan)}",
+                denominator=f"{_named(den)} {plain(den.wan)}",
             )
 
 
-def _nearest(found: list[Amount], words: list[str], exclude: Amount | None = None) -> Amount | None:
-    for a in reversed(found):
-        if a is not exclude and any(w in a.label for w in words):
-            return a
+def _named(f: Figure) -> str:
+    """A figure's name as a finding shows it: its words without fillers and year."""
+    return _PREFIX.sub("", _FILLERS.sub("", " ".join(f.name.split())).strip()).strip() or f.name
+
+
+def _previous_sentence(sentence: Sentence) -> tuple[list[Figure], Callable[[Figure], str]]:
+    """The amounts of the sentence before ``sentence`` in its paragraph, and how each is
+    written there."""
+    before = sentence.before(400).rstrip()
+    cut = max(before[:-1].rfind(end) for end in "。！？") if before else -1
+    text = before[cut + 1 :]
+    st = parse(text)
+
+    def written(f: Figure) -> str:
+        return text[st.source(f.start) : st.source(f.end)]
+
+    return [f for c in st.clauses for f in c.figures if f.is_money], written
+
+
+def _operand(
+    window: list[Figure], earlier: list[Figure], words: list[str], exclude: Figure | None = None
+) -> Figure | None:
+    """The one amount named by ``words``: in ``window`` (nearest the rate), else in
+    ``earlier``; None when none is, or when two of different value are."""
+    for figures in (window, earlier):
+        found = [f for f in figures if f is not exclude and any(w in f.name for w in words)]
+        if found:
+            return found[-1] if len({f.wan for f in found}) == 1 else None
     return None
 
 
-def _unit_fix(num: Amount, den: Amount, printed: Decimal, places: int) -> tuple[Amount, Amount] | None:
-    """If one operand is written in 元 and the rate holds when it is read as 万元."""
+def _unit_fix(num: Figure, den: Figure, printed: Decimal) -> Figure | None:
+    """The operand written in 元 with which the rate holds when it is read as 万元."""
     for wrong, other, as_num in ((num, den, True), (den, num, False)):
         if wrong.unit != "元" or other.unit != "万元":
             continue
         n, d = (wrong.value, other.wan) if as_num else (other.wan, wrong.value)
-        if percent_agrees(n, d, printed, places):
-            return wrong, other
+        if percent_possible(rounding_interval(n), rounding_interval(d), printed):
+            return wrong
     return None
 
 
@@ -300,7 +333,7 @@ _UP = ("增加", "增长", "上升")
 def check_changes(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
     index = known.index_of(sentence) if known is not None else None
     if known is None or index is None:
-        known, index = bind.read([sentence.text]), 0
+        known, index = bind.read_one(sentence.text), 0
     text, st = sentence.text, known.statements[index]
     for claim in bind.changes(known, index):
         change, rate, previous = claim.change, claim.rate, claim.previous
@@ -382,35 +415,53 @@ _DECREASE = ("减少", "调减", "追减")
 _FULL_YEAR = ("全年预算资金总额", "全年总预算", "全年预算总额", "调整后预算", "全年预算数", "全年预算资金")
 
 
-def check_budget_identity(sentence: Sentence, name: str) -> Iterator[Finding]:
+def check_budget_identity(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
     """A sentence giving the full-year budget with the initial budget and the adjustment
-    before it: 全年预算数 = 年初预算数 + 调增 − 调减."""
-    text = sentence.before(200) + sentence.text
-    offset = len(text) - len(sentence.text)
-    found = amounts(text)
-    for total in found:
-        if total.start < offset or not any(total.label.endswith(w) or total.label == w for w in _FULL_YEAR):
+    before it: 全年预算数 = 年初预算数 + 调增 − 调减. The initial budget is the one amount so
+    named before the total (in its sentence, else in the sentence before); the adjustments
+    the amounts named by an increase or a decrease between the two. Wrong only when no
+    choice of the printed amounts inside their rounding intervals makes the identity hold."""
+    index = known.index_of(sentence) if known is not None else None
+    if known is None or index is None:
+        known, index = bind.read_one(sentence.text), 0
+    st = known.statements[index]
+    here = [f for c in st.clauses for f in c.figures if f.is_money]
+    earlier, _ = _previous_sentence(sentence)
+    for k, total in enumerate(here):
+        name_ = _named(total)
+        if not any(name_.endswith(w) or name_ == w for w in _FULL_YEAR):
             continue
-        earlier = [a for a in found if a.end <= total.start]
-        initial = next((a for a in reversed(earlier) if any(w in a.label for w in _INITIAL)), None)
-        if initial is None:
-            continue
-        after = [a for a in earlier if a.start > initial.start]
-        up = [a for a in after if any(w in a.label for w in _INCREASE)]
-        down = [a for a in after if any(w in a.label for w in _DECREASE)]
+        before = [*earlier, *here[:k]]
+        initials = [i for i, f in enumerate(before) if any(w in f.name for w in _INITIAL)]
+        if not initials or len({before[i].wan for i in initials}) != 1:
+            continue  # no initial budget, or two of different value: 无法确定基数
+        initial = before[initials[-1]]
+        after = before[initials[-1] + 1 :]
+        up = [a for a in after if any(w in a.name for w in _INCREASE)]
+        down = [a for a in after if any(w in a.name for w in _DECREASE)]
         if not up and not down:
             continue
-        expected = initial.wan + sum((a.wan for a in up), ZERO) - sum((a.wan for a in down), ZERO)
-        if abs(expected - total.wan) > AMOUNT_TOLERANCE * (len(up) + len(down) + 2):
+        if len(up) + len(down) != len(after):
+            continue  # an amount between them that is neither: not certain what it is
+        low = rounding_interval(initial.wan)[0]
+        high = rounding_interval(initial.wan)[1]
+        for a in up:
+            low, high = low + rounding_interval(a.wan)[0], high + rounding_interval(a.wan)[1]
+        for a in down:
+            low, high = low - rounding_interval(a.wan)[1], high - rounding_interval(a.wan)[0]
+        t_low, t_high = rounding_interval(total.wan)
+        if t_high < low or high < t_low:
+            expected = initial.wan + sum((a.wan for a in up), ZERO) - sum((a.wan for a in down), ZERO)
             parts = " + ".join([plain(initial.wan), *(plain(a.wan) for a in up)])
             parts += "".join(f" − {plain(a.wan)}" for a in down)
+            where = st.source(total.start)
             yield finding(
                 "sum-mismatch",
-                sentence.location(name, total.text, total.start - offset),
+                sentence.location(name, sentence.text[where : st.source(total.end)], where),
                 printed=money_text(total.wan),
                 expected=money_text(expected),
-                what=total.label,
-                parts=f"{initial.label} + 调整：{parts}",
+                what=name_,
+                parts=f"{_named(initial)} + 调整：{parts}",
             )
 
 

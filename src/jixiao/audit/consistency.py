@@ -26,9 +26,21 @@ _YEAR_ANY = re.compile(r"(20\d\d)\s*年")
 _OWN = re.compile(r"(20\d\d)\s*年度?\s*(?:我单位|我部门|本单位|本部门|局部门|部门整体绩效自评报告)")
 
 
+#: The last document's year: every table of a document asks for it.
+_LAST_YEAR: list[tuple[Document, int | None]] = []
+
+
 def report_year(doc: Document) -> int | None:
     """The year a report evaluates: the first 'YYYY年度' of its opening, else the most
     frequent one, else the most frequent 'YYYY年'."""
+    if _LAST_YEAR and _LAST_YEAR[0][0] is doc:
+        return _LAST_YEAR[0][1]
+    year = _report_year(doc)
+    _LAST_YEAR[:] = [(doc, year)]
+    return year
+
+
+def _report_year(doc: Document) -> int | None:
     paragraphs = [clean(p.text) for p in doc.paragraphs()]
     for text in paragraphs[:12]:
         m = _YEAR_OF_REPORT.search(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from jixiao.audit import claims, consistency, scoretables
+from jixiao.audit import against_accounts, claims, consistency, fundrows, scoretables
 from jixiao.audit.accounts import check_accounts_tables
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
@@ -36,10 +36,12 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("rates", "比率", "执行率等比率与其分子分母"),
     ("changes", "增减", "增减额、增减率与本年数、上年数"),
     ("sums", "合计", "“共计”“其中”的各项之和"),
+    ("table-sums", "表内合计", "年度资金总额与其中各行、表中一行与其下“其中”各行、自评表总分与分值"),
     ("budget-identity", "预算调整", "年初预算、调整数与调整后预算"),
     ("years", "年度", "文中年份与报告年度"),
     ("numbering", "序号", "标题序号是否连续"),
     ("conflicts", "前后一致", "同一数量在文中多处所列是否相同"),
+    ("text-vs-accounts", "正文与决算表", "正文所述本年收入、支出合计与同一文件的部门决算表是否一致"),
     ("score-claims", "文中得分", "正文所述总分、等级与各项得分"),
     ("sideways-tables", "横排得分表", "横向排列的得分表的合计"),
     ("score-tables", "自评表", "绩效自评表按计分规则复核得分、合计、总分与等级"),
@@ -87,8 +89,10 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
 
     recognised: list[str] = []
 
+    accounts_read: dict[str, object] = {}
+
     def accounts() -> Iterable[Finding]:
-        described, found = check_accounts_tables(doc)
+        described, found = check_accounts_tables(doc, accounts_read)
         recognised.extend(described)
         return found
 
@@ -98,13 +102,15 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
         "accounts-tables": accounts,
         "shares": per_sentence(lambda s: claims.check_shares(s, name, known)),
         "completion": per_sentence(lambda s: claims.check_completion(s, name)),
-        "rates": per_sentence(lambda s: claims.check_rates(s, name)),
+        "rates": per_sentence(lambda s: claims.check_rates(s, name, known)),
         "changes": per_sentence(lambda s: claims.check_changes(s, name, known)),
         "sums": per_sentence(lambda s: claims.check_sums(s, name)),
-        "budget-identity": per_sentence(lambda s: claims.check_budget_identity(s, name)),
+        "table-sums": lambda: fundrows.check(doc, name),
+        "budget-identity": per_sentence(lambda s: claims.check_budget_identity(s, name, known)),
         "years": lambda: consistency.check_years(sents, year, name),
         "numbering": lambda: consistency.check_numbering(doc, name),
         "conflicts": lambda: consistency.check_conflicts(sents, name),
+        "text-vs-accounts": lambda: against_accounts.check(sents, known, accounts_read, name),
         "score-claims": lambda: consistency.check_score_claims(sents, name),
         "sideways-tables": lambda: scoretables.sideways_tables(doc, name),
     }

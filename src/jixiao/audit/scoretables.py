@@ -543,11 +543,22 @@ def recognise_summary(
 
 
 # -- level tables laid out sideways (一级指标 / 权重 / 得分率 / 得分 rows) ---------------------------
+_STATED_RATE = re.compile(r"预算执行率\s*(?:为|是|达到|达)?\s*(\d+(?:\.\d+)?)\s*[%％]")
+
+
 def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
+    """Level tables laid out sideways: a score above its weight, a 得分率 that is not
+    score / weight, the 合计 of weights and scores. Where a 预算执行 得分率 disagrees with
+    its score and the text states the same 预算执行率, the score is the slip (and the
+    合计 that counts it)."""
+    stated_rates = {
+        Decimal(m.group(1)) / 100 for p in doc.paragraphs() for m in _STATED_RATE.finditer(p.text)
+    }
     for table in doc.tables():
         rows = {_norm(r[0]): r for r in table.rows if r}
         if not {"一级指标", "得分"} <= set(rows) or not ({"权重", "分值"} & set(rows)):
             continue
+        rescored: dict[int, Decimal] = {}
         heads = rows["一级指标"]
         weights = rows.get("权重") or rows.get("分值")
         rates = rows.get("得分率")
@@ -569,6 +580,20 @@ def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
                 written = rates[j] if j < len(rates) else ""
                 rate = _num(rates, j)
                 if rate is not None and written and _rate_differs(rate, s, w, written):
+                    if "预算执行" in label and rate in stated_rates:
+                        # the text states this 预算执行率 too: the score is the slip
+                        right = (w * rate).quantize(_places_of(scores[j]), ROUND_HALF_UP)
+                        right = min(right, w)
+                        rescored[j] = right
+                        yield finding(
+                            "score-mismatch",
+                            table.location(name, index["得分"], label),
+                            printed=plain(s),
+                            expected=plain(right),
+                            rule=f"预算执行率 {written.strip()}（正文所述）× 分值 {plain(w)}",
+                            hint="",
+                        )
+                        continue
                     yield finding(
                         "score-rate-mismatch",
                         table.location(name, index["得分率"], label),
@@ -588,6 +613,18 @@ def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
             if total is None or None in parts:
                 continue
             summed = sum((p for p in parts if p is not None), Decimal(0))
+            if key == "得分" and summed == total and rescored:
+                fixed = summed + sum(
+                    (v - (_num(row, j) or Decimal(0)) for j, v in rescored.items()), Decimal(0)
+                )
+                yield finding(
+                    "total-includes-wrong-score",
+                    table.location(name, index.get(key), "合计"),
+                    printed=plain(total),
+                    expected=plain(fixed),
+                    what="得分合计",
+                )
+                continue
             if summed != total:
                 yield finding(
                     "total-mismatch",
@@ -606,6 +643,12 @@ def _num(row: Sequence[str] | None, j: int) -> Decimal | None:
     except NumberFormatError:
         return None
     return m.value
+
+
+def _places_of(text: str) -> Decimal:
+    """The unit of the last digit a score is written with ("9.84" -> 0.01, "28" -> 1)."""
+    digits = text.strip().split(".")
+    return Decimal(1).scaleb(-len(digits[1])) if len(digits) == 2 and digits[1].isdigit() else Decimal(1)
 
 
 def _rate_differs(rate: Decimal, score: Decimal, weight: Decimal, written: str) -> bool:

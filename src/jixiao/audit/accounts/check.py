@@ -110,9 +110,13 @@ def _read_tables(
     return data, lines, findings
 
 
-def check_accounts_tables(doc: Document) -> tuple[list[str], list[Finding]]:
+def check_accounts_tables(
+    doc: Document, read: dict[str, Any] | None = None
+) -> tuple[list[str], list[Finding]]:
     """(descriptions of what was recognised, Findings) — empty lists when the document has
-    no final-accounts tables."""
+    no final-accounts tables. ``read``, when given, receives what other checks may compare
+    with: ``accounts`` (the model), ``year``, ``explanation`` (ids of the 情况说明's
+    paragraphs, which this check already compares with the tables)."""
     found = _recognise(doc)
     if found is None:
         return [], []
@@ -122,6 +126,8 @@ def check_accounts_tables(doc: Document) -> tuple[list[str], list[Finding]]:
         return descriptions, findings
     findings += _check_tables(acc, found.present, found.sources, found.lines, doc.name)
     paragraphs = _explanation(doc, found.sources)
+    if read is not None:
+        read.update(accounts=acc, year=found.year, explanation={id(p) for p in paragraphs})
     if paragraphs:
         descriptions.append(f"部门决算情况说明（{_sections_named(paragraphs)}个部分）")
         if found.year is None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -277,10 +278,10 @@ def _read_page(raw: pdf_pages.RawPage) -> _Page:
     number = 0
     for chars in _text_lines(outside):
         size = _size(chars) or (chars[0]["bottom"] - chars[0]["top"])
-        segments = _segments(chars, size)
+        segments = _segments(chars, size, ordered=True)
         if not segments:
             continue
-        x0 = min(c["x0"] for c in chars)
+        x0 = chars[0]["x0"]  # the line is in order of x0
         x1 = max(c["x1"] for c in chars)
         top = min(c["top"] for c in chars)
         bottom = max(c["bottom"] for c in chars)
@@ -302,15 +303,25 @@ def _text_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     breaks where the next character's top is more than :data:`_LINE_TOLERANCE` below the
     last one's (as pdfplumber groups them). Space glyphs are left out: gaps are judged
     from the geometry."""
-    visible = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["top"])
+    visible = sorted((c for c in chars if c["text"].strip()), key=_BY_TOP)
     lines: list[list[dict[str, Any]]] = []
-    last = None
+    line: list[dict[str, Any]] = []
+    limit = float("-inf")
     for char in visible:
-        if last is None or char["top"] > last + _LINE_TOLERANCE:
-            lines.append([])
-        lines[-1].append(char)
-        last = char["top"]
-    return [sorted(line, key=lambda c: (c["x0"], c["x1"])) for line in lines]
+        top = char["top"]
+        if top > limit:
+            line = []
+            lines.append(line)
+        line.append(char)
+        limit = top + _LINE_TOLERANCE
+    for line in lines:
+        line.sort(key=_BY_X)
+    return lines
+
+
+_BY_TOP = itemgetter("top")
+_BY_X = itemgetter("x0", "x1")
+_BY_X0 = itemgetter("x0")
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%％")  # marks a layout never puts first on a line
@@ -333,30 +344,36 @@ def _lead(chars: list[dict[str, Any]]) -> float:
 
 
 def _size(chars: list[dict[str, Any]]) -> float:
-    return max((float(c.get("size", 0)) for c in chars), default=0.0)
+    return float(max((c["size"] for c in chars), default=0.0))
 
 
-def _segments(chars: list[dict[str, Any]], size: float) -> list[tuple[float, float, str]]:
+def _segments(
+    chars: list[dict[str, Any]], size: float, *, ordered: bool = False
+) -> list[tuple[float, float, str]]:
     """The line's text in pieces split at gaps of :data:`_COLUMN_GAP` characters (see the
-    module docstring for the spaces inside a piece)."""
+    module docstring for the spaces inside a piece). ``ordered``: ``chars`` are already
+    in order of x0."""
     pieces: list[tuple[float, float, str]] = []
     text, x0, x1, space = "", 0.0, 0.0, False
-    for char in sorted(chars, key=lambda c: c["x0"]):
+    wide, narrow = _COLUMN_GAP * size, 0.2 * size
+    for char in chars if ordered else sorted(chars, key=_BY_X0):
         glyph = char["text"]
         if not glyph.strip():
             space = True
             continue
         if text:
             gap = char["x0"] - x1
-            if gap >= _COLUMN_GAP * size:
+            if gap >= wide:
                 pieces.append((x0, x1, text))
                 text = ""
-            elif space or gap > 0.2 * size:
+            elif space or gap > narrow:
                 text += " "
         if not text:
             x0, x1 = char["x0"], char["x1"]
         text += glyph
-        x1, space = max(x1, char["x1"]), False
+        right = char["x1"]
+        x1 = right if right > x1 else x1  # not max(): called for every character
+        space = False
     if text:
         pieces.append((x0, x1, text))
     return pieces
@@ -411,7 +428,7 @@ def _grid(table: Any, chars: list[dict[str, Any]], taken: set[int]) -> _Grid:
 def _cell_text(chars: list[dict[str, Any]]) -> str:
     """Characters of one cell: grouped into lines by their top, each read like a page line."""
     lines: list[list[dict[str, Any]]] = []
-    for char in sorted(chars, key=lambda c: c["top"]):
+    for char in sorted(chars, key=_BY_TOP):
         if lines and char["top"] - lines[-1][0]["top"] < 0.5 * float(char.get("size") or 1):
             lines[-1].append(char)
         else:

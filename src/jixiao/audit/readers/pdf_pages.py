@@ -215,33 +215,34 @@ def _chars(raw: Any, textpage: Any, count: int, view: _View) -> list[dict[str, A
     loose_box, unpack = raw.FPDFText_GetLooseCharBox, _RECT.unpack_from
     font_size, text_object = raw.FPDFText_GetFontSize, raw.FPDFText_GetTextObject
     generated = raw.FPDFText_IsGenerated
-    last_key: tuple[float, float] = (-1.0, -1.0)
+    last_height = -1.0
     size = 0.0
     plain = view.rotation == 0
     left, top_edge = view.left, view.top
     chars: list[dict[str, Any]] = []
+    append = chars.append
     for i, glyph in enumerate(text):
         if glyph < " " or glyph in "\ufffe\uffff" or (glyph == " " and generated(textpage, i)):
             continue
         loose_box(textpage, i, rect_ref)
         x0, top, x1, bottom = unpack(rect)
         # The size the character is drawn at: the font size times the text matrix's
-        # scale (many writers set "1 Tf" and scale the matrix instead). The box height is
-        # fixed by font and drawn size, so a character as high as the last one, at the
-        # same font size, has its size.
-        key = (top - bottom, font_size(textpage, i))
-        if key != last_key:
-            last_key = key
+        # scale (many writers set "1 Tf" and scale the matrix instead). The loose box's
+        # height is the font's ascent to descent at the drawn size, so a character as
+        # high as the last one is taken to have its size (two calls into PDFium saved
+        # for nearly every character).
+        if top - bottom != last_height:
+            last_height = top - bottom
             obj = text_object(textpage, i)
             scale = 1.0
             if obj and raw.FPDFPageObj_GetMatrix(obj, matrix_ref):
                 scale = math.hypot(matrix.c, matrix.d) or 1.0
-            size = key[1] * scale
+            size = font_size(textpage, i) * scale
         if plain:
             x0, x1, top, bottom = x0 - left, x1 - left, top_edge - top, top_edge - bottom
         else:
             x0, top, x1, bottom = view.box(x0, top, x1, bottom)
-        chars.append(
+        append(
             {
                 "text": glyph,
                 "x0": x0,

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements.parse import Clause, Figure, Role, Statement, parse, squeeze
@@ -73,6 +74,7 @@ _SECTION = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二�
 _NAME_LENGTH = 80
 
 
+@lru_cache(maxsize=8192)
 def canonical(label: str) -> str:
     """The name a label gives a quantity, without year, speaker, numbering and fillers:
     "2016年度我院支出合计为" -> "支出合计"."""
@@ -176,6 +178,13 @@ def read_sentences(sentences: list[Sentence]) -> Reading:
     reading = read([s.text for s in sentences])
     reading.index = {(id(s.unit), s.start): i for i, s in enumerate(sentences)}
     return reading
+
+
+@lru_cache(maxsize=1024)
+def read_one(text: str) -> Reading:
+    """The Reading of one sentence on its own; several checks read each sentence, and a
+    Reading is not changed once made (``sums`` is filled in once, the same each time)."""
+    return read([text])
 
 
 def read(texts: list[str]) -> Reading:

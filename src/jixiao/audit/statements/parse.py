@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from jixiao.audit.statements.script import normalise
 from jixiao.core.numbers import MONEY_UNITS
@@ -260,8 +261,10 @@ def _role(label: str, unit: str, sentence_has_actual: bool) -> tuple[Role, int, 
     return Role.current, 0, ""
 
 
+@lru_cache(maxsize=4096)
 def parse(source: str) -> Statement:
-    """Read one sentence into clauses and figures with their roles."""
+    """Read one sentence into clauses and figures with their roles (a sentence read once
+    per document, however many checks ask)."""
     text, positions = normalise(source)
     depths = _depths(text)
     raw: list[tuple[int, int, str, str, int]] = []  # start, number end, digits, unit, end
