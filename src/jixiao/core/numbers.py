@@ -260,6 +260,8 @@ def parse_measure(raw: object) -> Measure:
     numbers; '达标', '提升', '相关' are text (value None). Raises NumberFormatError for
     malformed numbers such as '9O%' or '1.2.3'.
     """
+    if type(raw) is str:  # the usual case, first
+        return _parse_text(raw.strip())
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
         value = to_decimal(raw)
         return Measure(text=str(value), value=value)

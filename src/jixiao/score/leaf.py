@@ -59,7 +59,7 @@ def hinted_direction(name: str) -> Comparator | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class LeafScore:
     """The outcome of scoring one leaf."""
 
@@ -74,7 +74,7 @@ class LeafScore:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Job:
     """One leaf being scored: its node, entry, weight, location, printed score, outcome."""
 
@@ -131,13 +131,7 @@ class LeafScorer:
         if out.rule is RuleKind.qualitative:
             self._qualitative(job)
             return out
-        apply = {
-            RuleKind.quantitative: self._quantitative,
-            RuleKind.execution_rate: self._execution,
-            RuleKind.judgement: self._judgement,
-            RuleKind.deduction: self._deduction,
-        }[out.rule]
-        apply(job)
+        _APPLY[out.rule](self, job)
         self._settle(job)
         return out
 
@@ -432,6 +426,14 @@ class LeafScorer:
             rule=out.rule_text,
             hint=_mismatch_hint(job, printed),
         )
+
+
+_APPLY = {
+    RuleKind.quantitative: LeafScorer._quantitative,
+    RuleKind.execution_rate: LeafScorer._execution,
+    RuleKind.judgement: LeafScorer._judgement,
+    RuleKind.deduction: LeafScorer._deduction,
+}
 
 
 def _rule_of(node: Node) -> RuleKind | None:

@@ -43,6 +43,8 @@ class Plan:
     roots: tuple[Shape, ...]
     by_path: Mapping[tuple[str, ...], Shape]
     by_name: Mapping[str, tuple[Shape, ...]]
+    #: the near-miss names of each new path met so far (see _near_misses); bounded
+    slips: dict[tuple[str, ...], tuple[tuple[str, str, str, str], ...]] = field(default_factory=dict)
 
 
 def _shape(spec: IndicatorSpec, parent: tuple[str, ...]) -> Shape:
@@ -197,12 +199,31 @@ def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> F
     return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
 
 
+_SLIPS_KEPT = 20_000
+
+
 def _near_misses(plan: Plan, names: tuple[str, ...], file: str | None, entry: Entry) -> list[Finding]:
     """A new name under an open parent that is one slip away from a name the framework lists
     there (数量指票 for 数量指标) is accepted as the user's own indicator, but never silently.
 
-    Only a name the framework does not list below a parent that lists some is compared."""
-    out: list[Finding] = []
+    Only a name the framework does not list below a parent that lists some is compared,
+    and each path is judged once per plan (the same paths recur in every submission)."""
+    slips = plan.slips.get(names)
+    if slips is None:
+        if len(plan.slips) >= _SLIPS_KEPT:
+            plan.slips.clear()  # memory stays flat however many distinct paths stream by
+        slips = plan.slips[names] = _slips(plan, names)
+    if not slips:
+        return []
+    where = Location(file=file, line=entry.line, indicator=entry.path)
+    return [
+        finding("indicator-name-near-miss", where, name=name, parent=parent, near=near, listed=listed)
+        for name, parent, near, listed in slips
+    ]
+
+
+def _slips(plan: Plan, names: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    out = []
     for depth in range(1, len(names)):
         shape = plan.by_path.get(names[:depth])
         if shape is None or not shape.listed or names[depth] in shape.listed:
@@ -211,17 +232,8 @@ def _near_misses(plan: Plan, names: tuple[str, ...], file: str | None, entry: En
         name = names[depth]
         near = _closest(name, listed)
         if near:
-            out.append(
-                finding(
-                    "indicator-name-near-miss",
-                    Location(file=file, line=entry.line, indicator=entry.path),
-                    name=name,
-                    parent=shape.name,
-                    near=near[0],
-                    listed="、".join(listed),
-                )
-            )
-    return out
+            out.append((name, shape.name, near[0], "、".join(listed)))
+    return tuple(out)
 
 
 def _prune(nodes: list[Node]) -> None:
