@@ -126,6 +126,29 @@ def test_json_submission_is_read_with_decimals(write):
     assert json.loads(result.output)["total"] == "99.97"
 
 
+@pytest.mark.parametrize("indent", [None, 1])
+def test_json_findings_name_the_line_on_one_line_or_many(write, indent):
+    data = {
+        "department": "测试",
+        "year": 2024,
+        "framework": "national-2020-project",
+        "figures": {"budget_total": 3, "spent": 2.99},
+        "indicators": [
+            {"path": "产出指标", "score_rate": "100%"},
+            {"path": "效益指标", "score_rate": "100%"},
+            {"path": "满意度指标", "score_rate": "90%", "score": 10},
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    path = write(text, "s.json")
+    result = run("score", "--json", path)
+    (wrong,) = [f for f in json.loads(result.output)["findings"] if f["code"] == "score-rate-mismatch"]
+    # an entry's line is the line its mapping opens on: the one before its path
+    path_line = next(i for i, line in enumerate(text.splitlines(), 1) if "满意度指标" in line)
+    expected = 1 if indent is None else path_line - 1
+    assert wrong["location"]["line"] == expected
+
+
 def test_missing_file_and_unsupported_format(tmp_path):
     assert "找不到文件" in run("score", tmp_path / "nope.yaml").output
     other = tmp_path / "a.docx"
