@@ -8,7 +8,7 @@ subtotals, total, score rates and grade with the computed ones.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from jixiao.core.findings import Finding, Location, finding, sort_findings
@@ -19,7 +19,16 @@ from jixiao.model.submission import Submission
 from jixiao.score import stated
 from jixiao.score.leaf import LeafScorer
 from jixiao.score.results import Evaluation, IndicatorResult, ScoreSource
-from jixiao.score.tree import Node, Plan, build, check_weights, compile_plan, first_line, weight_of
+from jixiao.score.tree import (
+    Node,
+    Plan,
+    build,
+    check_weights,
+    compile_plan,
+    first_line,
+    total_of,
+    weight_of,
+)
 
 TOTAL = "（总分）"
 
@@ -190,7 +199,7 @@ class _Walk:
         entry = node.entry
         children = tuple(self.node(c) for c in node.children)
         scores = [c.score for c in children]
-        score = sum((s for s in scores if s is not None), ZERO) if None not in scores else None
+        score = total_of(scores)
         result = IndicatorResult.assemble(
             path=node.key,
             name=node.name,
@@ -232,7 +241,8 @@ class _Walk:
         are all known and add up to something else, ``weight-sum`` already says which to fix;
         otherwise (weights not printed) the children's scores are what to check."""
         weights = [c.weight for c in children]
-        if None not in weights and sum((w for w in weights if w is not None), ZERO) != weight:
+        summed = total_of(weights)
+        if summed is not None and summed != weight:
             return
         parts = "、".join(f"{c.name} {plain(c.score)}" for c in children if c.score is not None)
         where = _location(self.file, first_line(node), node.key)
@@ -295,7 +305,10 @@ def _location(file: str | None, line: int | None, indicator: str) -> Location:
     return Location(file=file, line=line, indicator=indicator)
 
 
+_RATE_STEP = Decimal("0.0001")
+
+
 def _rate(score: Decimal | None, weight: Decimal | None) -> Decimal | None:
     if score is None or not weight:
         return None
-    return round_half_up(score / weight, 4)
+    return (score / weight).quantize(_RATE_STEP, rounding=ROUND_HALF_UP)  # round_half_up(…, 4)

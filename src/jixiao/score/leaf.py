@@ -109,7 +109,7 @@ class LeafScorer:
         entry = node.entry
         spec = node.spec
         if entry is None and spec is not None and (spec.derive or spec.rule is RuleKind.execution_rate):
-            entry = Entry(path=node.key)  # computed from the figures alone
+            entry = _bare_entry(node.key)  # computed from the figures alone
         if weight is None:
             # A transcription holds only what the document prints: a row printed without its
             # weight is unknown, so its printed score is counted and marked, never judged.
@@ -434,6 +434,12 @@ _APPLY = {
     RuleKind.judgement: LeafScorer._judgement,
     RuleKind.deduction: LeafScorer._deduction,
 }
+
+
+@lru_cache(maxsize=1024)
+def _bare_entry(path: str) -> Entry:
+    """The entry of a leaf computed from the figures alone (frozen: made once per path)."""
+    return Entry(path=path)
 
 
 def _rule_of(node: Node) -> RuleKind | None:

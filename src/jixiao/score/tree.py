@@ -8,7 +8,7 @@ values for the rest. The result is a tree of :class:`Node` for the engine to sco
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -273,9 +273,19 @@ def _own_weight(node: Node) -> Decimal | None:
         return node.spec.weight
     if node.children:
         weights = [c.weight for c in node.children]
-        if None not in weights:
-            return sum((w for w in weights if w is not None), ZERO)
+        return total_of(weights)
     return None
+
+
+def total_of(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of ``values``, None when one is None. (Tested with "is None": "None in values"
+    would compare None with each Decimal, an abstract-class check every time.)"""
+    total = ZERO
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def check_weights(framework: Framework, roots: list[Node], file: str | None) -> list[Finding]:
