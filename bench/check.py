@@ -32,12 +32,13 @@ import time
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
+from functools import cache
 from typing import ClassVar
 
 from jixiao.accounts import grid as gridmod
 from jixiao.accounts.build import build_accounts
 from jixiao.accounts.check import check
-from jixiao.accounts.classification import economic_catalog, function_catalog
+from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
 from jixiao.accounts.grid import TableGrid
 from jixiao.accounts.model import Accounts
 from jixiao.accounts.rules import RuleSet, builtin_rules
@@ -55,10 +56,20 @@ def _cents(rnd: random.Random, low: int, high: int) -> Decimal:
     return Decimal(units) / 10000
 
 
+@cache
+def _ECONOMIC_SECTIONS() -> list[str]:  # a constant, computed once
+    """The 款 of the economic catalog whose 类 公开06表 prints (the ones a department's basic
+    expenditure is broken down by), less those tied to the “三公” table."""
+    catalog, kinds = economic_catalog(), economic_classes()
+    return [
+        c for c in catalog.names if len(c) == 5 and c not in _SHARED and catalog.parent(c) in kinds
+    ]
+
+
 def department(i: int) -> Accounts:
     rnd = random.Random(i)
     items3 = [c for c in function_catalog().names if len(c) == 7]
-    econ5 = [c for c in economic_catalog().names if len(c) == 5 and c not in _SHARED]
+    econ5 = _ECONOMIC_SECTIONS()
     items = {
         c: (_cents(rnd, 0, 3_000_000), _cents(rnd, 0, 800_000))
         for c in rnd.sample(items3, rnd.randint(10, 20))
