@@ -73,7 +73,7 @@ def test_every_help_page_is_chinese_with_no_python_type_names(path):
         (["score"], "缺少参数“文件”"),
         (["scor", "x.yaml"], "没有命令“scor”。是否应为 'score'？"),
         (["check", "x.yaml", "--rules"], "选项“--rules”后面需要一个值"),
-        (["score", "a.yaml", "b.yaml"], "多余的参数：b.yaml"),
+        (["explain", "a.yaml", "b.yaml"], "多余的参数：b.yaml"),
         (["render", "a.yaml", "--jobs", "x", "--out", "o"], "“--jobs（-j）”的值无效：应为整数"),
         (["frameworks", "show"], "缺少参数“指标体系ID”"),
     ],

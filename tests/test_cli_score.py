@@ -126,6 +126,29 @@ def test_json_submission_is_read_with_decimals(write):
     assert json.loads(result.output)["total"] == "99.97"
 
 
+@pytest.mark.parametrize("indent", [None, 1])
+def test_json_findings_name_the_line_on_one_line_or_many(write, indent):
+    data = {
+        "department": "测试",
+        "year": 2024,
+        "framework": "national-2020-project",
+        "figures": {"budget_total": 3, "spent": 2.99},
+        "indicators": [
+            {"path": "产出指标", "score_rate": "100%"},
+            {"path": "效益指标", "score_rate": "100%"},
+            {"path": "满意度指标", "score_rate": "90%", "score": 10},
+        ],
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    path = write(text, "s.json")
+    result = run("score", "--json", path)
+    (wrong,) = [f for f in json.loads(result.output)["findings"] if f["code"] == "score-rate-mismatch"]
+    # an entry's line is the line its mapping opens on: the one before its path
+    path_line = next(i for i, line in enumerate(text.splitlines(), 1) if "满意度指标" in line)
+    expected = 1 if indent is None else path_line - 1
+    assert wrong["location"]["line"] == expected
+
+
 def test_missing_file_and_unsupported_format(tmp_path):
     assert "找不到文件" in run("score", tmp_path / "nope.yaml").output
     other = tmp_path / "a.docx"
@@ -206,3 +229,62 @@ def test_the_installed_command_runs():
     assert "襄阳市科学技术协会" in out.stdout
     assert "总分 93 / 100" in out.stdout
     assert out.stderr == ""
+
+
+def _folder(tmp_path, *names):
+    """A folder with the given example files, a subfolder with one more and a broken file."""
+    folder = tmp_path / "申报"
+    (folder / "sub").mkdir(parents=True)
+    for name in names:
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    (folder / "sub" / "copy.yaml").write_bytes((EXAMPLES / names[0]).read_bytes())
+    (folder / "坏.yaml").write_text("department: [\n", encoding="utf-8")
+    (folder / "说明.txt").write_text("not a submission", encoding="utf-8")
+    return folder
+
+
+def test_score_a_folder_streams_every_submission_with_a_closing_count(tmp_path):
+    folder = _folder(
+        tmp_path, "score-000-xinxiang-2021-department.yaml", "score-002-xiangyang-2021-department.yaml"
+    )
+    result = run("score", folder)
+    assert result.exit_code == 1  # seed 000 has errors
+    assert result.output.count("总分 96.18") == 2  # the file and its copy in the subfolder
+    assert "襄阳市科学技术协会（2021年度） 总分 93" in result.output
+    assert "坏.yaml：无法读取" in result.output
+    assert "说明.txt" not in result.output  # not a submission format: not read from a folder
+    assert "共 4 个文件，3 份申报" in result.output
+    assert "无法读取的文件 1 个" in result.output
+
+
+def test_score_many_files_as_json_is_one_list_in_the_order_given(tmp_path):
+    folder = _folder(tmp_path, "score-002-xiangyang-2021-department.yaml")
+    second = EXAMPLES / "score-000-xinxiang-2021-department.yaml"
+    first = folder / "score-002-xiangyang-2021-department.yaml"
+    result = run("score", "--json", first, second, folder / "坏.yaml")
+    data = json.loads(result.output)
+    assert [d.get("title") for d in data[:2]] == ["襄阳市科学技术协会", "新乡市科学技术协会"]
+    assert data[1]["total"] == "96.18"
+    assert data[2]["file"].endswith("坏.yaml")
+    assert data[2]["input_errors"][0]["code"] == "syntax-error"
+    assert result.exit_code == 1
+
+
+def test_score_a_folder_of_one_file_keeps_the_list_shape(tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes((EXAMPLES / "score-002-xiangyang-2021-department.yaml").read_bytes())
+    result = run("score", "--json", folder)
+    data = json.loads(result.output)
+    assert isinstance(data, list)
+    assert len(data) == 1
+    assert data[0]["total"] == "93.00"
+
+
+def test_score_a_clean_stream_exits_0_and_an_unreadable_file_exits_2(tmp_path):
+    clean = EXAMPLES / "score-002-xiangyang-2021-department.yaml"
+    assert run("score", clean, clean).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("x: [\n", encoding="utf-8")
+    assert run("score", clean, bad).exit_code == 2
+    assert run("score", "--json", tmp_path / "empty-folder-missing").exit_code == 2

@@ -6,7 +6,7 @@ are internal and may change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,7 @@ __all__ = [
     "render",
     "score",
     "score_file",
+    "score_files",
     "weighted_total",
 ]
 
@@ -109,6 +110,24 @@ def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluat
 
         evaluations = [place_findings(ev, path) for ev in evaluations]
     return evaluations
+
+
+#: The files a folder given to ``score`` is searched for.
+SUBMISSION_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+def score_files(
+    paths: Iterable[Path], *, frameworks: Catalog | None = None
+) -> Iterator[tuple[Path, list[Evaluation] | InputError]]:
+    """Read and score the files ``paths`` one at a time: for each, its evaluations, or the
+    InputError that says why it cannot be read. Nothing is kept from one file to the next
+    (the frameworks are compiled once), so memory stays flat however many files stream by."""
+    frameworks = frameworks or builtin()
+    for path in paths:
+        try:
+            yield path, score_file(path, frameworks=frameworks)
+        except InputError as exc:
+            yield path, exc
 
 
 def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[AuditReport, Document]:
@@ -290,6 +309,22 @@ def check_accounts_file(
     loaded = load_accounts(path)
     text = read_text(text_path) if text_path is not None else None
     return check_accounts(loaded, rules=rules, text=text, text_file=str(text_path) if text_path else None)
+
+
+#: The files a folder given to ``check`` is searched for.
+ACCOUNTS_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+
+
+def check_accounts_files(
+    paths: Iterable[Path], *, rules: RuleSet | None = None
+) -> Iterator[tuple[Path, AccountsReport | InputError]]:
+    """Read and check the final-accounts files ``paths`` one at a time: for each, its
+    report, or the InputError that says why it cannot be read (see :func:`score_files`)."""
+    for path in paths:
+        try:
+            yield path, check_accounts_file(path, rules=rules)
+        except InputError as exc:
+            yield path, exc
 
 
 def explain_accounts(accounts: Accounts) -> Explanation:

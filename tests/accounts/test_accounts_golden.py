@@ -160,3 +160,26 @@ def test_cli_check_json_on_the_seed(seed_path):
     }
     codes = [f["code"] for f in data["findings"]]
     assert codes.count("accounts-rounding-tail") == 8
+
+
+def test_cli_check_streams_many_files_and_folders(seed_path, tmp_path):
+    folder = tmp_path / "决算"
+    folder.mkdir()
+    (folder / "a.yaml").write_bytes(seed_path.read_bytes())
+    (folder / "b.yaml").write_text("department: [\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(seed_path), str(folder)])
+    assert result.output.count("新乡市科学技术协会 2024年度部门决算") == 2
+    assert "b.yaml：无法读取" in result.output
+    assert "共 3 个文件，2 个部门，其中有错误的 0 个；错误 0 个，警告 2 个，提示 28 个" in result.output
+    assert result.exit_code == 2  # no errors, but a file could not be read
+    as_json = CliRunner().invoke(app, ["check", "--json", str(folder)])
+    data = json.loads(as_json.output)
+    assert [d.get("department") for d in data] == ["新乡市科学技术协会", None]
+    assert data[0]["statuses"]["tail"] == 8  # the single file's object, as a list item
+    assert data[1]["input_errors"][0]["code"] == "syntax-error"
+
+
+def test_cli_check_text_goes_with_one_file_only(seed_path, seed_text_path):
+    result = CliRunner().invoke(app, ["check", str(seed_path), str(seed_path), "--text", str(seed_text_path)])
+    assert result.exit_code == 2
+    assert "只能与一个部门决算文件一起使用" in result.output

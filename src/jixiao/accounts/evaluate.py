@@ -109,6 +109,24 @@ def compile_expr(node: Node, *, zero: bool) -> Compiled:
     raise TypeError(node)  # pragma: no cover
 
 
+#: What a compiled side reads when it is one of the two halves of the commonest rule,
+#: ``cell(@, col) = sum(children(@), col)``: (table, column or None for the current one $,
+#: the value of a missing cell). Set as the attribute ``cell`` of the current row's cell
+#: and ``children`` of the sum of its children, so that the rules engine can read those
+#: two directly (see :func:`tree_of`); a side replaced by anything else has neither.
+Reads = tuple[str, str | None, Decimal | None]
+
+
+def tree_of(left: Compiled, right: Compiled) -> tuple[Reads, Reads] | None:
+    """What the two sides read when the left is the current row's cell and the right the
+    sum of the current row's children, with the same rule for a missing cell; else None."""
+    cell: Reads | None = getattr(left, "cell", None)
+    children: Reads | None = getattr(right, "children", None)
+    if cell is None or children is None or cell[2] != children[2]:
+        return None
+    return cell, children
+
+
 def _compile_ref(ref: Ref, *, zero: bool) -> Compiled:
     table = ref.table
     column = ref.column if ref.column is not None else implied_column(ref)
@@ -124,6 +142,7 @@ def _compile_ref(ref: Ref, *, zero: bool) -> Compiled:
             v = cells.get(c if use_current_column else column)  # type: ignore[arg-type]
             return missing if v is None else (v, 1)
 
+        cell_at.cell = (table, None if use_current_column else column, missing[0])  # type: ignore[attr-defined]
         return cell_at
     if ref.single:
         key = sel.arg
@@ -261,6 +280,12 @@ def _compile_call(node: Call, *, zero: bool) -> Compiled:
                 found = g[table].child_sums(col).get(parent)  # type: ignore[arg-type]
                 return empty if found is None else found
 
+            if of_row:
+                children_total.children = (  # type: ignore[attr-defined]
+                    table,
+                    None if use_current_column else column,
+                    empty[0],
+                )
             return children_total
 
         def total(g: Grid, r: str | None, c: str | None) -> Value:

@@ -550,24 +550,35 @@ def _run_rule(
 ) -> None:
     rows: list[str | None] = list(rule.domain(grid, None, None)) if rule.domain is not None else [None]
     columns: Sequence[str | None] = rule.columns
-    left_fn, right_fn, op, tails = rule.left, rule.right, rule.op, rule.spec.tails
-    equal = op == "="
-    rid = rule.id
-    zero = Decimal(0)
+    left_fn, right_fn, op, tails, rid = rule.left, rule.right, rule.op, rule.spec.tails, rule.id
+    equal, zero = op == "=", Decimal(0)
     append = outcomes.append
     new = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
-    dead = (
-        {c for c in columns if c is not None and not any(grid[t].printed(c) for t in rule.dollar_tables)}
-        if rule.dollar_tables
-        else ()
-    )
+    dead = _dead_columns(rule, grid)
+    tree = evaluate.tree_of(left_fn, right_fn)
+    if tree is not None:
+        # cell(@, col) against sum(children(@), col): what the two compiled sides compute,
+        # read here directly (the commonest rule instance: no call per side)
+        (left_table, left_col, absent), (right_table, right_col, _) = tree
+        left_rows, right_grid = grid[left_table].rows, grid[right_table]
+        sums: dict[str | None, dict[str, tuple[Decimal, int]]] = {}
     for row in rows:
         for column in columns:
             if column in dead:  # nothing printed in this column: 0 = 0 without evaluating
                 append(new(Outcome, (rid, row, column, "empty", zero, zero, 0, None)))
                 continue
-            left, nl = left_fn(grid, row, column)
-            right, nr = right_fn(grid, row, column)
+            if tree is not None:
+                cells = left_rows.get(row)  # type: ignore[arg-type]
+                value = None if cells is None else cells.get(left_col or column)  # type: ignore[arg-type]
+                left, nl = (absent, 0) if value is None else (value, 1)
+                of = sums.get(column)
+                if of is None:
+                    of = sums[column] = right_grid.child_sums(right_col or column)  # type: ignore[arg-type]
+                found = of.get(row)  # type: ignore[arg-type]
+                right, nr = (absent, 0) if found is None else found
+            else:
+                left, nl = left_fn(grid, row, column)
+                right, nr = right_fn(grid, row, column)
             n = nl + nr
             if left is None or right is None:
                 append(new(Outcome, (rid, row, column, "skip", left, right, n, None)))
@@ -588,25 +599,52 @@ def _run_rule(
             if ok:
                 append(new(Outcome, (rid, row, column, "pass" if n else "empty", left, right, n, None)))
                 continue
-            gap = abs(gap)
-            tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
-            is_tail = tails and op != "≠" and gap <= tolerance
-            explanation = ctx.explanation(rule, row, column)
-            f = _finding(
-                rule,
-                ctx,
-                row=row,
-                column=column,
-                left=left,
-                right=right,
-                n=n,
-                tolerance=tolerance,
-                tail=is_tail,
-                explanation=explanation,
-            )
-            status = "tail" if is_tail else ("explained" if explanation else "fail")
+            f = _failed(rule, ctx, row=row, column=column, left=left, right=right, n=n, gap=gap, tails=tails)
             findings.append(f)
+            status = "tail" if f.code == _TAIL else ("explained" if f.explanation else "fail")
             append(new(Outcome, (rid, row, column, status, left, right, n, f)))
+
+
+_TAIL = "accounts-rounding-tail"
+
+
+def _dead_columns(rule: Rule, grid: dict[str, TableGrid]) -> set[str | None] | tuple[()]:
+    """The columns where a rule that reads only ``$`` columns has nothing printed to read."""
+    if not rule.dollar_tables:
+        return ()
+    return {
+        c for c in rule.columns if c is not None and not any(grid[t].printed(c) for t in rule.dollar_tables)
+    }
+
+
+def _failed(
+    rule: Rule,
+    ctx: _Context,
+    *,
+    row: str | None,
+    column: str | None,
+    left: Decimal,
+    right: Decimal,
+    n: int,
+    gap: Decimal,
+    tails: bool,
+) -> Finding:
+    """The Finding of an instance that does not hold: a rounding tail, or the rule's own."""
+    gap = abs(gap)
+    tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
+    is_tail = tails and rule.op != "≠" and gap <= tolerance
+    return _finding(
+        rule,
+        ctx,
+        row=row,
+        column=column,
+        left=left,
+        right=right,
+        n=n,
+        tolerance=tolerance,
+        tail=is_tail,
+        explanation=ctx.explanation(rule, row, column),
+    )
 
 
 def _finding(

@@ -9,16 +9,21 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from jixiao import api
-from jixiao.cli import show
+from jixiao.cli import show, stream
 from jixiao.core.findings import Severity, count
+
+if TYPE_CHECKING:
+    from jixiao.accounts.check import AccountsReport
+    from jixiao.accounts.rules import RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _STATUS = {
@@ -50,8 +55,12 @@ def _input_failure(exc: api.InputError, as_json: bool) -> None:
 
 
 def check_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="部门决算文件（YAML、JSON 或 Excel 工作簿）。", show_default=False)
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="部门决算文件（YAML、JSON 或 Excel 工作簿），或其所在的文件夹（含子文件夹）；可给出多个。",
+            show_default=False,
+        ),
     ],
     *,
     rules: Annotated[
@@ -70,54 +79,100 @@ def check_cmd(
     notes: Annotated[bool, typer.Option("--notes", help=show.NOTES_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
 ) -> None:
-    """审核部门决算：九张公开表的表内、表间审核公式，尾差与错误分开；可同时核对情况说明。"""
+    """审核部门决算：九张公开表的表内、表间审核公式，尾差与错误分开；可同时核对情况说明。
+
+    多个文件或文件夹逐个读取、审核并输出（终端上显示进度条），结束时列出合计。
+    """
     try:
         ruleset = api.accounts_rules(rules or [], only=only or [], skip=skip or [])
-        report = api.check_accounts_file(file, rules=ruleset, text_path=text)
+    except api.InputError as exc:
+        _input_failure(exc, as_json)
+        return
+    if stream.is_stream(files):
+        if text is not None:
+            _console().print("--text 核对一个部门的情况说明，只能与一个部门决算文件一起使用。")
+            raise typer.Exit(EXIT_INPUT)
+        _check_stream(stream.expand(files, api.ACCOUNTS_SUFFIXES), ruleset, as_json, notes)
+        return
+    try:
+        report = api.check_accounts_file(files[0], rules=ruleset, text_path=text)
     except api.InputError as exc:
         _input_failure(exc, as_json)
         return
     findings = list(report.findings)
     if as_json:
-        _write_json(
-            {
-                "department": report.accounts.department,
-                "year": report.accounts.year,
-                "source": report.source,
-                "rules": len(ruleset.rules),
-                "statuses": report.statuses(),
-                "findings": [f.model_dump(mode="json") for f in findings],
-                "outcomes": [
-                    {
-                        "rule": o.rule,
-                        "row": o.row,
-                        "column": o.column,
-                        "status": o.status,
-                        "left": None if o.left is None else format(o.left, "f"),
-                        "right": None if o.right is None else format(o.right, "f"),
-                        "terms": o.terms,
-                    }
-                    for o in report.outcomes
-                    if o.status not in ("pass", "empty")
-                ],
-            }
-        )
+        _write_json(_report_json(report, ruleset))
     else:
-        console = _console()
-        acc = report.accounts
-        console.print(Text(f"{acc.department} {acc.year}年度部门决算", style="bold"))
-        statuses = Counter(report.statuses())
-        summary = "，".join(f"{_STATUS[k]} {v}" for k, v in sorted(statuses.items(), key=lambda kv: -kv[1]))
-        console.print(f"审核规则 {len(ruleset.rules)} 条，共 {sum(statuses.values())} 项检查：{summary}")
-        totals = count(findings)
-        console.print(
-            f"发现：错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个，"
-            f"提示 {totals[Severity.note]} 个"
-        )
-        show.findings(console, findings, notes=notes, count_line=False)
+        _print_report(_console(), report, ruleset, notes=notes)
     if api.input_errors(findings):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FINDINGS if api.has_errors(findings) else EXIT_OK)
+
+
+def _report_json(report: AccountsReport, ruleset: RuleSet) -> dict[str, object]:
+    return {
+        "department": report.accounts.department,
+        "year": report.accounts.year,
+        "source": report.source,
+        "rules": len(ruleset.rules),
+        "statuses": report.statuses(),
+        "findings": [f.model_dump(mode="json") for f in report.findings],
+        "outcomes": [
+            {
+                "rule": o.rule,
+                "row": o.row,
+                "column": o.column,
+                "status": o.status,
+                "left": None if o.left is None else format(o.left, "f"),
+                "right": None if o.right is None else format(o.right, "f"),
+                "terms": o.terms,
+            }
+            for o in report.outcomes
+            if o.status not in ("pass", "empty")
+        ],
+    }
+
+
+def _print_report(console: Console, report: AccountsReport, ruleset: RuleSet, *, notes: bool) -> None:
+    acc = report.accounts
+    console.print(Text(f"{acc.department} {acc.year}年度部门决算", style="bold"))
+    statuses = Counter(report.statuses())
+    summary = "，".join(f"{_STATUS[k]} {v}" for k, v in sorted(statuses.items(), key=lambda kv: -kv[1]))
+    console.print(f"审核规则 {len(ruleset.rules)} 条，共 {sum(statuses.values())} 项检查：{summary}")
+    totals = count(report.findings)
+    console.print(
+        f"发现：错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个，"
+        f"提示 {totals[Severity.note]} 个"
+    )
+    show.findings(console, report.findings, notes=notes, count_line=False)
+
+
+def _check_stream(paths: list[Path], ruleset: RuleSet, as_json: bool, notes: bool) -> None:
+    """Many files, one at a time: each report printed as soon as it is checked (with
+    --json one list of the single file's objects, and ``{"file", "input_errors"}`` for a
+    file that cannot be read), nothing kept but the counts."""
+    console = _console()
+    tally = show.Tally()
+    out = stream.JsonList() if as_json else None
+    with stream.progress(len(paths), "审核", out=console) as advance, out or nullcontext():
+        for path, result in api.check_accounts_files(paths, rules=ruleset):
+            if isinstance(result, api.InputError):
+                tally.unreadable += 1
+                if out is not None:
+                    out.add({"file": str(path), "input_errors": api.findings_json(result.findings)})
+                else:
+                    show.unreadable(console, path, result.findings)
+            else:
+                tally.add(result.findings, input_error=bool(api.input_errors(result.findings)))
+                if out is not None:
+                    out.add(_report_json(result, ruleset))
+                else:
+                    console.print(Text(str(path), style="dim"))
+                    _print_report(console, result, ruleset, notes=notes)
+            advance(path.name)
+    if not as_json:
+        show.tally(console, tally, files=len(paths), unit="个", noun="部门")
+    raise typer.Exit(tally.exit_code())
 
 
 def explain_cmd(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,18 @@ import typer
 from rich.console import Console
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, audit_cmd, demo_cmd, failure, render_cmd, show, version, web_cmd, zh
+from jixiao.cli import (
+    accounts_cmd,
+    audit_cmd,
+    demo_cmd,
+    failure,
+    render_cmd,
+    show,
+    stream,
+    version,
+    web_cmd,
+    zh,
+)
 
 zh.install()  # the framework's own usage lines and errors in Chinese, for every command
 
@@ -60,15 +72,31 @@ def _fail_input(exc: api.InputError, as_json: bool) -> None:
 
 @app.command("score")
 def score_cmd(
-    file: Annotated[Path, typer.Argument(help="申报文件（YAML 或 JSON）。", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="申报文件（YAML、JSON 或 Excel 自评表），或存放申报文件的文件夹（含子文件夹）；可给出多个。",
+            show_default=False,
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果。")] = False,
     framework_file: FrameworkFiles = None,
     notes: Annotated[bool, typer.Option("--notes", help=show.NOTES_HELP)] = False,
 ) -> None:
-    """对申报文件计分：指标得分、各级合计、总分、等级与发现的问题。"""
+    """对申报文件计分：指标得分、各级合计、总分、等级与发现的问题。
+
+    多个文件或文件夹逐个读取、计分并输出（终端上显示进度条），结束时列出合计。
+    """
     try:
         frameworks = api.catalog(framework_file or [])
-        evaluations = api.score_file(file, frameworks=frameworks)
+    except api.InputError as exc:
+        _fail_input(exc, as_json)
+        return
+    if stream.is_stream(files):
+        _score_stream(stream.expand(files, api.SUBMISSION_SUFFIXES), frameworks, as_json, notes)
+        return
+    try:
+        evaluations = api.score_file(files[0], frameworks=frameworks)
     except api.InputError as exc:
         _fail_input(exc, as_json)
         return
@@ -87,6 +115,35 @@ def score_cmd(
     if api.input_errors(findings):
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FINDINGS if api.has_errors(findings) else EXIT_OK)
+
+
+def _score_stream(paths: list[Path], frameworks: api.Catalog, as_json: bool, notes: bool) -> None:
+    """Many files, one at a time: each evaluation printed as soon as it is scored (on a
+    terminal one line and its problems; with --json one list of evaluations, the shape of
+    a file of several submissions, and ``{"file", "input_errors"}`` for a file that cannot
+    be read), nothing kept but the counts."""
+    console = _console()
+    tally = show.Tally()
+    out = stream.JsonList() if as_json else None
+    with stream.progress(len(paths), "计分", out=console) as advance, out or nullcontext():
+        for path, result in api.score_files(paths, frameworks=frameworks):
+            if isinstance(result, api.InputError):
+                tally.unreadable += 1
+                if out is not None:
+                    out.add({"file": str(path), "input_errors": api.findings_json(result.findings)})
+                else:
+                    show.unreadable(console, path, result.findings)
+            else:
+                for evaluation in result:
+                    tally.add(evaluation.findings, input_error=bool(api.input_errors(evaluation.findings)))
+                    if out is not None:
+                        out.add(evaluation.model_dump(mode="json"))
+                    else:
+                        show.evaluation_line(console, path, evaluation, notes=notes)
+            advance(path.name)
+    if not as_json:
+        show.tally(console, tally, files=len(paths), unit="份", noun="申报")
+    raise typer.Exit(tally.exit_code())
 
 
 @frameworks_app.callback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -122,6 +123,79 @@ def findings(
     if len(shown) > cap:
         console.print(f"  ……还有 {len(shown) - cap} 条未列出（--json 输出全部，--max-findings 可放宽）")
     hidden_notes(console, len(items) - len(shown))
+
+
+@dataclass
+class Tally:
+    """What a stream of many inputs found, counted as it goes (nothing else is kept)."""
+
+    documents: int = 0
+    with_errors: int = 0
+    with_input_errors: int = 0
+    unreadable: int = 0
+    counts: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+
+    def add(self, items: Iterable[Finding], *, input_error: bool = False) -> None:
+        totals = count(items)
+        self.documents += 1
+        for severity in Severity:
+            self.counts[severity] += totals[severity]
+        if input_error:
+            self.with_input_errors += 1
+        elif totals[Severity.error]:
+            self.with_errors += 1
+
+    def exit_code(self) -> int:
+        """1 when a document has errors; else 2 when an input could not be read; else 0."""
+        if self.with_errors:
+            return 1
+        return 2 if self.unreadable or self.with_input_errors else 0
+
+
+def tally(console: Console, t: Tally, *, files: int, unit: str, noun: str) -> None:
+    """The closing line of a stream: files, documents, findings, unreadable files
+    (``unit`` and ``noun`` name the documents: 份 申报, 个 部门)."""
+    c = t.counts
+    wrong = t.with_errors + t.with_input_errors
+    line = (
+        f"共 {files} 个文件，{t.documents} {unit}{noun}，其中有错误的 {wrong} {unit}；"
+        f"错误 {c[Severity.error]} 个，警告 {c[Severity.warning]} 个，提示 {c[Severity.note]} 个"
+    )
+    if t.unreadable:
+        line += f"；无法读取的文件 {t.unreadable} 个"
+    console.print(Text(line, style="bold"))
+
+
+def listed(console: Console, items: Iterable[Finding], *, notes: bool) -> None:
+    """The errors and warnings of one document of a stream (and its notes with ``notes``),
+    without a line when there are none."""
+    shown = [f for f in items if notes or f.severity is not Severity.note]
+    if shown:
+        findings(console, shown, notes=True, count_line=False)
+
+
+def evaluation_line(console: Console, path: Path, ev: Evaluation, *, notes: bool = False) -> None:
+    """One evaluation of a stream: a line with its total and grade, then its problems."""
+    totals = count(ev.findings)
+    style = "red" if totals[Severity.error] else None
+    line = Text(f"{path}：{ev.title}（{ev.year}年度）", style=style)
+    line.append(f" 总分 {_num(ev.total)}，等级 {ev.grade or '—'}")
+    if not ev.complete:
+        line.append("（总分不完整）", style="yellow")
+    line.append(f"；错误 {totals[Severity.error]} 个，警告 {totals[Severity.warning]} 个")
+    console.print(line)
+    listed(console, ev.findings, notes=notes)
+
+
+def unreadable(console: Console, path: Path, items: Iterable[Finding]) -> None:
+    """A file of a stream that cannot be read, and why."""
+    console.print(Text(f"{path}：无法读取", style="bold red"))
+    items = list(items)
+    cap = limits.LIMITS.findings_shown
+    for f in items[:cap]:
+        console.print(f"  {f.message}")
+    if len(items) > cap:
+        console.print(f"  ……还有 {len(items) - cap} 条未列出（--max-findings 可放宽）")
 
 
 def input_errors(console: Console, items: Iterable[Finding]) -> None:

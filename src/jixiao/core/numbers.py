@@ -24,24 +24,36 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializ
 from jixiao.core import limits
 from jixiao.core.findings import quoted
 
+#: Below this many characters a Decimal's text cannot hold more than 28 digits (its text
+#: writes every digit), so the digit count need not be taken apart.
+_SHORT_TEXT = 29
 
-# Decimal serialised as a plain string keeps every digit through JSON.
+
 def _sane(value: Decimal) -> Decimal:
     """Refuse what no computation of ours yields: text such as '999…9' quoted in a file.
 
     Computed values (scores, rates) also pass here, so the bounds are the Decimal
     context's 28 digits and twice the input exponent, not the tighter input limits.
     NumberFormatError is a ValueError: pydantic reports it with the field's place.
+
+    Runs on every Decimal field of every model validated, so the usual case (a finite
+    number of a few digits) is decided by two cheap tests before the exact ones.
     """
-    lim = limits.LIMITS
+    if value.is_finite():
+        if not value:
+            return value
+        bound = 2 * limits.LIMITS.number_exponent
+        if -bound <= value.adjusted() <= bound and (
+            len(str(value)) < _SHORT_TEXT or len(value.as_tuple().digits) <= 28
+        ):
+            return value
     if not value.is_finite() or len(value.as_tuple().digits) > 28:
         raise NumberFormatError(f"“{quoted(value)}”不是有效的数值（位数过多或不是有限数）")
-    if value and abs(value.adjusted()) > 2 * lim.number_exponent:
-        raise NumberFormatError(f"“{quoted(value)}”的数量级超出范围")
-    return value
+    raise NumberFormatError(f"“{quoted(value)}”的数量级超出范围")
 
 
-#: Every Decimal field of the models: quoted text such as '999…9' is checked like a number.
+#: Every Decimal field of the models: quoted text such as '999…9' is checked like a number;
+#: serialised as a plain string, it keeps every digit through JSON.
 Dec = Annotated[
     Decimal,
     AfterValidator(_sane),
@@ -248,6 +260,8 @@ def parse_measure(raw: object) -> Measure:
     numbers; '达标', '提升', '相关' are text (value None). Raises NumberFormatError for
     malformed numbers such as '9O%' or '1.2.3'.
     """
+    if type(raw) is str:  # the usual case, first
+        return _parse_text(raw.strip())
     if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
         value = to_decimal(raw)
         return Measure(text=str(value), value=value)

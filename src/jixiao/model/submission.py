@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -86,7 +87,14 @@ class Entry(BaseModel):
 
     @property
     def names(self) -> tuple[str, ...]:
-        return tuple(p.strip() for p in self.path.split("/") if p.strip())
+        return path_names(self.path)
+
+
+@lru_cache(maxsize=16384)
+def path_names(path: str) -> tuple[str, ...]:
+    """The levels of an indicator path, blanks around each dropped (the same paths recur in
+    every submission of a framework, so each is split once)."""
+    return tuple(p.strip() for p in path.split("/") if p.strip())
 
 
 class Stated(BaseModel):

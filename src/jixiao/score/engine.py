@@ -8,7 +8,7 @@ subtotals, total, score rates and grade with the computed ones.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from jixiao.core.findings import Finding, Location, finding, sort_findings
@@ -19,9 +19,37 @@ from jixiao.model.submission import Submission
 from jixiao.score import stated
 from jixiao.score.leaf import LeafScorer
 from jixiao.score.results import Evaluation, IndicatorResult, ScoreSource
-from jixiao.score.tree import Node, build, check_weights, first_line, weight_of
+from jixiao.score.tree import (
+    Node,
+    Plan,
+    build,
+    check_weights,
+    compile_plan,
+    first_line,
+    total_of,
+    weight_of,
+)
 
 TOTAL = "（总分）"
+
+
+#: Plans of the frameworks scored lately, by identity (a framework is frozen); the
+#: framework is kept beside its plan so that its id is not reused while cached.
+_PLANS: dict[int, tuple[Framework, Plan]] = {}
+_PLANS_KEPT = 64
+
+
+def plan_of(framework: Framework) -> Plan:
+    """The framework compiled once (see :class:`jixiao.score.tree.Plan`), however many
+    scorers are made for it (``api.score`` makes one per submission)."""
+    held = _PLANS.get(id(framework))
+    if held is not None and held[0] is framework:
+        return held[1]
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    plan = compile_plan(framework)
+    _PLANS[id(framework)] = (framework, plan)
+    return plan
 
 
 class Scorer:
@@ -29,10 +57,11 @@ class Scorer:
 
     def __init__(self, framework: Framework):
         self.framework = framework
+        self.plan = plan_of(framework)
 
     def evaluate(self, submission: Submission, file: str | None = None) -> Evaluation:
         fw = self.framework
-        roots, findings = build(fw, submission, file)
+        roots, findings = build(self.plan, submission, file)
         findings += check_weights(fw, roots, file)
         base = Location(file=file)
         findings += check_figures(submission.figures, base, submission.lines)
@@ -56,7 +85,9 @@ class Scorer:
         findings += self._check_stated(
             submission=submission, total=total, grade=grade, complete=complete, results=results, where=where
         )
-        return Evaluation(
+        # Every value below was computed from a validated submission and framework: the
+        # results are assembled, not validated again (validation is the reading's job).
+        return Evaluation.assemble(
             title=submission.title,
             department=submission.department,
             project=submission.project,
@@ -168,8 +199,8 @@ class _Walk:
         entry = node.entry
         children = tuple(self.node(c) for c in node.children)
         scores = [c.score for c in children]
-        score = sum((s for s in scores if s is not None), ZERO) if None not in scores else None
-        result = IndicatorResult(
+        score = total_of(scores)
+        result = IndicatorResult.assemble(
             path=node.key,
             name=node.name,
             level=node.level,
@@ -210,7 +241,8 @@ class _Walk:
         are all known and add up to something else, ``weight-sum`` already says which to fix;
         otherwise (weights not printed) the children's scores are what to check."""
         weights = [c.weight for c in children]
-        if None not in weights and sum((w for w in weights if w is not None), ZERO) != weight:
+        summed = total_of(weights)
+        if summed is not None and summed != weight:
             return
         parts = "、".join(f"{c.name} {plain(c.score)}" for c in children if c.score is not None)
         where = _location(self.file, first_line(node), node.key)
@@ -246,7 +278,7 @@ class _Walk:
             if printed is not None:
                 stated.rate_mismatch(entry.score_rate, printed, weight, where, self.findings)
         target = entry.target if entry is not None and entry.target is not None else None
-        return IndicatorResult(
+        return IndicatorResult.assemble(
             path=node.key,
             name=node.name,
             level=node.level,
@@ -273,7 +305,10 @@ def _location(file: str | None, line: int | None, indicator: str) -> Location:
     return Location(file=file, line=line, indicator=indicator)
 
 
+_RATE_STEP = Decimal("0.0001")
+
+
 def _rate(score: Decimal | None, weight: Decimal | None) -> Decimal | None:
     if score is None or not weight:
         return None
-    return round_half_up(score / weight, 4)
+    return (score / weight).quantize(_RATE_STEP, rounding=ROUND_HALF_UP)  # round_half_up(…, 4)

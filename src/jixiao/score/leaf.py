@@ -59,7 +59,7 @@ def hinted_direction(name: str) -> Comparator | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class LeafScore:
     """The outcome of scoring one leaf."""
 
@@ -74,7 +74,7 @@ class LeafScore:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Job:
     """One leaf being scored: its node, entry, weight, location, printed score, outcome."""
 
@@ -109,7 +109,7 @@ class LeafScorer:
         entry = node.entry
         spec = node.spec
         if entry is None and spec is not None and (spec.derive or spec.rule is RuleKind.execution_rate):
-            entry = Entry(path=node.key)  # computed from the figures alone
+            entry = _bare_entry(node.key)  # computed from the figures alone
         if weight is None:
             # A transcription holds only what the document prints: a row printed without its
             # weight is unknown, so its printed score is counted and marked, never judged.
@@ -131,13 +131,7 @@ class LeafScorer:
         if out.rule is RuleKind.qualitative:
             self._qualitative(job)
             return out
-        apply = {
-            RuleKind.quantitative: self._quantitative,
-            RuleKind.execution_rate: self._execution,
-            RuleKind.judgement: self._judgement,
-            RuleKind.deduction: self._deduction,
-        }[out.rule]
-        apply(job)
+        _APPLY[out.rule](self, job)
         self._settle(job)
         return out
 
@@ -432,6 +426,20 @@ class LeafScorer:
             rule=out.rule_text,
             hint=_mismatch_hint(job, printed),
         )
+
+
+_APPLY = {
+    RuleKind.quantitative: LeafScorer._quantitative,
+    RuleKind.execution_rate: LeafScorer._execution,
+    RuleKind.judgement: LeafScorer._judgement,
+    RuleKind.deduction: LeafScorer._deduction,
+}
+
+
+@lru_cache(maxsize=1024)
+def _bare_entry(path: str) -> Entry:
+    """The entry of a leaf computed from the figures alone (frozen: made once per path)."""
+    return Entry(path=path)
 
 
 def _rule_of(node: Node) -> RuleKind | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,7 +29,38 @@ class ScoreSource(StrEnum):
     sum = "sum"  # sum of the children
 
 
-class IndicatorResult(BaseModel):
+class _Assembled(BaseModel):
+    """A result built by the engine from values it computed out of validated input.
+
+    :meth:`assemble` sets the fields without validating them again (what
+    ``model_construct`` does, with each class's defaults taken once instead of per call):
+    the input was validated when it was read, and the rules only yield Decimals of the
+    context's precision. Building the models with validation would check every number of
+    every submission twice.
+    """
+
+    @classmethod
+    def assemble(cls, **values: Any) -> Self:
+        fields = dict(_defaults(cls))
+        fields.update(values)
+        obj = cls.__new__(cls)
+        object.__setattr__(obj, "__dict__", fields)
+        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
+        object.__setattr__(obj, "__pydantic_extra__", None)
+        object.__setattr__(obj, "__pydantic_private__", None)
+        return obj
+
+
+@cache
+def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
+    """Every field of ``cls`` in declaration order, with its default (None when required)."""
+    return {
+        name: None if info.is_required() else info.get_default(call_default_factory=True)
+        for name, info in cls.model_fields.items()
+    }
+
+
+class IndicatorResult(_Assembled):
     """One scored indicator.
 
     Attributes:
@@ -76,7 +109,7 @@ class IndicatorResult(BaseModel):
         return not self.children
 
 
-class Evaluation(BaseModel):
+class Evaluation(_Assembled):
     """A scored submission.
 
     Attributes:

@@ -36,8 +36,8 @@ def percent_places(written: Written | None) -> int:
 
 def text(value: Written | None) -> str | None:
     """A written value as text ('97', '≥90%'), None stays None."""
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     return plain(value) if isinstance(value, Decimal) else str(value)
 
 

@@ -8,6 +8,7 @@ values for the rest. The result is a tree of :class:`Node` for the engine to sco
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,21 +19,74 @@ from jixiao.model.submission import Entry, Submission
 from jixiao.score.results import SEP
 
 
-@dataclass
+@dataclass(frozen=True, slots=True, eq=False)
+class Shape:
+    """A framework indicator as the plan holds it: decided once per framework.
+
+    ``listed`` are the names the framework gives below it (the names a new indicator
+    under an open parent is compared with, to catch a slip such as 数量指票)."""
+
+    name: str
+    path: tuple[str, ...]
+    key: str
+    spec: IndicatorSpec
+    children: tuple[Shape, ...]
+    listed: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Plan:
+    """A framework compiled once for every submission scored against it: the indicator
+    tree with its paths and keys, an index of full paths and one of leaf names."""
+
+    framework: Framework
+    roots: tuple[Shape, ...]
+    by_path: Mapping[tuple[str, ...], Shape]
+    by_name: Mapping[str, tuple[Shape, ...]]
+    #: the near-miss names of each new path met so far (see _near_misses); bounded
+    slips: dict[tuple[str, ...], tuple[tuple[str, str, str, str], ...]] = field(default_factory=dict)
+
+
+def _shape(spec: IndicatorSpec, parent: tuple[str, ...]) -> Shape:
+    path = (*parent, spec.name)
+    return Shape(
+        name=spec.name,
+        path=path,
+        key=SEP.join(path),
+        spec=spec,
+        children=tuple(_shape(c, path) for c in spec.children),
+        listed=frozenset(c.name for c in spec.children),
+    )
+
+
+def compile_plan(framework: Framework) -> Plan:
+    """The plan of ``framework`` (see :class:`Plan`)."""
+    roots = tuple(_shape(s, ()) for s in framework.indicators)
+    by_path: dict[tuple[str, ...], Shape] = {}
+    by_name: dict[str, list[Shape]] = {}
+
+    def index(shapes: tuple[Shape, ...]) -> None:
+        for shape in shapes:
+            by_path[shape.path] = shape
+            by_name.setdefault(shape.name, []).append(shape)
+            index(shape.children)
+
+    index(roots)
+    return Plan(framework, roots, by_path, {k: tuple(v) for k, v in by_name.items()})
+
+
+@dataclass(slots=True, eq=False)
 class Node:
     """One indicator while it is being resolved (mutable; the engine emits frozen results)."""
 
     name: str
     path: tuple[str, ...]
+    key: str
     spec: IndicatorSpec | None = None
     entry: Entry | None = None
     open: bool = False
     children: list[Node] = field(default_factory=list)
     weight: Decimal | None = None  # resolved by build(), see weight_of()
-
-    @property
-    def key(self) -> str:
-        return SEP.join(self.path)
 
     @property
     def level(self) -> int:
@@ -46,50 +100,36 @@ class Node:
         return next((c for c in self.children if c.name == name), None)
 
 
-def _from_spec(spec: IndicatorSpec, parent: tuple[str, ...]) -> Node:
-    path = (*parent, spec.name)
-    node = Node(name=spec.name, path=path, spec=spec, open=spec.open)
-    node.children = [_from_spec(c, path) for c in spec.children]
+def _from_shape(shape: Shape, out: dict[tuple[str, ...], Node]) -> Node:
+    spec = shape.spec
+    node = Node(shape.name, shape.path, shape.key, spec, None, spec.open)
+    out[shape.path] = node
+    if shape.children:
+        node.children = [_from_shape(c, out) for c in shape.children]
     return node
 
 
-def _index(nodes: list[Node], out: dict[str, list[Node]]) -> None:
-    for node in nodes:
-        out.setdefault(node.name, []).append(node)
-        _index(node.children, out)
-
-
-def _register(nodes: list[Node], out: dict[tuple[str, ...], Node]) -> None:
-    for node in nodes:
-        out[node.path] = node
-        _register(node.children, out)
-
-
-def build(framework: Framework, submission: Submission, file: str | None) -> tuple[list[Node], list[Finding]]:
-    """The indicator tree of ``submission`` under ``framework``, and the problems met."""
-    roots = [_from_spec(s, ()) for s in framework.indicators]
+def build(plan: Plan, submission: Submission, file: str | None) -> tuple[list[Node], list[Finding]]:
+    """The indicator tree of ``submission`` under the plan's framework, and the problems met."""
     by_path: dict[tuple[str, ...], Node] = {}
-    _register(roots, by_path)
-    by_name: dict[str, list[Node]] = {}  # built on first use: most paths are full paths
+    roots = [_from_shape(s, by_path) for s in plan.roots]
     findings: list[Finding] = []
+    added: dict[str, list[Node]] = {}  # the submission's own indicators, by name
     for entry in submission.indicators:
         names = entry.names
         node = by_path.get(names)
         if node is None and len(names) == 1:
-            if not by_name:
-                _index(roots, by_name)
-            if len(by_name.get(names[0], [])) == 1:
-                node = by_name[names[0]][0]  # a unique leaf name alone is enough
+            same = [by_path[s.path] for s in plan.by_name.get(names[0], ())] + added.get(names[0], [])
+            if len(same) == 1:
+                node = same[0]  # a unique leaf name alone is enough
         if node is None:
-            node = _attach(by_path, names)
+            node = _attach(by_path, names, added)
             if node is not None:
-                findings += _near_misses(
-                    by_path, names, Location(file=file, line=entry.line, indicator=entry.path)
-                )
+                findings += _near_misses(plan, names, file, entry)
         if node is None or node.entry is not None:
             where = Location(file=file, line=entry.line, indicator=entry.path)
             if node is None:
-                findings.append(_unknown(framework, names, where))
+                findings.append(_unknown(plan.framework, names, where))
             else:
                 findings.append(finding("duplicate-indicator", where, name=node.key))
             continue
@@ -99,7 +139,9 @@ def build(framework: Framework, submission: Submission, file: str | None) -> tup
     return roots, findings
 
 
-def _attach(by_path: dict[tuple[str, ...], Node], names: tuple[str, ...]) -> Node | None:
+def _attach(
+    by_path: dict[tuple[str, ...], Node], names: tuple[str, ...], added: dict[str, list[Node]]
+) -> Node | None:
     """Create the path below its deepest existing ancestor, if that ancestor is open."""
     for depth in range(len(names) - 1, 0, -1):
         parent = by_path.get(names[:depth])
@@ -108,9 +150,11 @@ def _attach(by_path: dict[tuple[str, ...], Node], names: tuple[str, ...]) -> Nod
         if not parent.open:
             return None
         for name in names[depth:]:
-            node = Node(name=name, path=(*parent.path, name), open=True)
+            path = (*parent.path, name)
+            node = Node(name, path, SEP.join(path), None, None, True)
             parent.children.append(node)
-            by_path[node.path] = node
+            by_path[path] = node
+            added.setdefault(name, []).append(node)
             parent = node
         return parent
     return None
@@ -155,33 +199,41 @@ def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> F
     return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
 
 
-def _near_misses(
-    by_path: dict[tuple[str, ...], Node], names: tuple[str, ...], where: Location
-) -> list[Finding]:
+_SLIPS_KEPT = 20_000
+
+
+def _near_misses(plan: Plan, names: tuple[str, ...], file: str | None, entry: Entry) -> list[Finding]:
     """A new name under an open parent that is one slip away from a name the framework lists
-    there (数量指票 for 数量指标) is accepted as the user's own indicator, but never silently."""
-    out: list[Finding] = []
+    there (数量指票 for 数量指标) is accepted as the user's own indicator, but never silently.
+
+    Only a name the framework does not list below a parent that lists some is compared,
+    and each path is judged once per plan (the same paths recur in every submission)."""
+    slips = plan.slips.get(names)
+    if slips is None:
+        if len(plan.slips) >= _SLIPS_KEPT:
+            plan.slips.clear()  # memory stays flat however many distinct paths stream by
+        slips = plan.slips[names] = _slips(plan, names)
+    if not slips:
+        return []
+    where = Location(file=file, line=entry.line, indicator=entry.path)
+    return [
+        finding("indicator-name-near-miss", where, name=name, parent=parent, near=near, listed=listed)
+        for name, parent, near, listed in slips
+    ]
+
+
+def _slips(plan: Plan, names: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    out = []
     for depth in range(1, len(names)):
-        parent = by_path.get(names[:depth])
-        if parent is None or parent.spec is None:
+        shape = plan.by_path.get(names[:depth])
+        if shape is None or not shape.listed or names[depth] in shape.listed:
             continue
-        listed = [c.name for c in parent.spec.children]
+        listed = [c.name for c in shape.children]
         name = names[depth]
-        if not listed or name in listed:
-            continue
         near = _closest(name, listed)
         if near:
-            out.append(
-                finding(
-                    "indicator-name-near-miss",
-                    where,
-                    name=name,
-                    parent=parent.name,
-                    near=near[0],
-                    listed="、".join(listed),
-                )
-            )
-    return out
+            out.append((name, shape.name, near[0], "、".join(listed)))
+    return tuple(out)
 
 
 def _prune(nodes: list[Node]) -> None:
@@ -221,9 +273,19 @@ def _own_weight(node: Node) -> Decimal | None:
         return node.spec.weight
     if node.children:
         weights = [c.weight for c in node.children]
-        if None not in weights:
-            return sum((w for w in weights if w is not None), ZERO)
+        return total_of(weights)
     return None
+
+
+def total_of(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of ``values``, None when one is None. (Tested with "is None": "None in values"
+    would compare None with each Decimal, an abstract-class check every time.)"""
+    total = ZERO
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 def check_weights(framework: Framework, roots: list[Node], file: str | None) -> list[Finding]:
@@ -273,7 +335,7 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
     if all(w is not None for w in level1):
         total = sum((w for w in level1 if w is not None), ZERO)
         if total != framework.total:
-            top = Node(name="总分", path=(), children=roots)
+            top = Node(name="总分", path=(), key="", children=roots)
             out.append(
                 finding(
                     "weight-sum",
