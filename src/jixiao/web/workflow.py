@@ -156,12 +156,15 @@ def move(sub: Submission, user: AbstractBaseUser, action: str, *, comment: str =
     sources, target = _MOVES[action]
     if sub.state not in sources:
         raise Refused(f"{sub}：当前状态为“{sub.get_state_display()}”，不能{_LABEL[action]}。")
-    if action == "submit":
-        missing = sub.unexplained_errors()
-        if missing:
-            raise Refused(
-                f"还有 {len(missing)} 个错误既未改正也未说明，不能提交。请改正，或在每个错误旁填写出错说明。"
-            )
+    missing = sub.unexplained_errors() if action in ("submit", "approve", "publish") else []
+    if missing and action == "submit":
+        raise Refused(
+            f"还有 {len(missing)} 个错误既未改正也未说明，不能提交。请改正，或在每个错误旁填写出错说明。"
+        )
+    if missing:  # an approved or published submission never carries an unexplained error
+        raise Refused(
+            f"{sub}：还有 {len(missing)} 个错误既未改正也未说明，不能{_LABEL[action]}；请退回部门改正或说明。"
+        )
     if action == "return" and not comment.strip():
         raise Refused("退回时请填写退回意见。")
     extra: dict[str, Any] = {}

@@ -3,6 +3,7 @@ comments and Excel."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBad
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jixiao import api
+from jixiao.web import excel as excel_io
 from jixiao.web import grid, uploads, workflow
 from jixiao.web.access import (
     _get_submission_for_user,
@@ -169,49 +170,40 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def excel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The final accounts as the Excel template the CLI writes (``jixiao template``)."""
+    """The submission as the Excel workbook the CLI writes: the self-evaluation table
+    (``jixiao template --framework``) or the nine final-accounts tables."""
     sub = _get_submission_for_user(request, pk)
-    if sub.kind != Submission.Kind.ACCOUNTS:
-        return HttpResponseBadRequest("仅部门决算可下载 Excel 模板。")
-    data = {k: v for k, v in sub.data.items() if k != workflow.ACCOUNTS_TEXT}
-    tmp = Path(tempfile.mkdtemp()) / "决算.xlsx"
     try:
-        accounts = api.accounts_from_data(data)
-    except api.InputError:
-        accounts = None
-    api.write_accounts(accounts, tmp)
-    name = f"{sub.department.name}{sub.year}年部门决算.xlsx"
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=name)
+        path = excel_io.workbook(sub)
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("submission", pk=sub.pk)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=excel_io.file_name(sub))
 
 
 @login_required
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Fill the final accounts from an uploaded Excel workbook (the same template)."""
+    """Fill the submission from an uploaded Excel workbook (the same templates). A file that
+    cannot be used changes nothing; its message names the sheet and the cell."""
     sub = _get_submission_for_user(request, pk)
-    if not can_edit(member_of(request), sub) or sub.kind != Submission.Kind.ACCOUNTS:
+    if not can_edit(member_of(request), sub):
         messages.error(request, "这份申报当前不能导入。")
         return redirect("submission", pk=sub.pk)
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, "请选择要上传的 Excel 文件。")
         return redirect("submission", pk=sub.pk)
-    folder = Path(tempfile.mkdtemp())
+    name = Path(file.name or "").name
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-upload-"))
     try:
         path = uploads.accept(file, (".xlsx",), folder / "upload")
-        loaded = api.load_accounts(path)
-        data = api.accounts_data(loaded.accounts)
-    except uploads.Rejected as exc:
-        messages.error(request, str(exc))
-        return redirect("submission", pk=sub.pk)
-    except api.InputError as exc:
-        messages.error(request, "Excel 文件无法读取：" + "；".join(f.describe() for f in exc.findings[:5]))
-        return redirect("submission", pk=sub.pk)
-    if workflow.ACCOUNTS_TEXT in sub.data:
-        data[workflow.ACCOUNTS_TEXT] = sub.data[workflow.ACCOUNTS_TEXT]
-    try:
+        data = excel_io.data_from_upload(sub, path, name)
         workflow.save_data(sub, request.user, data, _version(request))  # type: ignore[arg-type]
-        messages.success(request, f"已从“{file.name}”导入。")
-    except workflow.Refused as exc:
+    except (uploads.Rejected, workflow.Refused) as exc:
         messages.error(request, str(exc))
+        return redirect("submission", pk=sub.pk)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    messages.success(request, f"已从“{name}”导入。")
     return redirect("submission", pk=sub.pk)
