@@ -88,7 +88,29 @@ def _apply(sub: Submission, d: Derived) -> dict[str, Any]:
         "errors": d.errors,
         "warnings": d.warnings,
         "findings": d.findings,
+        "evaluation": d.evaluation if d.evaluation is not None else {},  # {}: derived, no score
+        "generated": d.explanation,
     }
+
+
+def stored(sub: Submission) -> Derived:
+    """The score, findings and generated text of the stored data, as saved with it. A row
+    saved before they were kept (or written around :func:`save_data`) is derived once and
+    the result kept, without changing its version."""
+    if sub.evaluation is None:
+        d = derive(sub.kind, sub.data)
+        values = _apply(sub, d)
+        Submission.objects.filter(pk=sub.pk, version=sub.version).update(**values)
+        for k, v in values.items():
+            setattr(sub, k, v)
+        return d
+    return Derived(
+        total=sub.total,
+        grade=sub.grade,
+        findings=list(sub.findings),
+        evaluation=sub.evaluation or None,
+        explanation=sub.generated,
+    )
 
 
 def _conditional_update(sub: Submission, user: AbstractBaseUser, version: int, **values: Any) -> None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.web import workflow
 from jixiao.web.access import _get_department_for_user, _get_submission_for_user, member_of, submissions
-from jixiao.web.models import Member, Submission
+from jixiao.web.models import HEAVY, Member, Submission
 
 SORTS = {
     "department": ("department__name", "year", "kind", "project"),
@@ -60,7 +60,7 @@ def _filtered(request: HttpRequest, member: Member) -> tuple[QuerySet[Submission
 def index(request: HttpRequest) -> HttpResponse:
     member = _bureau(request)
     qs, f = _filtered(request, member)
-    page = Paginator(qs.defer("data", "findings", "explanations"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.defer(*HEAVY), 50).get_page(request.GET.get("page"))
     years = submissions(member).values_list("year", flat=True).distinct().order_by("-year")
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     return render(
@@ -131,7 +131,9 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     """One department's years side by side: totals, grades and each level-1 indicator."""
     member = member_of(request)
     dept = _get_department_for_user(request, pk)
-    subs = list(submissions(member).filter(department=dept).order_by("kind", "project", "year"))
+    subs = list(
+        submissions(member).filter(department=dept).defer(*HEAVY).order_by("kind", "project", "year")
+    )
     years = sorted({s.year for s in subs})
     table: dict[str, dict[int, Submission]] = {}
     for s in subs:
@@ -195,7 +197,7 @@ def export(request: HttpRequest) -> HttpResponse:
     assert ws is not None
     ws.title = "申报列表"
     ws.append(["部门", "年度", "类别", "项目", "状态", "总分", "等级", "错误", "警告"])
-    for s in qs.defer("data", "findings").iterator():
+    for s in qs.defer(*HEAVY).iterator():
         ws.append(
             [
                 _cell(v)

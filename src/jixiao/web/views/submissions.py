@@ -24,7 +24,7 @@ from jixiao.web.access import (
     member_of,
     submissions,
 )
-from jixiao.web.models import Comment, Submission
+from jixiao.web.models import HEAVY, Comment, Submission
 
 
 @login_required
@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     if member.is_bureau:
         return redirect("review")
-    subs = submissions(member).order_by("-year", "kind", "project")
+    subs = submissions(member).defer(*HEAVY).order_by("-year", "kind", "project")
     return render(request, "web/submissions.html", {"subs": subs})
 
 
@@ -53,7 +53,7 @@ def _page(
     member = member_of(request)
     data = sub.data if data is None else data
     if derived is None:
-        derived = workflow.derive(sub.kind, data)
+        derived = workflow.stored(sub) if data is sub.data else workflow.derive(sub.kind, data)
     ctx: dict[str, Any] = {
         "sub": sub,
         "editable": can_edit(member, sub),
