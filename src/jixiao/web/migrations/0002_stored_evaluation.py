@@ -5,38 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('web', '0001_initial'),
+        ("web", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='evaluation',
+            model_name="submission",
+            name="evaluation",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='generated',
-            field=models.TextField(blank=True, default=''),
+            model_name="submission",
+            name="generated",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('render', '生成文档'), ('audit', '审核公开报告'), ('import', '批量导入')], max_length=20),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[("render", "生成文档"), ("audit", "审核公开报告"), ("import", "批量导入")],
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['state', 'year'], name='web_submiss_state_48d7b2_idx'),
+            model_name="submission",
+            index=models.Index(fields=["state", "year"], name="web_submiss_state_48d7b2_idx"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['updated_at'], name='web_submiss_updated_eb2529_idx'),
+            model_name="submission",
+            index=models.Index(fields=["updated_at"], name="web_submiss_updated_eb2529_idx"),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['total'], name='web_submiss_total_130469_idx'),
+            model_name="submission",
+            index=models.Index(fields=["total"], name="web_submiss_total_130469_idx"),
         ),
     ]
