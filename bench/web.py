@@ -273,8 +273,11 @@ def queries(seed: dict[str, Any]) -> None:
         print(f"  {name:<24}{len(ctx.captured_queries):>4} 次（HTTP {status}）")
 
 
-def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  # noqa: PLR0915
-    """``users`` threads for ``seconds``: reviewers browse; pairs of editors save the same drafts."""
+def load(base: str, seed: dict[str, Any], users: int, seconds: float, think: float = 0) -> None:  # noqa: PLR0915
+    """``users`` threads for ``seconds``: reviewers browse; pairs of editors save the same drafts.
+    With ``think`` > 0 each user pauses that many seconds after each round, as a person
+    reads the page; with 0 every user sends its next request at once (the harshest case:
+    by Little's law the latency is then users / throughput)."""
     lock = threading.Lock()
     times: list[float] = []
     errors: list[str] = []
@@ -326,6 +329,8 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  
                 with lock:
                     errors.append(str(exc))
                 continue
+            if think:
+                time.sleep(think)
             with lock:
                 for status, took in record:
                     times.append(took)
@@ -339,8 +344,9 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  
     for t in threads:
         t.join(seconds + 60)
     elapsed = time.monotonic() - start
+    pause = f"（每轮后停顿 {think:g} 秒）" if think else "（无停顿）"
     print(
-        f"\n二、{users} 个用户并发 {seconds:.0f} 秒"
+        f"\n二、{users} 个用户并发 {seconds:.0f} 秒{pause}"
         f"（{editors} 人两两同时编辑 {len(contested)} 份申报，其余浏览审核列表）"
     )
     print(
@@ -410,6 +416,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--requests", type=int, default=50, help="requests per page for the latency figures")
     parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--think", type=float, default=0, help="seconds a user pauses after each round")
     args = parser.parse_args()
     server_url = os.environ.get("JIXIAO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
     db = _database(server_url)
@@ -455,7 +462,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         latency(base, seed, args.requests)
-        load(base, seed, args.users, args.seconds)
+        load(base, seed, args.users, args.seconds, args.think)
         queries(seed)
     finally:
         server.terminate()

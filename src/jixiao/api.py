@@ -47,6 +47,7 @@ __all__ = [
     "export_templates",
     "has_errors",
     "input_errors",
+    "is_self_evaluation_workbook",
     "load_self_evaluation_data",
     "load_submissions",
     "render",
@@ -91,6 +92,14 @@ def write_self_evaluation(
     from jixiao.render.selfeval_xlsx import write_filled
 
     write_filled(submission, path, catalog=frameworks or builtin())
+
+
+def is_self_evaluation_workbook(path: Path) -> bool:
+    """Whether ``path`` is a self-evaluation workbook (it has the 填报信息 sheet), as opposed
+    to a final-accounts workbook or anything else."""
+    from jixiao.read.self_table import is_self_evaluation
+
+    return is_self_evaluation(path)
 
 
 def load_self_evaluation_data(path: Path, *, defaults: Mapping[str, object] | None = None) -> WorkbookData:

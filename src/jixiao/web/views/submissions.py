@@ -54,6 +54,7 @@ def _page(
     data = sub.data if data is None else data
     if derived is None:
         derived = workflow.stored(sub) if data is sub.data else workflow.derive(sub.kind, data)
+    comments = list(sub.comments.select_related("author"))
     ctx: dict[str, Any] = {
         "sub": sub,
         "editable": can_edit(member, sub),
@@ -61,16 +62,21 @@ def _page(
         "reviewer": can_review(member, sub),
         "findings": derived.findings,
         "explanations": sub.explanations,
-        "comments": sub.comments.select_related("author"),
+        "comments": comments,
         "history": sub.changes.select_related("user")[:200],
         "since_return": workflow.changes_since_return(sub) if sub.returned_at else [],
         "jobs": sub.jobs.all()[:5],
     }
     if sub.kind == Submission.Kind.ACCOUNTS:
         ctx["sections"] = grid.accounts_sections(data)
+        where = grid.attach_comments(ctx["sections"], comments)
+        for c in comments:  # a cell comment names its table, row and column
+            c.where = where.get(c.target, c.target)
         ctx["generated"] = derived.explanation
         ctx["own_text"] = data.get(workflow.ACCOUNTS_TEXT, "")
     else:
+        for c in comments:
+            c.where = c.target
         ctx["rows"] = grid.indicator_rows(derived.evaluation, data)
         ctx["figures"] = grid.figure_rows(data)
         ctx["result"] = derived
@@ -158,14 +164,25 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _get_submission_for_user(request, pk)
     text = request.POST.get("text", "").strip()
+    target = request.POST.get("target", "").strip()
     if not text:
         messages.error(request, "意见不能为空。")
+    elif target and target not in _targets(sub):
+        messages.error(request, "意见针对的指标或单元格不存在，请重新选择。")
     else:
-        Comment.objects.create(
-            submission=sub, author=request.user, text=text[:5000], target=request.POST.get("target", "")[:300]
-        )
+        Comment.objects.create(submission=sub, author=request.user, text=text[:5000], target=target)
         messages.success(request, "意见已添加。")
     return redirect("submission", pk=sub.pk)
+
+
+def _targets(sub: Submission) -> set[str]:
+    """What a comment may be on: an indicator of the table, or a cell or a table of the
+    final accounts."""
+    if sub.kind == Submission.Kind.ACCOUNTS:
+        sections = grid.accounts_sections(sub.data)
+        return {c["target"] for c in grid.accounts_cells(sections)} | {str(s["title"]) for s in sections}
+    rows = grid.indicator_rows(workflow.stored(sub).evaluation, sub.data)
+    return {str(r["path"]) for r in rows if r["leaf"]}
 
 
 @login_required
