@@ -90,7 +90,7 @@ def _accounts(sub: Submission, path: Path, name: str) -> dict[str, Any]:
     year = data.get("year")
     if year is not None and str(year) != str(sub.year):
         raise Refused(f"“{name}”是 {year} 年的部门决算，与本申报的年度 {sub.year} 不符，未导入。")
-    merged = copy.deepcopy(sub.data)
+    merged: dict[str, Any] = copy.deepcopy(sub.data)
     merged.update(data)  # the tables of the workbook; the 情况说明 and the rest are kept
     return merged
 

@@ -75,7 +75,7 @@ def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any
     for key in form:
         if not key.startswith("p:"):
             continue
-        index, path = key[2:], form[key]
+        index, path = key[2:], _value(form, key)
         entry = by_path.get(path)
         if entry is None:
             entry = {"path": path}
@@ -83,7 +83,7 @@ def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any
         for short, name in FIELDS.items():
             if f"{short}:{index}" not in form:
                 continue
-            value = form[f"{short}:{index}"].strip()[:500]
+            value = _value(form, f"{short}:{index}").strip()[:500]
             if value:
                 changed |= entry.get(name) != value
                 entry[name] = value
@@ -97,7 +97,7 @@ def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any
     figures = dict(new.get("figures") or {})
     for key in form:
         if key.startswith("f:"):
-            value = form[key].strip()[:50]
+            value = _value(form, key).strip()[:50]
             if value:
                 figures[key[2:][:80]] = value
             else:
@@ -264,9 +264,9 @@ def accounts_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any]:
         parts = key[2:].split(".")
         if not parts or parts[0] not in ORDER or len(parts) > 6:
             continue
-        _set(new, parts, form[key].strip()[:100])
+        _set(new, parts, _value(form, key).strip()[:100])
     if "explanation_text" in form:
-        new["explanation_text"] = form["explanation_text"][:100_000]
+        new["explanation_text"] = _value(form, "explanation_text")[:100_000]
     return new
 
 
@@ -295,6 +295,12 @@ def _set(root: dict[str, Any], parts: list[str], value: str) -> None:
             node.pop(last, None)
     elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
         node[int(last)] = value or None
+
+
+def _value(form: QueryDict, key: str) -> str:
+    """The last value sent for ``key`` (a form field is text)."""
+    value = form.get(key, "")
+    return value if isinstance(value, str) else ""
 
 
 def _text(value: Any) -> str:

@@ -149,6 +149,8 @@ class Comment(models.Model):
     target = models.CharField("位置", max_length=300, blank=True, default="")  # indicator path or cell
     text = models.TextField("意见")
     created_at = models.DateTimeField(auto_now_add=True)
+    #: the place in words (a cell's table, row and column), set by the page showing it
+    where = ""
 
     class Meta:
         ordering = ["created_at"]

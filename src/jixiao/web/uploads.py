@@ -8,6 +8,7 @@ import contextlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -48,7 +49,7 @@ def limits() -> UploadLimits:
     return UploadLimits(max_bytes=int(settings.UPLOAD_MAX_BYTES))
 
 
-def accept(upload: UploadedFile, allowed: tuple[str, ...], dest: Path) -> Path:
+def accept(upload: UploadedFile[Any], allowed: tuple[str, ...], dest: Path) -> Path:
     """Check ``upload`` and store it at ``dest`` + its suffix; raise Rejected otherwise."""
     lim = limits()
     name = upload.name or ""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -113,7 +113,7 @@ def stored(sub: Submission) -> Derived:
     )
 
 
-def _conditional_update(sub: Submission, user: AbstractBaseUser, version: int, **values: Any) -> None:
+def _conditional_update(sub: Submission, user: User, version: int, **values: Any) -> None:
     """UPDATE ... WHERE id = ? AND version = ?; refuse when another save came first."""
     values.update(version=F("version") + 1, updated_at=timezone.now(), updated_by=user)
     if Submission.objects.filter(pk=sub.pk, version=version).update(**values) != 1:
@@ -124,7 +124,7 @@ def _conditional_update(sub: Submission, user: AbstractBaseUser, version: int, *
     sub.refresh_from_db()
 
 
-def save_data(sub: Submission, user: AbstractBaseUser, data: dict[str, Any], version: int) -> Submission:
+def save_data(sub: Submission, user: User, data: dict[str, Any], version: int) -> Submission:
     """Store new data (with its derived score and findings) and the history of changes."""
     if sub.locked:
         raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")
@@ -140,7 +140,7 @@ def save_data(sub: Submission, user: AbstractBaseUser, data: dict[str, Any], ver
 
 
 def save_explanations(
-    sub: Submission, user: AbstractBaseUser, given: dict[str, str], version: int
+    sub: Submission, user: User, given: dict[str, str], version: int
 ) -> Submission:
     """Store the department's 出错说明 of error Findings (keyed by Finding key)."""
     if sub.locked:
@@ -172,7 +172,7 @@ _MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def move(sub: Submission, user: AbstractBaseUser, action: str, *, comment: str = "") -> Submission:
+def move(sub: Submission, user: User, action: str, *, comment: str = "") -> Submission:
     """Change the state; the caller has checked the user's role. The UPDATE names the
     state the user saw, so two reviewers acting at once cannot both succeed."""
     sources, target = _MOVES[action]
@@ -266,7 +266,8 @@ def _jsonable(data: Any) -> dict[str, Any]:
     plain = api.plain(data)
     if not isinstance(plain, dict):
         raise Refused("数据格式不正确。")
-    return json.loads(json.dumps(plain, ensure_ascii=False))
+    loaded: dict[str, Any] = json.loads(json.dumps(plain, ensure_ascii=False))
+    return loaded
 
 
 def create(department: Any, year: int, kind: str, data: dict[str, Any], project: str = "") -> Submission:

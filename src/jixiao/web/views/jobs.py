@@ -10,14 +10,14 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from jixiao.web import imports as import_rules
 from jixiao.web import tasks, uploads
-from jixiao.web.access import _get_job_for_user, _get_submission_for_user, jobs, member_of
+from jixiao.web.access import _get_job_for_user, _get_submission_for_user, jobs, member_of, user_of
 from jixiao.web.models import Job
 
 AUDIT_TYPES = (".pdf", ".docx", ".xlsx", ".txt", ".md")
@@ -28,7 +28,7 @@ AUDIT_TYPES = (".pdf", ".docx", ".xlsx", ".txt", ".md")
 def render_documents(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _get_submission_for_user(request, pk)
     job = Job.objects.create(
-        kind=Job.Kind.RENDER, organisation=sub.department, submission=sub, user=request.user
+        kind=Job.Kind.RENDER, organisation=sub.department, submission=sub, user=user_of(request)
     )
     tasks.render_job.enqueue(job.pk)
     return redirect("job", pk=job.pk)
@@ -45,7 +45,7 @@ _SAFE = re.compile(r"^[\w\u4e00-\u9fff（）()·\-. /]+$")
 
 
 @login_required
-def job_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def job_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     j = _get_job_for_user(request, pk)
     if name not in j.files or not _SAFE.match(name) or ".." in name:
         raise Http404
@@ -74,7 +74,7 @@ def audit_upload(request: HttpRequest) -> HttpResponse:
     j = Job.objects.create(
         kind=Job.Kind.AUDIT,
         organisation=member.organisation,
-        user=request.user,
+        user=user_of(request),
         source_name=(file.name or "")[:255],
     )
     try:
@@ -89,7 +89,7 @@ def audit_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @xframe_options_sameorigin
-@csp_replace({"style-src": [SELF, UNSAFE_INLINE], "script-src": [NONE], "frame-ancestors": [SELF]})
+@csp_replace({"style-src": [SELF, UNSAFE_INLINE], "script-src": [NONE], "frame-ancestors": [SELF]})  # type: ignore[arg-type]
 def audit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The audited text with each finding marked (shown in a frame of the job page)."""
     j = _get_job_for_user(request, pk)
@@ -126,7 +126,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         return redirect("imports")
     names = "、".join(Path(f.name or "").name for f in files[:3]) + ("等" if len(files) > 3 else "")
     j = Job.objects.create(
-        kind=Job.Kind.IMPORT, organisation=member.organisation, user=request.user, source_name=names[:255]
+        kind=Job.Kind.IMPORT, organisation=member.organisation, user=user_of(request), source_name=names[:255]
     )
     uploaded = []
     try:

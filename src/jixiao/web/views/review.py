@@ -13,12 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.web import workflow
-from jixiao.web.access import _get_department_for_user, _get_submission_for_user, member_of, submissions
+from jixiao.web.access import (
+    _get_department_for_user,
+    _get_submission_for_user,
+    member_of,
+    submissions,
+    user_of,
+)
 from jixiao.web.models import HEAVY, Member, Submission
 
 SORTS = {
@@ -94,7 +100,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     done, refused = 0, []
     for sub in chosen:
         try:
-            workflow.move(sub, request.user, action, comment=request.POST.get("comment", ""))  # type: ignore[arg-type]
+            workflow.move(sub, user_of(request), action, comment=request.POST.get("comment", ""))
             done += 1
         except workflow.Refused as exc:
             refused.append(str(exc))
@@ -102,9 +108,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已处理 {done} 份。")
     for text in refused[:20]:
         messages.error(request, text)
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/review") else "review"
-    )
+    back = str(request.POST.get("next", ""))
+    return redirect(back if back.startswith("/review") else "review")
 
 
 @login_required
@@ -119,7 +124,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("submission", pk=sub.pk)
     assert member.is_bureau
     try:
-        workflow.move(sub, request.user, action, comment=request.POST.get("comment", ""))  # type: ignore[arg-type]
+        workflow.move(sub, user_of(request), action, comment=request.POST.get("comment", ""))
         messages.success(request, f"已{workflow._LABEL[action]}。")
     except workflow.Refused as exc:
         messages.error(request, str(exc))
@@ -164,10 +169,12 @@ def chart_data(request: HttpRequest) -> JsonResponse:
     ]
     counts: Counter[str] = Counter()
     for *_, total in scored:
+        if total is None:
+            continue
         for label, low, high in bands:
             if low <= total < high:
                 counts[label] += 1
-    ranking = sorted(scored, key=lambda r: r[3], reverse=True)[:30]
+    ranking = sorted(scored, key=lambda r: r[3] or Decimal(0), reverse=True)[:30]
     return JsonResponse(
         {
             "bands": [b[0] for b in bands],
@@ -187,7 +194,7 @@ def _cell(value: Any) -> str:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     from openpyxl import Workbook
 
     member = _bureau(request)

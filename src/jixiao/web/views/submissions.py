@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from jixiao.web.access import (
     can_submit,
     member_of,
     submissions,
+    user_of,
 )
 from jixiao.web.models import HEAVY, Comment, Submission
 
@@ -118,7 +119,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "这份申报当前不能修改。")
         return redirect("submission", pk=sub.pk)
     try:
-        workflow.save_data(sub, request.user, _form_data(sub, request), _version(request))  # type: ignore[arg-type]
+        workflow.save_data(sub, user_of(request), _form_data(sub, request), _version(request))
     except workflow.Refused as exc:
         messages.error(request, str(exc))
         ctx = _page(request, sub, data=_form_data(sub, request))
@@ -135,9 +136,9 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(member_of(request), sub):
         messages.error(request, "这份申报当前不能修改。")
         return redirect("submission", pk=sub.pk)
-    given = {k[2:]: v for k, v in request.POST.items() if k.startswith("x:")}
+    given = {k[2:]: v for k, v in request.POST.items() if k.startswith("x:") and isinstance(v, str)}
     try:
-        workflow.save_explanations(sub, request.user, given, _version(request))  # type: ignore[arg-type]
+        workflow.save_explanations(sub, user_of(request), given, _version(request))
         messages.success(request, "出错说明已保存。")
     except workflow.Refused as exc:
         messages.error(request, str(exc))
@@ -152,7 +153,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "您不能提交这份申报。")
         return redirect("submission", pk=sub.pk)
     try:
-        workflow.move(sub, request.user, "submit")  # type: ignore[arg-type]
+        workflow.move(sub, user_of(request), "submit")
         messages.success(request, "已提交财政部门审核。")
     except workflow.Refused as exc:
         messages.error(request, str(exc))
@@ -170,7 +171,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     elif target and target not in _targets(sub):
         messages.error(request, "意见针对的指标或单元格不存在，请重新选择。")
     else:
-        Comment.objects.create(submission=sub, author=request.user, text=text[:5000], target=target)
+        Comment.objects.create(submission=sub, author=user_of(request), text=text[:5000], target=target)
         messages.success(request, "意见已添加。")
     return redirect("submission", pk=sub.pk)
 
@@ -186,7 +187,7 @@ def _targets(sub: Submission) -> set[str]:
 
 
 @login_required
-def excel(request: HttpRequest, pk: int) -> HttpResponse:
+def excel(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The submission as the Excel workbook the CLI writes: the self-evaluation table
     (``jixiao template --framework``) or the nine final-accounts tables."""
     sub = _get_submission_for_user(request, pk)
@@ -216,7 +217,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         path = uploads.accept(file, (".xlsx",), folder / "upload")
         data = excel_io.data_from_upload(sub, path, name)
-        workflow.save_data(sub, request.user, data, _version(request))  # type: ignore[arg-type]
+        workflow.save_data(sub, user_of(request), data, _version(request))
     except (uploads.Rejected, workflow.Refused) as exc:
         messages.error(request, str(exc))
         return redirect("submission", pk=sub.pk)
