@@ -252,10 +252,10 @@ def queries(seed: dict[str, Any]) -> None:
 
     User = get_user_model()
     reviewer, filler = TestClient(), TestClient()
-    reviewer.force_login(User.objects.get(username="r0"), backend="django.contrib.auth.backends.ModelBackend")
+    reviewer.force_login(User.objects.get(username="r0"), backend="jixiao.web.auth.MemberBackend")
     first = next(iter(seed["drafts"]))
     filler.force_login(
-        User.objects.get(username=f"d{first}"), backend="django.contrib.auth.backends.ModelBackend"
+        User.objects.get(username=f"d{first}"), backend="jixiao.web.auth.MemberBackend"
     )
     sub, dept = seed["drafts"][first], seed["depts"][0]
     pages = [
