@@ -223,6 +223,8 @@ def latency(base: str, seed: dict[str, Any], n: int) -> None:
     print(f"一、逐页响应时间（每页 {n} 次，毫秒）")
     print(f"  {'页面':<24}{'p50':>8}{'p95':>8}")
     for name, call in pages.items():
+        for _ in range(2 * 4):  # warm: each server process compiles its templates on first use
+            call()
         times = []
         for _ in range(n):
             status, took, _ = call()
