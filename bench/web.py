@@ -118,6 +118,7 @@ def _seed(departments: int) -> dict[str, Any]:
                     errors=derived.errors,
                     warnings=derived.warnings,
                     findings=derived.findings,
+                    evaluation=derived.evaluation,
                     state=["draft", "submitted", "approved"][(i + year) % 3],
                 )
             )
@@ -222,6 +223,8 @@ def latency(base: str, seed: dict[str, Any], n: int) -> None:
     print(f"一、逐页响应时间（每页 {n} 次，毫秒）")
     print(f"  {'页面':<24}{'p50':>8}{'p95':>8}")
     for name, call in pages.items():
+        for _ in range(2 * 4):  # warm: each server process compiles its templates on first use
+            call()
         times = []
         for _ in range(n):
             status, took, _ = call()
@@ -241,8 +244,42 @@ def latency(base: str, seed: dict[str, Any], n: int) -> None:
     print(f"  {'保存（含计分与修改记录）':<24}{_pct(times, 0.5):>8.1f}{_pct(times, 0.95):>8.1f}")
 
 
-def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  # noqa: PLR0915
-    """``users`` threads for ``seconds``: reviewers browse; pairs of editors save the same drafts."""
+def queries(seed: dict[str, Any]) -> None:
+    """The database queries of one request of each main page (Django's test client, in this
+    process, on the same database)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client as TestClient
+    from django.test.utils import CaptureQueriesContext
+
+    User = get_user_model()
+    reviewer, filler = TestClient(), TestClient()
+    reviewer.force_login(User.objects.get(username="r0"), backend="jixiao.web.auth.MemberBackend")
+    first = next(iter(seed["drafts"]))
+    filler.force_login(
+        User.objects.get(username=f"d{first}"), backend="jixiao.web.auth.MemberBackend"
+    )
+    sub, dept = seed["drafts"][first], seed["depts"][0]
+    pages = [
+        ("审核列表（全部，第 1 页）", reviewer, "/review/"),
+        ("审核列表（筛选+排序+搜索）", reviewer, "/review/?year=2024&state=submitted&sort=total&q=部门"),
+        ("统计图表数据", reviewer, "/review/charts/data/"),
+        ("部门历年对比", reviewer, f"/departments/{dept}/"),
+        ("申报编辑页", filler, f"/s/{sub}/"),
+        ("部门的申报列表", filler, "/submissions/"),
+    ]
+    print("\n三、每次请求的数据库查询数（含会话、用户、单位）")
+    for name, client, url in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url, HTTP_HOST="127.0.0.1").status_code
+        print(f"  {name:<24}{len(ctx.captured_queries):>4} 次（HTTP {status}）")
+
+
+def load(base: str, seed: dict[str, Any], users: int, seconds: float, think: float = 0) -> None:  # noqa: PLR0915
+    """``users`` threads for ``seconds``: reviewers browse; pairs of editors save the same drafts.
+    With ``think`` > 0 each user pauses that many seconds after each round, as a person
+    reads the page; with 0 every user sends its next request at once (the harshest case:
+    by Little's law the latency is then users / throughput)."""
     lock = threading.Lock()
     times: list[float] = []
     errors: list[str] = []
@@ -294,6 +331,8 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  
                 with lock:
                     errors.append(str(exc))
                 continue
+            if think:
+                time.sleep(think)
             with lock:
                 for status, took in record:
                     times.append(took)
@@ -307,8 +346,9 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float) -> None:  
     for t in threads:
         t.join(seconds + 60)
     elapsed = time.monotonic() - start
+    pause = f"（每轮后停顿 {think:g} 秒）" if think else "（无停顿）"
     print(
-        f"\n二、{users} 个用户并发 {seconds:.0f} 秒"
+        f"\n二、{users} 个用户并发 {seconds:.0f} 秒{pause}"
         f"（{editors} 人两两同时编辑 {len(contested)} 份申报，其余浏览审核列表）"
     )
     print(
@@ -352,6 +392,23 @@ def _check_saves(saves: list[tuple[int, int, str, int]]) -> None:
     print(f"  保存：接受 {len(accepted)} 次，拒绝（他人已先保存）{len(refused)} 次；丢失的更新：{lost}")
 
 
+def _reference() -> None:
+    """How loaded the machine is now: the load average and the time of one scoring in this
+    process (the work a save or a preview does), to compare runs on a shared machine."""
+    from jixiao.web import workflow
+
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        workflow.derive("department", DATA)
+        times.append(time.perf_counter() - t)
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"参考：负载 {load1:.1f}/{load5:.1f}（1/5 分钟，{os.cpu_count()} 核）；"
+        f"进程内计分一次 p50 {_pct(times, 0.5):.1f} ms\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -361,6 +418,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--requests", type=int, default=50, help="requests per page for the latency figures")
     parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--think", type=float, default=0, help="seconds a user pauses after each round")
     args = parser.parse_args()
     server_url = os.environ.get("JIXIAO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
     db = _database(server_url)
@@ -377,6 +435,7 @@ def main() -> None:
         f"数据：{args.departments} 个部门 × 3 年 = {args.departments * 3} 份申报，"
         f"载入 {time.perf_counter() - t:.1f} 秒（PostgreSQL）\n"
     )
+    _reference()
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -405,7 +464,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         latency(base, seed, args.requests)
-        load(base, seed, args.users, args.seconds)
+        load(base, seed, args.users, args.seconds, args.think)
+        queries(seed)
     finally:
         server.terminate()
         server.wait(20)

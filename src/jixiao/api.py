@@ -6,7 +6,7 @@ are internal and may change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +47,16 @@ __all__ = [
     "export_templates",
     "has_errors",
     "input_errors",
+    "is_self_evaluation_workbook",
+    "load_self_evaluation_data",
     "load_submissions",
     "render",
     "score",
     "score_file",
     "score_files",
     "weighted_total",
+    "write_self_evaluation",
+    "write_self_evaluation_template",
 ]
 
 
@@ -79,6 +83,33 @@ def write_self_evaluation_template(path: Path, framework: str, *, frameworks: Ca
     from jixiao.render.selfeval_xlsx import write_blank
 
     write_blank(framework, path, catalog=frameworks or builtin())
+
+
+def write_self_evaluation(
+    submission: Submission, path: Path, *, frameworks: Catalog | None = None
+) -> None:
+    """The self-evaluation workbook (自评表.xlsx) of a filled-in submission, in the layout of
+    :func:`write_self_evaluation_template`; :func:`load_self_evaluation_data` reads it back."""
+    from jixiao.render.selfeval_xlsx import write_filled
+
+    write_filled(submission, path, catalog=frameworks or builtin())
+
+
+def is_self_evaluation_workbook(path: Path) -> bool:
+    """Whether ``path`` is a self-evaluation workbook (it has the 填报信息 sheet), as opposed
+    to a final-accounts workbook or anything else."""
+    from jixiao.read.self_table import is_self_evaluation
+
+    return is_self_evaluation(path)
+
+
+def load_self_evaluation_data(path: Path, *, defaults: Mapping[str, object] | None = None) -> WorkbookData:
+    """A self-evaluation workbook as plain data (the YAML shape) with the cells of its
+    填报信息 fields; a field left blank there takes its value from ``defaults``. Raises
+    InputError naming the sheet and the cell of what cannot be read."""
+    from jixiao.read.self_table import read_workbook_data
+
+    return read_workbook_data(path, defaults)
 
 
 def score(
@@ -354,6 +385,7 @@ if TYPE_CHECKING:  # names for the annotations above, without importing at start
     from jixiao.accounts.model import Accounts
     from jixiao.accounts.read import Loaded as LoadedAccounts
     from jixiao.accounts.rules import RuleSet
+    from jixiao.read.self_table import WorkbookData
 
 
 # --------------------------------------------------------------------------- plain data

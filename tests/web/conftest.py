@@ -113,7 +113,7 @@ def world(db: Any) -> World:
 @pytest.fixture
 def login(client: Any, world: World) -> Any:
     def as_user(name: str) -> Any:
-        client.force_login(world.users[name], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world.users[name], backend="jixiao.web.auth.MemberBackend")
         return client
 
     return as_user

@@ -1,6 +1,9 @@
 """The whole journey in a real browser (Debian's chromium driven by Playwright) against a
 live server on loopback: a department fills in, explains and submits; the bureau returns,
-the department corrects and resubmits; the bureau approves; the PDF is downloaded.
+the department corrects and resubmits; the bureau approves; the PDF is downloaded. On
+the way: the self-evaluation table downloaded as Excel, edited and uploaded (and a file that
+is not a workbook refused), a comment on one cell of the final accounts, the 管理员's page
+and a batch import.
 
 Screenshots of the main pages go to JIXIAO_SCREENSHOTS (a temporary folder by default)."""
 
@@ -91,6 +94,28 @@ def test_journey(live_server: Any, world: Any, browser: Any, shots: Path, tmp_pa
     page.click("#save")
     page.wait_for_selector(".messages .success")
 
+    # --- the self-evaluation table as Excel: downloaded, edited, uploaded; the score follows
+    with page.expect_download() as dl:
+        page.click("#download-excel")
+    book = tmp_path / "自评表.xlsx"
+    dl.value.save_as(book)
+    _set_cell(book, "学会工作目标1实现率", "完成值", "50%")
+    _set_cell(book, "学会工作目标1实现率", "得分", None)
+    expected = api.score_file(book)[0].total  # what `jixiao score 自评表.xlsx` gives
+    assert str(expected) != "97.50"
+    not_a_book = tmp_path / "伪装.xlsx"
+    not_a_book.write_text("这不是工作簿", encoding="utf-8")
+    page.set_input_files("#upload-file", str(not_a_book))
+    page.click("#upload")
+    page.wait_for_selector(".messages .error")
+    assert "不是Excel（.xlsx）格式" in page.inner_text(".messages")
+    assert page.inner_text("#total") == "97.50"  # nothing saved was lost
+    page.set_input_files("#upload-file", str(book))
+    page.click("#upload")
+    page.wait_for_selector("text=已从“自评表.xlsx”导入")
+    assert page.inner_text("#total") == str(expected)
+    page.screenshot(path=shots / "02b-excel-uploaded.png", full_page=True)
+
     # --- uploads an Excel file (the 部门决算 template, downloaded and sent back)
     page.goto(f"{base}/s/{acc.pk}/")
     with page.expect_download() as dl:
@@ -122,6 +147,20 @@ def test_journey(live_server: Any, world: Any, browser: Any, shots: Path, tmp_pa
     reviewer = browser.new_page(viewport={"width": 1400, "height": 1000})
     _log_in(reviewer, base, "reviewer")
     reviewer.screenshot(path=shots / "04-review-list.png", full_page=True)
+    # a comment on one cell of the final accounts: a click on the cell chooses it
+    reviewer.goto(f"{base}/s/{acc.pk}/")
+    cell = reviewer.locator("td[data-target^='income.rows.']").first
+    target = cell.get_attribute("data-target")
+    cell.click()
+    assert reviewer.locator("#comment-target").input_value() == target
+    reviewer.fill("#comment-text", "该科目收入请与批复核对")
+    reviewer.click("#comment-add")
+    reviewer.wait_for_selector("text=意见已添加")
+    page.goto(f"{base}/s/{acc.pk}/")
+    assert page.locator(f"td.has-comment[data-target='{target}']").count() == 1
+    assert "该科目收入请与批复核对" in page.inner_text(".cell-notes")
+    page.locator(".cell-notes").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "03b-cell-comment.png")
     reviewer.goto(f"{base}/s/{sub.pk}/")
     assert "出错说明：所列数据以正式公开文本为准" in reviewer.content()
     reviewer.fill("#return-comment", "效益指标小计请核对")
@@ -160,4 +199,26 @@ def test_journey(live_server: Any, world: Any, browser: Any, shots: Path, tmp_pa
     pdf = tmp_path / "report.pdf"
     dl.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+    # --- the 管理员's page and the import page
+    admin = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _log_in(admin, base, "admin")
+    admin.goto(f"{base}/manage/")
+    admin.screenshot(path=shots / "08-manage.png", full_page=True)
+    page.goto(f"{base}/import/")
+    page.set_input_files("#import-files", [str(book)])
+    page.click("#import-submit")
+    page.wait_for_selector(".import-results")
+    page.screenshot(path=shots / "09-import.png", full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def _set_cell(path: Path, indicator: str, column: str, value: Any) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    head = next(r for r in ws.iter_rows() if any(c.value == "三级指标" for c in r))
+    col = next(c.column for c in head if c.value == column)
+    row = next(r for r in ws.iter_rows(min_row=head[0].row + 1) if any(c.value == indicator for c in r))
+    ws.cell(row[0].row, col).value = value
+    wb.save(path)

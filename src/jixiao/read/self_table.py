@@ -10,6 +10,8 @@ cannot be read is an InputError naming the sheet and the cell.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -46,8 +48,34 @@ def is_self_evaluation(path: Path) -> bool:
         wb.close()
 
 
+@dataclass(frozen=True)
+class WorkbookData:
+    """What a self-evaluation workbook holds, as plain data in the shape of the YAML files.
+
+    Attributes:
+        data: department, year, framework, figures, indicators (each with its ``line``).
+        cells: each field of the 填报信息 sheet and its cell (``year`` -> ``C4``).
+        info_sheet: the name of that sheet.
+        table_sheet: the name of the indicator table's sheet.
+        submissions: the data read as submissions (validated).
+    """
+
+    data: dict[str, Any]
+    cells: dict[str, str]
+    info_sheet: str
+    table_sheet: str
+    submissions: list[Submission]
+
+
 def read_workbook(path: Path) -> list[Submission]:
     """The submission of a self-evaluation workbook; InputError (sheet and cell named)."""
+    return read_workbook_data(path).submissions
+
+
+def read_workbook_data(path: Path, defaults: Mapping[str, Any] | None = None) -> WorkbookData:
+    """The workbook's data and submissions; a field of the 填报信息 sheet left blank takes its
+    value from ``defaults`` (a form that knows the department and the year). InputError
+    names the sheet and the cell of what cannot be read."""
     loc = Location(file=str(path))
     wb = open_values(path)  # refuses bombs, oversize sheets and formulas without results
     if INFO_SHEET not in wb.sheetnames:
@@ -57,6 +85,9 @@ def read_workbook(path: Path) -> list[Submission]:
         )
         raise InputError([finding("invalid-structure", loc, detail=detail)])
     data, lines = _info(wb[INFO_SHEET])
+    for key, value in (defaults or {}).items():
+        if data.get(key) in (None, ""):
+            data[key] = value
     table = next((ws for ws in wb.worksheets if ws.title != INFO_SHEET and _header(ws)[0]), None)
     if table is None:
         detail = "找不到指标表（表头含“一级指标、二级指标、三级指标”的工作表）"
@@ -71,15 +102,20 @@ def read_workbook(path: Path) -> list[Submission]:
     try:
         subs = submissions_from(doc)
     except InputError as exc:
-        raise InputError([_in_sheet(f, wb[INFO_SHEET].title, lines) for f in exc.findings]) from None
-    return subs
+        raise InputError(
+            [_in_sheet(f, wb[INFO_SHEET].title, lines, table.title) for f in exc.findings]
+        ) from None
+    return WorkbookData(data, lines, wb[INFO_SHEET].title, table.title, subs)
 
 
-def _in_sheet(f: Finding, sheet: str, lines: dict[str, str]) -> Finding:
-    """A Finding of the model's validation, placed on the 填报信息 cell of its field."""
+def _in_sheet(f: Finding, sheet: str, lines: dict[str, str], table: str) -> Finding:
+    """A Finding of the model's validation, placed on the 填报信息 cell of its field, or on
+    the indicator table's sheet when it names a line of it."""
     field = f.location.field or ""
     cell = lines.get(field) or lines.get(field.split(".")[0])
     if cell is None:
+        if f.location.line is not None and f.location.sheet is None:
+            return f.model_copy(update={"location": f.location.merged(sheet=table)})
         return f
     return f.model_copy(update={"location": f.location.merged(sheet=sheet, field=cell)})
 

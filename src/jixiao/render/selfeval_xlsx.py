@@ -153,6 +153,51 @@ def write_blank(framework_id: str, path: Path, *, catalog: Any = None) -> None:
     wb.save(path)
 
 
+def write_filled(submission: Any, path: Path, *, catalog: Any = None) -> None:
+    """The self-evaluation workbook of a filled-in ``submission`` in its seed layout, the
+    input cells marked: what a user downloads, edits in Excel and reads back with
+    :func:`jixiao.read.self_table.read_workbook`."""
+    from jixiao.frameworks.catalog import builtin
+    from jixiao.render import xlsx_out
+    from jixiao.render.context import Pair
+    from jixiao.render.documents import build_context, plan
+    from jixiao.score.engine import Scorer
+
+    catalog = catalog or builtin()
+    fw = catalog.get(submission.framework)
+    if fw is None:
+        from jixiao.core.findings import InputError, finding
+
+        available = "、".join(catalog.ids())
+        raise InputError([finding("unknown-framework", None, name=submission.framework, available=available)])
+    pair = Pair(submission, Scorer(fw).evaluate(submission), None)
+    doc = next(d for d in plan([pair], catalog) if d.kind in ("self-table", "project-table"))
+    xlsx_out.write(doc, build_context(doc, with_findings=False, want_charts=False), path)
+    wb = load_workbook(path)
+    _stated_scores(wb.worksheets[0], submission)
+    mark_inputs(wb.worksheets[0])
+    wb.active = 0
+    wb.save(path)
+
+
+def _stated_scores(ws: Worksheet, submission: Any) -> None:
+    """The 得分 column as the department stated it (blank where it stated none), not as
+    computed: read back, the workbook gives the same data it was written from."""
+    from jixiao.read.self_table import _header, _indicators
+
+    head, columns = _header(ws)
+    col = columns.get("得分")
+    if head is None or col is None:
+        return
+    stated = {e.path: e.score for e in submission.indicators}
+    for entry in _indicators(ws, ""):
+        cell = ws.cell(entry["line"], col)
+        if type(cell).__name__ == "MergedCell":
+            continue
+        value = stated.get(entry["path"])
+        cell.value = None if value is None else str(value)
+
+
 def _is_project(fw: Any) -> bool:
     return bool(fw.kind == "project")
 

@@ -3,7 +3,7 @@ organisation's id is a 404 (never a 403 that would confirm it exists)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,11 +13,19 @@ from jixiao.web.models import Job, Member, Organisation, Submission
 
 def member_of(request: HttpRequest) -> Member:
     """The signed-in user's membership; a user with none sees nothing (404)."""
-    user: AbstractBaseUser | AnonymousUser = request.user
-    member = getattr(user, "member", None) if user.is_authenticated else None
+    user = request.user
+    member: Member | None = getattr(user, "member", None) if user.is_authenticated else None
     if member is None:
         raise Http404("没有所属单位")
     return member
+
+
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user (the views that call this require a log-in)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("未登录")
+    return user
 
 
 def organisations(member: Member) -> QuerySet[Organisation]:

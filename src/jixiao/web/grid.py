@@ -75,7 +75,7 @@ def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any
     for key in form:
         if not key.startswith("p:"):
             continue
-        index, path = key[2:], form[key]
+        index, path = key[2:], _value(form, key)
         entry = by_path.get(path)
         if entry is None:
             entry = {"path": path}
@@ -83,7 +83,7 @@ def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any
         for short, name in FIELDS.items():
             if f"{short}:{index}" not in form:
                 continue
-            value = form[f"{short}:{index}"].strip()[:500]
+            value = _value(form, f"{short}:{index}").strip()[:500]
             if value:
                 changed |= entry.get(name) != value
                 entry[name] = value
@@ -97,7 +97,7 @@ def indicators_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any
     figures = dict(new.get("figures") or {})
     for key in form:
         if key.startswith("f:"):
-            value = form[key].strip()[:50]
+            value = _value(form, key).strip()[:50]
             if value:
                 figures[key[2:][:80]] = value
             else:
@@ -126,9 +126,11 @@ def accounts_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
             columns = [c["key"] for c in spec.get("columns", []) if isinstance(c, dict)]
             if isinstance(rows, list) and columns:
                 section["columns"] = [labels.get(c, c) for c in columns]
+                heads = dict(zip(columns, section["columns"], strict=True))
+                title = str(section["title"])
                 total = table.get("total") if isinstance(table.get("total"), dict) else None
                 if total is not None:
-                    section["rows"].append(_row(f"{tid}.total", "合计", "", total, columns))
+                    section["rows"].append(_row(f"{tid}.total", "合计", "", total, heads, title=title))
                 for i, row in enumerate(rows):
                     if isinstance(row, dict):
                         section["rows"].append(
@@ -137,26 +139,75 @@ def accounts_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
                                 str(row.get("code", "")),
                                 str(row.get("name", "")),
                                 row,
-                                columns,
+                                heads,
+                                title=title,
                             )
                         )
             for path, value in _leaves(table, tid):
                 if ".rows." in path or path.startswith(f"{tid}.total."):
                     continue
                 last = path.rsplit(".", 1)[-1]
+                label = _field_label(path, tid, labels, last)
                 section["fields"].append(
-                    {"name": f"c|{path}", "label": _field_label(path, tid, labels, last), "value": value}
+                    {
+                        "name": f"c|{path}",
+                        "target": path,
+                        "label": label,
+                        "where": f"{section['title']} · {label}",
+                        "value": value,
+                    }
                 )
         out.append(section)
     return out
 
 
-def _row(base: str, code: str, name: str, row: dict[str, Any], columns: list[str]) -> dict[str, Any]:
+def _row(
+    base: str, code: str, name: str, row: dict[str, Any], heads: dict[str, str], *, title: str
+) -> dict[str, Any]:
+    line = " ".join(p for p in (code, name) if p)
     return {
         "code": code,
         "name": name,
-        "cells": [{"name": f"c|{base}.{c}", "value": _text(row.get(c))} for c in columns],
+        "cells": [
+            {
+                "name": f"c|{base}.{c}",
+                "target": f"{base}.{c}",
+                "where": f"{title} · {line} · {head}",
+                "value": _text(row.get(c)),
+            }
+            for c, head in heads.items()
+        ],
     }
+
+
+def accounts_cells(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every cell of the sections (table rows and single fields), in reading order."""
+    out: list[dict[str, Any]] = []
+    for s in sections:
+        for r in s["rows"]:
+            out += r["cells"]
+        out += s["fields"]
+    return out
+
+
+def attach_comments(sections: list[dict[str, Any]], comments: list[Any]) -> dict[str, str]:
+    """Put each cell comment on its cell (``cell["notes"]``) and on its table
+    (``section["notes"]``); returns every cell's place in words, by target."""
+    by_target: dict[str, list[Any]] = {}
+    for c in comments:
+        if c.target:
+            by_target.setdefault(c.target, []).append(c)
+    where: dict[str, str] = {}
+    for s in sections:
+        s["notes"] = []
+        cells = [c for r in s["rows"] for c in r["cells"]] + s["fields"]
+        for cell in cells:
+            where[cell["target"]] = cell["where"]
+            notes = by_target.get(cell["target"], [])
+            cell["notes"] = notes
+            cell["note_text"] = "\n".join(n.text for n in notes)
+            s["notes"] += [(cell, n) for n in notes]
+    return where
 
 
 def _labels(spec: dict[str, Any]) -> dict[str, str]:
@@ -213,9 +264,9 @@ def accounts_from_form(data: dict[str, Any], form: QueryDict) -> dict[str, Any]:
         parts = key[2:].split(".")
         if not parts or parts[0] not in ORDER or len(parts) > 6:
             continue
-        _set(new, parts, form[key].strip()[:100])
+        _set(new, parts, _value(form, key).strip()[:100])
     if "explanation_text" in form:
-        new["explanation_text"] = form["explanation_text"][:100_000]
+        new["explanation_text"] = _value(form, "explanation_text")[:100_000]
     return new
 
 
@@ -244,6 +295,12 @@ def _set(root: dict[str, Any], parts: list[str], value: str) -> None:
             node.pop(last, None)
     elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
         node[int(last)] = value or None
+
+
+def _value(form: QueryDict, key: str) -> str:
+    """The last value sent for ``key`` (a form field is text)."""
+    value = form.get(key, "")
+    return value if isinstance(value, str) else ""
 
 
 def _text(value: Any) -> str:

@@ -96,6 +96,10 @@ class Submission(models.Model):
     errors = models.PositiveIntegerField("错误", default=0)
     warnings = models.PositiveIntegerField("警告", default=0)
     findings = models.JSONField(default=list)
+    # the evaluation (self-evaluations) or the generated 情况说明 (final accounts) of the
+    # stored data, derived when it is saved: a page view scores nothing
+    evaluation = models.JSONField(null=True, blank=True)
+    generated = models.TextField(blank=True, default="")
     explanations = models.JSONField("出错说明", default=dict)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -108,7 +112,12 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "year", "kind", "project"], name="one_submission")
         ]
-        indexes = [models.Index(fields=["year", "state"])]
+        indexes = [
+            models.Index(fields=["year", "state"]),
+            models.Index(fields=["state", "year"]),
+            models.Index(fields=["updated_at"]),
+            models.Index(fields=["total"]),
+        ]
 
     def __str__(self) -> str:
         name = f"{self.department.name} {self.year}年{self.get_kind_display()}"
@@ -126,6 +135,10 @@ class Submission(models.Model):
         ]
 
 
+#: the large columns of a submission that no list shows (``.defer(*HEAVY)``)
+HEAVY = ("data", "findings", "explanations", "evaluation", "generated")
+
+
 class Comment(models.Model):
     """A reviewer's or department's remark on the whole submission or one indicator/cell."""
 
@@ -136,6 +149,8 @@ class Comment(models.Model):
     target = models.CharField("位置", max_length=300, blank=True, default="")  # indicator path or cell
     text = models.TextField("意见")
     created_at = models.DateTimeField(auto_now_add=True)
+    #: the place in words (a cell's table, row and column), set by the page showing it
+    where = ""
 
     class Meta:
         ordering = ["created_at"]
@@ -161,6 +176,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         RENDER = "render", "生成文档"
         AUDIT = "audit", "审核公开报告"
+        IMPORT = "import", "批量导入"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队中"

@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# the second loads the member and its organisation with the user (one query, not three)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "jixiao.web.auth.MemberBackend"]
 
 ROOT_URLCONF = "jixiao.web.urls"
 WSGI_APPLICATION = "jixiao.web.wsgi.application"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jixiao import api
-from jixiao.web.models import Job, Submission
+from jixiao.web.models import Job, Member, Submission
 from jixiao.web.workflow import ACCOUNTS_TEXT
 
 log = logging.getLogger(__name__)
@@ -96,3 +96,68 @@ def audit_job(job_id: int) -> None:
     except Exception:
         log.exception("audit job %s failed", job_id)
         _finish(job, Job.State.FAILED, "审核时发生内部错误，已记录，请联系管理员。")
+
+
+@task()
+def import_job(job_id: int) -> None:
+    """Import every workbook uploaded with the job (a zip's members one by one), with the
+    progress per file and a result for each."""
+    from jixiao.web import imports, uploads
+
+    job = Job.objects.select_related("user", "organisation").get(pk=job_id)
+    folder = job_dir(job)
+    member = Member.objects.select_related("organisation").filter(user=job.user).first()
+    if member is None or not imports.can_import(member):
+        _finish(job, Job.State.FAILED, "上传人已无导入权限。")
+        return
+    try:
+        _progress(job, 2, "正在整理上传的文件……")
+        files: list[tuple[str, Path | None, str]] = []  # (name, path, why skipped)
+        for name, relative in job.result.get("uploaded", []):
+            path = folder / relative
+            if path.suffix == ".zip":
+                try:
+                    members = uploads.unpack(
+                        path, folder / "unpacked" / path.stem, (".xlsx",), imports.MAX_FILES
+                    )
+                except uploads.Rejected as exc:
+                    files.append((name, None, str(exc)))
+                    continue
+                for inner, stored in members:
+                    why = "" if stored else "不是 .xlsx 工作簿，或超过大小上限，已跳过。"
+                    files.append((f"{name}/{inner}", stored, why))
+            else:
+                files.append((name, path, ""))
+        files = files[: imports.MAX_FILES]
+        results = []
+        for i, (name, path, why) in enumerate(files, start=1):
+            _progress(
+                job,
+                min(99, 2 + 97 * (i - 1) // max(len(files), 1)),
+                f"正在导入第 {i}/{len(files)} 个：{name}",
+            )
+            if path is None:
+                results.append({"name": name, "ok": False, "message": why, "submission": None})
+                continue
+            try:
+                uploads.check_stored(path, ".xlsx")
+            except uploads.Rejected as exc:
+                results.append({"name": name, "ok": False, "message": str(exc), "submission": None})
+                continue
+            try:
+                results.append(imports.import_file(path, name, member, job.user))
+            except Exception:  # one file's internal error does not stop the others
+                log.exception("import job %s: file %s failed", job_id, name)
+                results.append(
+                    {"name": name, "ok": False, "message": "导入时发生内部错误，已记录。", "submission": None}
+                )
+        done = sum(1 for r in results if r["ok"])
+        _finish(
+            job,
+            Job.State.DONE,
+            f"共 {len(results)} 个文件：导入 {done} 个，未导入 {len(results) - done} 个。",
+            result={**job.result, "files": results},
+        )
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        _finish(job, Job.State.FAILED, "导入时发生内部错误，已记录，请联系管理员。")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jixiao.web.views import base, jobs, review, submissions
+from jixiao.web.views import base, jobs, manage, review, submissions
 
 urlpatterns = [
     path("", base.home, name="home"),
@@ -29,6 +29,12 @@ urlpatterns = [
     path("audit/", jobs.audits, name="audits"),
     path("audit/upload/", jobs.audit_upload, name="audit_upload"),
     path("audit/<int:pk>/view/", jobs.audit_view, name="audit_view"),
+    path("import/", jobs.imports, name="imports"),
+    path("import/upload/", jobs.import_upload, name="import_upload"),
+    path("manage/", manage.index, name="manage"),
+    path("manage/organisations/", manage.create_organisation, name="manage_org"),
+    path("manage/users/", manage.create_user, name="manage_users"),
+    path("manage/users/<int:pk>/", manage.update_user, name="manage_user"),
 ]
 
 handler400 = base.error_400

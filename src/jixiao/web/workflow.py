@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -88,10 +88,32 @@ def _apply(sub: Submission, d: Derived) -> dict[str, Any]:
         "errors": d.errors,
         "warnings": d.warnings,
         "findings": d.findings,
+        "evaluation": d.evaluation if d.evaluation is not None else {},  # {}: derived, no score
+        "generated": d.explanation,
     }
 
 
-def _conditional_update(sub: Submission, user: AbstractBaseUser, version: int, **values: Any) -> None:
+def stored(sub: Submission) -> Derived:
+    """The score, findings and generated text of the stored data, as saved with it. A row
+    saved before they were kept (or written around :func:`save_data`) is derived once and
+    the result kept, without changing its version."""
+    if sub.evaluation is None:
+        d = derive(sub.kind, sub.data)
+        values = _apply(sub, d)
+        Submission.objects.filter(pk=sub.pk, version=sub.version).update(**values)
+        for k, v in values.items():
+            setattr(sub, k, v)
+        return d
+    return Derived(
+        total=sub.total,
+        grade=sub.grade,
+        findings=list(sub.findings),
+        evaluation=sub.evaluation or None,
+        explanation=sub.generated,
+    )
+
+
+def _conditional_update(sub: Submission, user: User, version: int, **values: Any) -> None:
     """UPDATE ... WHERE id = ? AND version = ?; refuse when another save came first."""
     values.update(version=F("version") + 1, updated_at=timezone.now(), updated_by=user)
     if Submission.objects.filter(pk=sub.pk, version=version).update(**values) != 1:
@@ -102,7 +124,7 @@ def _conditional_update(sub: Submission, user: AbstractBaseUser, version: int, *
     sub.refresh_from_db()
 
 
-def save_data(sub: Submission, user: AbstractBaseUser, data: dict[str, Any], version: int) -> Submission:
+def save_data(sub: Submission, user: User, data: dict[str, Any], version: int) -> Submission:
     """Store new data (with its derived score and findings) and the history of changes."""
     if sub.locked:
         raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")
@@ -118,7 +140,7 @@ def save_data(sub: Submission, user: AbstractBaseUser, data: dict[str, Any], ver
 
 
 def save_explanations(
-    sub: Submission, user: AbstractBaseUser, given: dict[str, str], version: int
+    sub: Submission, user: User, given: dict[str, str], version: int
 ) -> Submission:
     """Store the department's 出错说明 of error Findings (keyed by Finding key)."""
     if sub.locked:
@@ -150,18 +172,21 @@ _MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def move(sub: Submission, user: AbstractBaseUser, action: str, *, comment: str = "") -> Submission:
+def move(sub: Submission, user: User, action: str, *, comment: str = "") -> Submission:
     """Change the state; the caller has checked the user's role. The UPDATE names the
     state the user saw, so two reviewers acting at once cannot both succeed."""
     sources, target = _MOVES[action]
     if sub.state not in sources:
         raise Refused(f"{sub}：当前状态为“{sub.get_state_display()}”，不能{_LABEL[action]}。")
-    if action == "submit":
-        missing = sub.unexplained_errors()
-        if missing:
-            raise Refused(
-                f"还有 {len(missing)} 个错误既未改正也未说明，不能提交。请改正，或在每个错误旁填写出错说明。"
-            )
+    missing = sub.unexplained_errors() if action in ("submit", "approve", "publish") else []
+    if missing and action == "submit":
+        raise Refused(
+            f"还有 {len(missing)} 个错误既未改正也未说明，不能提交。请改正，或在每个错误旁填写出错说明。"
+        )
+    if missing:  # an approved or published submission never carries an unexplained error
+        raise Refused(
+            f"{sub}：还有 {len(missing)} 个错误既未改正也未说明，不能{_LABEL[action]}；请退回部门改正或说明。"
+        )
     if action == "return" and not comment.strip():
         raise Refused("退回时请填写退回意见。")
     extra: dict[str, Any] = {}
@@ -241,7 +266,8 @@ def _jsonable(data: Any) -> dict[str, Any]:
     plain = api.plain(data)
     if not isinstance(plain, dict):
         raise Refused("数据格式不正确。")
-    return json.loads(json.dumps(plain, ensure_ascii=False))
+    loaded: dict[str, Any] = json.loads(json.dumps(plain, ensure_ascii=False))
+    return loaded
 
 
 def create(department: Any, year: int, kind: str, data: dict[str, Any], project: str = "") -> Submission:

@@ -13,13 +13,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.web import workflow
-from jixiao.web.access import _get_department_for_user, _get_submission_for_user, member_of, submissions
-from jixiao.web.models import Member, Submission
+from jixiao.web.access import (
+    _get_department_for_user,
+    _get_submission_for_user,
+    member_of,
+    submissions,
+    user_of,
+)
+from jixiao.web.models import HEAVY, Member, Submission
 
 SORTS = {
     "department": ("department__name", "year", "kind", "project"),
@@ -60,7 +66,7 @@ def _filtered(request: HttpRequest, member: Member) -> tuple[QuerySet[Submission
 def index(request: HttpRequest) -> HttpResponse:
     member = _bureau(request)
     qs, f = _filtered(request, member)
-    page = Paginator(qs.defer("data", "findings", "explanations"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.defer(*HEAVY), 50).get_page(request.GET.get("page"))
     years = submissions(member).values_list("year", flat=True).distinct().order_by("-year")
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     return render(
@@ -94,7 +100,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     done, refused = 0, []
     for sub in chosen:
         try:
-            workflow.move(sub, request.user, action, comment=request.POST.get("comment", ""))  # type: ignore[arg-type]
+            workflow.move(sub, user_of(request), action, comment=request.POST.get("comment", ""))
             done += 1
         except workflow.Refused as exc:
             refused.append(str(exc))
@@ -102,9 +108,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已处理 {done} 份。")
     for text in refused[:20]:
         messages.error(request, text)
-    return redirect(
-        request.POST.get("next") if str(request.POST.get("next", "")).startswith("/review") else "review"
-    )
+    back = str(request.POST.get("next", ""))
+    return redirect(back if back.startswith("/review") else "review")
 
 
 @login_required
@@ -119,7 +124,7 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("submission", pk=sub.pk)
     assert member.is_bureau
     try:
-        workflow.move(sub, request.user, action, comment=request.POST.get("comment", ""))  # type: ignore[arg-type]
+        workflow.move(sub, user_of(request), action, comment=request.POST.get("comment", ""))
         messages.success(request, f"已{workflow._LABEL[action]}。")
     except workflow.Refused as exc:
         messages.error(request, str(exc))
@@ -131,7 +136,9 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     """One department's years side by side: totals, grades and each level-1 indicator."""
     member = member_of(request)
     dept = _get_department_for_user(request, pk)
-    subs = list(submissions(member).filter(department=dept).order_by("kind", "project", "year"))
+    subs = list(
+        submissions(member).filter(department=dept).defer(*HEAVY).order_by("kind", "project", "year")
+    )
     years = sorted({s.year for s in subs})
     table: dict[str, dict[int, Submission]] = {}
     for s in subs:
@@ -162,10 +169,12 @@ def chart_data(request: HttpRequest) -> JsonResponse:
     ]
     counts: Counter[str] = Counter()
     for *_, total in scored:
+        if total is None:
+            continue
         for label, low, high in bands:
             if low <= total < high:
                 counts[label] += 1
-    ranking = sorted(scored, key=lambda r: r[3], reverse=True)[:30]
+    ranking = sorted(scored, key=lambda r: r[3] or Decimal(0), reverse=True)[:30]
     return JsonResponse(
         {
             "bands": [b[0] for b in bands],
@@ -185,7 +194,7 @@ def _cell(value: Any) -> str:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: HttpRequest) -> HttpResponseBase:
     from openpyxl import Workbook
 
     member = _bureau(request)
@@ -195,7 +204,7 @@ def export(request: HttpRequest) -> HttpResponse:
     assert ws is not None
     ws.title = "申报列表"
     ws.append(["部门", "年度", "类别", "项目", "状态", "总分", "等级", "错误", "警告"])
-    for s in qs.defer("data", "findings").iterator():
+    for s in qs.defer(*HEAVY).iterator():
         ws.append(
             [
                 _cell(v)

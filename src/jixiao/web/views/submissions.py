@@ -3,17 +3,18 @@ comments and Excel."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jixiao import api
+from jixiao.web import excel as excel_io
 from jixiao.web import grid, uploads, workflow
 from jixiao.web.access import (
     _get_submission_for_user,
@@ -22,8 +23,9 @@ from jixiao.web.access import (
     can_submit,
     member_of,
     submissions,
+    user_of,
 )
-from jixiao.web.models import Comment, Submission
+from jixiao.web.models import HEAVY, Comment, Submission
 
 
 @login_required
@@ -31,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     if member.is_bureau:
         return redirect("review")
-    subs = submissions(member).order_by("-year", "kind", "project")
+    subs = submissions(member).defer(*HEAVY).order_by("-year", "kind", "project")
     return render(request, "web/submissions.html", {"subs": subs})
 
 
@@ -52,7 +54,8 @@ def _page(
     member = member_of(request)
     data = sub.data if data is None else data
     if derived is None:
-        derived = workflow.derive(sub.kind, data)
+        derived = workflow.stored(sub) if data is sub.data else workflow.derive(sub.kind, data)
+    comments = list(sub.comments.select_related("author"))
     ctx: dict[str, Any] = {
         "sub": sub,
         "editable": can_edit(member, sub),
@@ -60,16 +63,21 @@ def _page(
         "reviewer": can_review(member, sub),
         "findings": derived.findings,
         "explanations": sub.explanations,
-        "comments": sub.comments.select_related("author"),
+        "comments": comments,
         "history": sub.changes.select_related("user")[:200],
         "since_return": workflow.changes_since_return(sub) if sub.returned_at else [],
         "jobs": sub.jobs.all()[:5],
     }
     if sub.kind == Submission.Kind.ACCOUNTS:
         ctx["sections"] = grid.accounts_sections(data)
+        where = grid.attach_comments(ctx["sections"], comments)
+        for c in comments:  # a cell comment names its table, row and column
+            c.where = where.get(c.target, c.target)
         ctx["generated"] = derived.explanation
         ctx["own_text"] = data.get(workflow.ACCOUNTS_TEXT, "")
     else:
+        for c in comments:
+            c.where = c.target
         ctx["rows"] = grid.indicator_rows(derived.evaluation, data)
         ctx["figures"] = grid.figure_rows(data)
         ctx["result"] = derived
@@ -111,7 +119,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "这份申报当前不能修改。")
         return redirect("submission", pk=sub.pk)
     try:
-        workflow.save_data(sub, request.user, _form_data(sub, request), _version(request))  # type: ignore[arg-type]
+        workflow.save_data(sub, user_of(request), _form_data(sub, request), _version(request))
     except workflow.Refused as exc:
         messages.error(request, str(exc))
         ctx = _page(request, sub, data=_form_data(sub, request))
@@ -128,9 +136,9 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit(member_of(request), sub):
         messages.error(request, "这份申报当前不能修改。")
         return redirect("submission", pk=sub.pk)
-    given = {k[2:]: v for k, v in request.POST.items() if k.startswith("x:")}
+    given = {k[2:]: v for k, v in request.POST.items() if k.startswith("x:") and isinstance(v, str)}
     try:
-        workflow.save_explanations(sub, request.user, given, _version(request))  # type: ignore[arg-type]
+        workflow.save_explanations(sub, user_of(request), given, _version(request))
         messages.success(request, "出错说明已保存。")
     except workflow.Refused as exc:
         messages.error(request, str(exc))
@@ -145,7 +153,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "您不能提交这份申报。")
         return redirect("submission", pk=sub.pk)
     try:
-        workflow.move(sub, request.user, "submit")  # type: ignore[arg-type]
+        workflow.move(sub, user_of(request), "submit")
         messages.success(request, "已提交财政部门审核。")
     except workflow.Refused as exc:
         messages.error(request, str(exc))
@@ -157,61 +165,63 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _get_submission_for_user(request, pk)
     text = request.POST.get("text", "").strip()
+    target = request.POST.get("target", "").strip()
     if not text:
         messages.error(request, "意见不能为空。")
+    elif target and target not in _targets(sub):
+        messages.error(request, "意见针对的指标或单元格不存在，请重新选择。")
     else:
-        Comment.objects.create(
-            submission=sub, author=request.user, text=text[:5000], target=request.POST.get("target", "")[:300]
-        )
+        Comment.objects.create(submission=sub, author=user_of(request), text=text[:5000], target=target)
         messages.success(request, "意见已添加。")
     return redirect("submission", pk=sub.pk)
 
 
+def _targets(sub: Submission) -> set[str]:
+    """What a comment may be on: an indicator of the table, or a cell or a table of the
+    final accounts."""
+    if sub.kind == Submission.Kind.ACCOUNTS:
+        sections = grid.accounts_sections(sub.data)
+        return {c["target"] for c in grid.accounts_cells(sections)} | {str(s["title"]) for s in sections}
+    rows = grid.indicator_rows(workflow.stored(sub).evaluation, sub.data)
+    return {str(r["path"]) for r in rows if r["leaf"]}
+
+
 @login_required
-def excel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The final accounts as the Excel template the CLI writes (``jixiao template``)."""
+def excel(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The submission as the Excel workbook the CLI writes: the self-evaluation table
+    (``jixiao template --framework``) or the nine final-accounts tables."""
     sub = _get_submission_for_user(request, pk)
-    if sub.kind != Submission.Kind.ACCOUNTS:
-        return HttpResponseBadRequest("仅部门决算可下载 Excel 模板。")
-    data = {k: v for k, v in sub.data.items() if k != workflow.ACCOUNTS_TEXT}
-    tmp = Path(tempfile.mkdtemp()) / "决算.xlsx"
     try:
-        accounts = api.accounts_from_data(data)
-    except api.InputError:
-        accounts = None
-    api.write_accounts(accounts, tmp)
-    name = f"{sub.department.name}{sub.year}年部门决算.xlsx"
-    return FileResponse(tmp.open("rb"), as_attachment=True, filename=name)
+        path = excel_io.workbook(sub)
+    except workflow.Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("submission", pk=sub.pk)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=excel_io.file_name(sub))
 
 
 @login_required
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """Fill the final accounts from an uploaded Excel workbook (the same template)."""
+    """Fill the submission from an uploaded Excel workbook (the same templates). A file that
+    cannot be used changes nothing; its message names the sheet and the cell."""
     sub = _get_submission_for_user(request, pk)
-    if not can_edit(member_of(request), sub) or sub.kind != Submission.Kind.ACCOUNTS:
+    if not can_edit(member_of(request), sub):
         messages.error(request, "这份申报当前不能导入。")
         return redirect("submission", pk=sub.pk)
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, "请选择要上传的 Excel 文件。")
         return redirect("submission", pk=sub.pk)
-    folder = Path(tempfile.mkdtemp())
+    name = Path(file.name or "").name
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-upload-"))
     try:
         path = uploads.accept(file, (".xlsx",), folder / "upload")
-        loaded = api.load_accounts(path)
-        data = api.accounts_data(loaded.accounts)
-    except uploads.Rejected as exc:
+        data = excel_io.data_from_upload(sub, path, name)
+        workflow.save_data(sub, user_of(request), data, _version(request))
+    except (uploads.Rejected, workflow.Refused) as exc:
         messages.error(request, str(exc))
         return redirect("submission", pk=sub.pk)
-    except api.InputError as exc:
-        messages.error(request, "Excel 文件无法读取：" + "；".join(f.describe() for f in exc.findings[:5]))
-        return redirect("submission", pk=sub.pk)
-    if workflow.ACCOUNTS_TEXT in sub.data:
-        data[workflow.ACCOUNTS_TEXT] = sub.data[workflow.ACCOUNTS_TEXT]
-    try:
-        workflow.save_data(sub, request.user, data, _version(request))  # type: ignore[arg-type]
-        messages.success(request, f"已从“{file.name}”导入。")
-    except workflow.Refused as exc:
-        messages.error(request, str(exc))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    messages.success(request, f"已从“{name}”导入。")
     return redirect("submission", pk=sub.pk)

@@ -7,6 +7,18 @@
       document.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = t.checked; });
     }
   });
+  // a click on an indicator or a final-accounts cell chooses it as the comment's target
+  function chooseTarget(ev) {
+    var holder = ev.target && ev.target.closest ? ev.target.closest("[data-target]") : null;
+    var select = document.getElementById("comment-target");
+    if (!holder || !select) { return; }
+    var value = holder.getAttribute("data-target");
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) { select.value = value; return; }
+    }
+  }
+  document.addEventListener("click", chooseTarget);
+  document.addEventListener("focusin", chooseTarget);
   document.addEventListener("submit", function (ev) {
     var msg = ev.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { ev.preventDefault(); }
