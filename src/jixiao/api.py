@@ -173,8 +173,7 @@ def render(
     edited Word templates (files or folders); ``with_findings`` adds the Findings in an
     appendix (a reviewer's copy); ``outline`` chooses the report outline; ``jobs`` > 1 writes
     the files in that many worker processes (kept for the next call), 0 lets the render
-    choose, the default 1 starts none. The result lists
-    the files written and every Finding (of the inputs and of the render). Raises
+    choose, the default 1 starts none. The result lists the files written and every Finding (of the inputs and of the render). Raises
     InputError, before writing anything, when an input, a template or an option is unusable.
     """
     from jixiao.render import RenderResult, accounts_doc, render_pairs, template_store
@@ -356,7 +355,9 @@ def submissions_from_data(data: object, *, name: str = "表单") -> list[Submiss
     return submissions_from(Document(name, data, None))
 
 
-def score_data(data: object, *, frameworks: Catalog | None = None, name: str = "表单") -> list[Evaluation]:
+def score_data(
+    data: object, *, frameworks: Catalog | None = None, name: str = "表单"
+) -> list[Evaluation]:
     """Score every submission in plain data (what a web form or a stored record holds)."""
     return [score(s, frameworks=frameworks, file=None) for s in submissions_from_data(data, name=name)]
 
@@ -367,15 +368,8 @@ def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
     from jixiao.read.structured import Document
 
     if not isinstance(data, dict):
-        raise InputError(
-            [
-                finding(
-                    "invalid-structure",
-                    Document(name, data, None).location(),
-                    detail="内容应为键值表（department、year、summary、income …）",
-                )
-            ]
-        )
+        raise InputError([finding("invalid-structure", Document(name, data, None).location(),
+                                  detail="内容应为键值表（department、year、summary、income …）")])
     return from_data(data, name)
 
 
