@@ -86,10 +86,11 @@ def render_pairs(
 ) -> RenderResult:
     """Write every document of ``pairs`` (and ``extra_docs``) into ``out_dir``.
 
-    ``jobs`` > 1 writes the files in that many worker processes, the PDFs first (WeasyPrint
-    takes most of the time of a full set); the processes are kept for the next render (see
+    ``jobs`` > 1 writes the files in that many processes: this one and ``jobs - 1`` workers,
+    the longest first (WeasyPrint's layout of the PDFs is most of a full set), each file to
+    a free worker, else written here. The workers are kept for the next render (see
     :func:`shutdown`). ``jobs`` 0 chooses (:func:`_workers`): as many as :func:`default_jobs`
-    when there is a PDF to write, else none. The default 1 starts no process, as a web server
+    when there is a PDF to write, else one. The default 1 starts no process, as a web server
     calling this would want.
 
     Raises InputError (Chinese Findings) for an unknown format or outline, a broken user
@@ -118,9 +119,11 @@ def render_pairs(
             charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
             yield doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)
 
-    pool = _pool(_workers(jobs, chosen))
+    # this process writes files too: ``processes - 1`` workers beside it
+    helpers = _workers(jobs, chosen) - 1
+    pool = _pool(helpers)
     # the longest first (WeasyPrint's layout of the PDFs is most of a full set), each sent
-    # to the workers as soon as its context is built
+    # to a worker as soon as its context is built when one is free, else written here
     order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
     work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
     if templates.overrides:  # every user template is checked before anything is written
@@ -132,10 +135,10 @@ def render_pairs(
         for doc, wanted, ctx in work:
             for fmt in sorted(wanted, key=lambda f: f != "pdf"):
                 path = out_dir / f"{doc.stem}.{fmt}"
-                if pool is None:
-                    _write(fmt, doc, ctx, path, templates)
-                else:
+                if pool is not None and sum(not f.done() for f in futures) < helpers:
                     futures.append(pool.submit(_task, fmt, doc, ctx, path, templates))
+                else:
+                    _write(fmt, doc, ctx, path, templates)
         problems = [f for future in futures for f in future.result()]
     except BaseException as exc:
         for future in futures:
@@ -174,7 +177,7 @@ def default_jobs() -> int:
 
 
 def _workers(jobs: int, order: Sequence[tuple[Doc, tuple[str, ...]]]) -> int:
-    """How many worker processes to use; 0 or 1: none, the files are written here.
+    """How many processes write the files (this one included); 1: no worker process.
 
     ``jobs`` 0 chooses: workers pay only when there is a PDF to lay out (WeasyPrint's layout
     is most of a full set) and more than one core; a few Word and Excel files are written
@@ -197,7 +200,7 @@ _POOL: list[Any] = []
 def _pool(workers: int) -> Any:
     """A pool of ``workers`` processes (the one kept from the last render if of that size),
     or None for no worker process."""
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     if _POOL and _POOL[0][0] == workers:
         return _POOL[0][1]
