@@ -222,8 +222,9 @@ def render(
     ``formats`` limits the formats (xlsx, docx, pdf, html); ``templates`` are the user's
     edited Word templates (files or folders); ``with_findings`` adds the Findings in an
     appendix (a reviewer's copy); ``outline`` chooses the report outline; ``jobs`` > 1 writes
-    the files in that many worker processes (the default 1 starts none). The result lists
-    the files written and every Finding (of the inputs and of the render). Raises
+    the files in that many processes (this one and workers kept for the next call), 0 lets
+    the render choose, the default 1 starts none. The result lists the files written and
+    every Finding (of the inputs and of the render). Raises
     InputError, before writing anything, when an input, a template or an option is unusable.
     """
     from jixiao.render import RenderResult, accounts_doc, render_pairs, template_store

@@ -105,3 +105,38 @@ def test_worker_processes_write_the_same_files(tmp_path: Path):
         assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
     texts = [[p.text for p in Document(f[k]).paragraphs] for f in (one, two) for k in ["self-table.docx"]]
     assert texts[0] == texts[1]
+
+
+def test_worker_processes_are_kept_between_renders(tmp_path: Path):
+    """A second render with the same number of processes reuses the workers of the first
+    (forked once, fonts loaded once); ``shutdown`` stops them. jobs=3: this process and two
+    workers."""
+    from tests.render.conftest import SEED_002
+
+    from jixiao import api, render
+
+    api.render(SEED_002, tmp_path / "a", formats=["pdf", "xlsx"], jobs=3)
+    kept = render._POOL[0][1]
+    pids = set(kept._processes)
+    assert 1 <= len(pids) <= 2  # started as work comes
+    result = api.render(SEED_002, tmp_path / "b", formats=["pdf", "xlsx"], jobs=3)
+    assert render._POOL[0][1] is kept
+    assert pids <= set(kept._processes)  # the same workers, none started afresh
+    assert all(w.path.stat().st_size > 0 for w in result.files)
+    render.shutdown()
+    assert not render._POOL
+
+
+def test_default_processes_only_when_a_pdf_pays_for_them():
+    """jobs=0: worker processes when there is a PDF to lay out and more than one core,
+    none for Word and Excel files alone (written faster in place than sent elsewhere)."""
+    from types import SimpleNamespace
+
+    from jixiao.render import _workers, default_jobs
+
+    docs = [(SimpleNamespace(kind="report"), ("docx", "pdf", "html")), (SimpleNamespace(kind="t"), ("xlsx",))]
+    assert _workers(0, docs) == min(default_jobs(), 4)
+    assert _workers(0, [(d, tuple(f for f in w if f != "pdf")) for d, w in docs]) == 1
+    assert _workers(3, docs) == 3
+    assert _workers(1, docs) == 1
+    assert 1 <= default_jobs() <= 4

@@ -8,7 +8,6 @@ written because an input or a template cannot be used.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -67,7 +66,7 @@ def render_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
         typer.Option(
             "--jobs",
             "-j",
-            help="并行写出文档的进程数（默认为处理器核数，最多 4；1 为不并行）。",
+            help="并行写出文档的进程数（默认自动：有 PDF 时为处理器核数，最多 4；1 为不并行）。",
             show_default=False,
         ),
     ] = 0,
@@ -87,7 +86,7 @@ def render_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
                 with_findings=with_findings,
                 outline=outline,
                 frameworks=api.catalog(framework_file or []),
-                jobs=jobs if jobs > 0 else min(os.cpu_count() or 1, 4),
+                jobs=max(jobs, 0),  # 0: chosen by the render (never slower than one process)
             )
     except api.InputError as exc:
         show.input_errors(console, exc.findings)

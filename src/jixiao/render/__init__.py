@@ -7,10 +7,12 @@ and their contexts are planned in :mod:`documents`; templates are package data i
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -84,8 +86,11 @@ def render_pairs(
 ) -> RenderResult:
     """Write every document of ``pairs`` (and ``extra_docs``) into ``out_dir``.
 
-    ``jobs`` > 1 writes the files in that many worker processes, the PDFs first (WeasyPrint
-    takes most of the time of a full set); the default 1 starts no process, as a web server
+    ``jobs`` > 1 writes the files in that many processes: this one and ``jobs - 1`` workers,
+    the longest first (WeasyPrint's layout of the PDFs is most of a full set), each file to
+    a free worker, else written here. The workers are kept for the next render (see
+    :func:`shutdown`). ``jobs`` 0 chooses (:func:`_workers`): as many as :func:`default_jobs`
+    when there is a PDF to write, else one. The default 1 starts no process, as a web server
     calling this would want.
 
     Raises InputError (Chinese Findings) for an unknown format or outline, a broken user
@@ -114,27 +119,35 @@ def render_pairs(
             charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
             yield doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)
 
-    tasks = sum(len(wanted) for _, wanted in chosen)
-    with _pool(min(jobs, tasks)) as pool:
-        # the longest first (WeasyPrint's layout of the PDFs is most of a full set), each
-        # sent to the workers as soon as its context is built
-        order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
-        work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
-        if templates.overrides:  # every user template is checked before anything is written
-            work = list(work)
-            _preflight(work, templates)
-        prepare_folder(out_dir, [w.path for w in written])  # no symlink followed, no file for a folder
-        futures = []
+    # this process writes files too: ``processes - 1`` workers beside it
+    helpers = _workers(jobs, chosen) - 1
+    pool = _pool(helpers)
+    # the longest first (WeasyPrint's layout of the PDFs is most of a full set), each sent
+    # to a worker as soon as its context is built when one is free, else written here
+    order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
+    work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
+    if templates.overrides:  # every user template is checked before anything is written
+        work = list(work)
+        _preflight(work, templates)
+    prepare_folder(out_dir, [w.path for w in written])  # no symlink followed, no file for a folder
+    futures = []
+    try:
         for doc, wanted, ctx in work:
             for fmt in sorted(wanted, key=lambda f: f != "pdf"):
                 path = out_dir / f"{doc.stem}.{fmt}"
-                if pool is None:
-                    _write(fmt, doc, ctx, path, templates)
-                else:
+                if pool is not None and sum(not f.done() for f in futures) < helpers:
                     futures.append(pool.submit(_task, fmt, doc, ctx, path, templates))
+                else:
+                    _write(fmt, doc, ctx, path, templates)
         problems = [f for future in futures for f in future.result()]
-        if problems:
-            raise InputError(problems)
+    except BaseException as exc:
+        for future in futures:
+            future.cancel()
+        if isinstance(exc, BrokenExecutor):  # a worker died: start afresh next time
+            shutdown()
+        raise
+    if problems:
+        raise InputError(problems)
     return RenderResult(tuple(written), tuple(findings))
 
 
@@ -154,20 +167,61 @@ def _task(fmt: str, doc: Doc, ctx: Mapping[str, Any], path: Path, templates: Tem
     return []
 
 
-@contextmanager
-def _pool(workers: int) -> Iterator[Any]:
-    """Worker processes (fork: they inherit the loaded modules, fonts and templates)."""
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield None
-        return
+def default_jobs() -> int:
+    """The processes a render uses by default: the cores this process may run on, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def _workers(jobs: int, order: Sequence[tuple[Doc, tuple[str, ...]]]) -> int:
+    """How many processes write the files (this one included); 1: no worker process.
+
+    ``jobs`` 0 chooses: workers pay only when there is a PDF to lay out (WeasyPrint's layout
+    is most of a full set) and more than one core; a few Word and Excel files are written
+    faster here than they can be sent to another process.
+    """
+    tasks = sum(len(wanted) for _, wanted in order)
+    if jobs > 0:
+        return min(jobs, tasks)
+    pdfs = sum("pdf" in wanted for _, wanted in order)
+    if pdfs == 0 or tasks < 3:
+        return 1
+    return min(default_jobs(), tasks)
+
+
+#: The worker processes, kept for the next render (fork start: forked once, they keep the
+#: modules, fonts and templates they have loaded). Shut down at exit or by :func:`shutdown`.
+_POOL: list[Any] = []
+
+
+def _pool(workers: int) -> Any:
+    """A pool of ``workers`` processes (the one kept from the last render if of that size),
+    or None for no worker process."""
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    if _POOL and _POOL[0][0] == workers:
+        return _POOL[0][1]
+    shutdown()
     from concurrent.futures import ProcessPoolExecutor
 
-    import weasyprint  # noqa: F401 - loaded once here, inherited by every worker
+    from jixiao.render import pdf_out
 
+    # loaded once here, inherited by every worker: WeasyPrint, the fonts, the stylesheet
+    pdf_out.warm_up()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    try:
-        yield pool
-    finally:
+    if not _POOL:
+        atexit.register(shutdown)
+    _POOL[:] = [(workers, pool)]
+    return pool
+
+
+def shutdown() -> None:
+    """Stop the worker processes kept between renders (none is kept after this)."""
+    if _POOL:
+        _, pool = _POOL.pop()
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -232,6 +232,8 @@ def _totals(lines: Sequence[ProjectLine]) -> dict[str, Decimal | None]:
 
 
 def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None:
+    from jixiao.render.xlsx_out import merge
+
     ws = sheet.ws
     rows = [*table.head, *table.body]
     for r, c, cell in table.placed(rows):
@@ -247,9 +249,4 @@ def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None
                 for dc in range(cell.colspan):
                     if dr or dc:
                         ws.cell(row + dr, col + dc).style = edge
-            ws.merge_cells(
-                start_row=row,
-                start_column=col,
-                end_row=row + cell.rowspan - 1,
-                end_column=col + cell.colspan - 1,
-            )
+            merge(ws, row, col, row + cell.rowspan - 1, col + cell.colspan - 1)

@@ -56,8 +56,11 @@ def spans(rows: Sequence[Row]) -> list[tuple[Row, int, int]]:
     return [(r, a, b) for r, a, b in out]
 
 
-def render(doc: Doc, context: Mapping[str, Any]) -> str:
-    """The document as an HTML string (InputError if a template uses an unknown name)."""
+def render(doc: Doc, context: Mapping[str, Any], *, inline_css: bool = True) -> str:
+    """The document as an HTML string (InputError if a template uses an unknown name).
+
+    ``inline_css=False`` leaves the ``<style>`` element empty: the PDF passes the stylesheet
+    parsed once (:func:`jixiao.render.pdf_out.stylesheet`)."""
     env = _env()
     ctx = dict(context)
     ctx["charts"] = {
@@ -72,7 +75,7 @@ def render(doc: Doc, context: Mapping[str, Any]) -> str:
     ctx.update(
         t=t,
         spans=spans,
-        css=Markup(stylesheet()),
+        css=Markup(stylesheet() if inline_css else ""),
         doc_kind=doc.kind,
         doc_title=f"{doc.year}年度{doc.department}{doc.title}",
         outline=doc.outline,

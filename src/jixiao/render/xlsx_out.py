@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,35 @@ HEAD_FILL = PatternFill("solid", fgColor="EEF1F5")
 MONEY, RATE, SCORE = "0.00", "0.00%", "General"
 
 Cell = str | Decimal | int | None
+
+
+def merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """Merge a range of cells as ``ws.merge_cells`` does, without its border arithmetic.
+
+    openpyxl's own merge gives each covered cell the border sides of the top-left cell one
+    by one (most of an Excel file's time); here every covered cell keeps the style it was
+    written with (a bordered table's cells carry the whole border), which the spreadsheet
+    shows the same.
+    """
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    coord = CellRange(min_row=first_row, min_col=first_col, max_row=last_row, max_col=last_col).coord
+    mcr = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(mcr, range_string=coord)
+    mcr.ws = ws
+    mcr.start_cell = ws.cell(first_row, first_col)
+    ws.merged_cells.add(mcr)
+    for row in range(first_row, last_row + 1):
+        for col in range(first_col, last_col + 1):
+            if row == first_row and col == first_col:
+                continue
+            old = ws._cells.get((row, col))
+            cell = MergedCell(ws, row, col)
+            if old is not None and old.has_style:
+                cell._style = copy(old._style)
+            ws._cells[row, col] = cell
 
 
 class Sheet:
@@ -112,7 +142,7 @@ class Sheet:
             for c in range(first + 1, last + 1):
                 ws.cell(self.row, c).style = edge
         if last > first:
-            ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+            merge(ws, self.row, first, self.row, last)
         if height:
             ws.row_dimensions[self.row].height = height
         elif isinstance(text, str) and wrap:
@@ -142,7 +172,7 @@ class Sheet:
                 fmt = None
             cell.style = self.style(bold=head or bold, align=align or "center", fill=head, fmt=fmt)
         for first, last in spans:
-            ws.merge_cells(start_row=self.row, start_column=first, end_row=self.row, end_column=last)
+            merge(ws, self.row, first, self.row, last)
         self.fit_height([None if i in merged_down else v for i, v in enumerate(values, start=1)], spans)
         self.row += 1
         return self.row - 1
@@ -168,7 +198,7 @@ class Sheet:
 
     def merge_down(self, col: int, first: int, last: int) -> None:
         if last > first:
-            self.ws.merge_cells(start_row=first, start_column=col, end_row=last, end_column=col)
+            merge(self.ws, first, col, last, col)
 
     def repeat_rows(self, first: int, last: int) -> None:
         self.ws.print_title_rows = f"{first}:{last}"
