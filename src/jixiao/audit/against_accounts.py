@@ -2,7 +2,7 @@
 
 The 情况说明 is checked figure by figure by ``accounts/``; a document holds other text too
 (a performance report, a 绩效自评 section) that restates the year's totals: "全年实际执行数为
-741.99万元" is the 本年支出合计 of the 收入支出决算总表. Such a figure is compared only when it
+512.40万元" is the 本年支出合计 of the 收入支出决算总表. Such a figure is compared only when it
 is certainly the department's total: its sentence opens with department-level figures
 named by bare names ("全年预算数…，全年执行数…"; a project or an item named before it ends
 the run), it is of the tables' year, and its value is none of the totals the tables give

@@ -225,7 +225,7 @@ def rate_specs() -> tuple[dict, ...]:
 
 
 def check_rates(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
-    """A named rate ("预算执行率为88.53%") against the two amounts it is computed from
+    """A named rate ("预算执行率为91.25%") against the two amounts it is computed from
     (``rates.yaml``), each bound with certainty: the one figure before the rate in its
     sentence (after the same rate named earlier) whose name holds the spec's words, else
     the one such figure of the sentence before. Two candidates of different value: silent."""
