@@ -29,6 +29,7 @@ import os
 import random
 import re
 import resource
+import select
 import signal
 import sys
 import tempfile
@@ -279,11 +280,29 @@ def mutate_zip(raw: bytes, rng: random.Random) -> bytes:
                     body = body.replace(b"</sheetData>", row * rng.choice([1000, 100_000]) + b"</sheetData>")
                 elif action == 4:
                     body = body.replace(b"<v>", b"<f>SUM(A1:A2)</f><v>", 3).replace(b"<v>", b"", 1)
+                elif action in (5, 6):
+                    body = _replace_cell_text(body, rng)
                 else:
                     text = body.decode("utf-8", "replace")
                     body = mutate_text(text, rng).encode("utf-8", "surrogatepass")
             target.writestr(info.filename, body)
     return out.getvalue()
+
+
+def _replace_cell_text(body: bytes, rng: random.Random) -> bytes:
+    """A few cell values, shared strings or Word runs replaced by hostile values (escaped)."""
+    from xml.sax.saxutils import escape
+
+    spans = [m.span(2) for m in re.finditer(rb"<((?:\w+:)?[tv])(?: [^>]*)?>([^<]*)</\1>", body)]
+    for _ in range(rng.randrange(1, 4)):
+        if not spans:
+            break
+        a, b = rng.choice(spans)
+        value = hostile_value(rng)
+        text = value if isinstance(value, str) else json.dumps(value, default=str)[:5000]
+        body = body[:a] + escape(text).encode("utf-8", "surrogatepass") + body[b:]
+        spans = [m.span(2) for m in re.finditer(rb"<((?:\w+:)?[tv])(?: [^>]*)?>([^<]*)</\1>", body)]
+    return body
 
 
 def mutate_pdf(raw: bytes, rng: random.Random) -> bytes:
@@ -336,15 +355,16 @@ def _as_json(path: Path) -> bytes:
 
 def _render_seeds(work: Path) -> dict[str, list[bytes]]:
     """Documents rendered from the examples: the audit readers' and the workbook's seeds."""
-    out: dict[str, list[bytes]] = {".docx": [], ".pdf": [], ".xlsx": [], ".txt": []}
+    out: dict[str, list[bytes]] = {".docx": [], ".pdf": [], ".xlsx": [], ".txt": [], "self-table": []}
     examples = ROOT / "examples"
     folder = work / "rendered"
     try:
-        api.render(
+        result = api.render(
             [examples / "score-001-xinxiang-2024-department.yaml"],
             folder,
             formats=["docx", "xlsx", "pdf"],
         )
+        out["self-table"] = [w.path.read_bytes() for w in result.files if w.kind == "self-table"]
     except Exception as exc:  # PDF needs fonts and pango; the others still run
         print(f"(render for seeds: {type(exc).__name__}: {exc})", file=sys.stderr)
     for path in sorted(folder.rglob("*")):
@@ -363,12 +383,14 @@ def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
     accounts = examples / "accounts-001-xinxiang-2024.yaml"
     frameworks = sorted((ROOT / "src/jixiao/frameworks/data").glob("*.yaml"))
     rules = ROOT / "src/jixiao/accounts/rulesets/standard.yaml"
-    rendered_needed = names is None or any(n in {"audit-docx", "audit-pdf", "audit-xlsx"} for n in names)
+    rendered_needed = names is None or any(
+        n in {"audit-docx", "audit-pdf", "audit-xlsx", "submission-xlsx"} for n in names
+    )
     examples_text = (examples / "accounts-001-explanation.txt").read_bytes()
     rendered = (
         _render_seeds(work)
         if rendered_needed
-        else {".txt": [examples_text], ".docx": [], ".pdf": [], ".xlsx": []}
+        else {".txt": [examples_text], ".docx": [], ".pdf": [], ".xlsx": [], "self-table": []}
     )
     xlsx_accounts = work / "accounts.xlsx"
     api.write_accounts(api.load_accounts(accounts).accounts, xlsx_accounts)
@@ -408,6 +430,7 @@ def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
         "submission-json": Reader(
             "submission-json", ".json", [_as_json(p) for p in scores], _structured(".json"), score
         ),
+        "submission-xlsx": Reader("submission-xlsx", ".xlsx", rendered["self-table"], zipped, score),
         "accounts-yaml": Reader(
             "accounts-yaml", ".yaml", [accounts.read_bytes()], _structured(".yaml"), accounts_check
         ),
@@ -453,20 +476,48 @@ class Tally:
     tracebacks: int = 0
     hangs: int = 0
     peak_mb: float = 0.0
+    slowest: float = 0.0
     seconds: float = 0.0
     examples: list[str] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 def _case_input(reader: Reader, seed: int, index: int) -> bytes:
+    """Case ``index`` of ``seed``: the same bytes on every run (given the same seeds)."""
     rng = random.Random(f"{reader.name}:{seed}:{index}")
     raw = rng.choice(reader.seeds)
     return reader.mutate(raw, rng)
 
 
+def _reset_peak() -> None:
+    """Start a new peak resident size (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def _peak_mb() -> float:
+    """The peak resident size since the last reset (getrusage where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(  # noqa: PLR0917 - one call site
     reader: Reader, seed: int, start: int, stop: int, timeout: float, mem_mb: int, work: Path, pipe: int
 ) -> None:
-    """Run cases [start, stop) and write one line per case to ``pipe``."""
+    """Run cases [start, stop); write "begin" then the result of each case to ``pipe``.
+
+    The timer here is the soft limit (it says where a slow case was); the parent's
+    watchdog kills a child that does not answer in time (a loop inside C code, say).
+    """
     resource.setrlimit(resource.RLIMIT_AS, (mem_mb * 1024 * 1024, mem_mb * 1024 * 1024))
 
     def expired(signum: int, frame: Any) -> None:
@@ -478,22 +529,42 @@ def _child(  # noqa: PLR0917 - one call site
     for index in range(start, stop):
         data = _case_input(reader, seed, index)
         path.write_bytes(data)
+        _reset_peak()
+        out.write(json.dumps({"i": index, "status": "begin"}) + "\n")
         status, detail = "accepted", ""
+        began = time.monotonic()
         signal.setitimer(signal.ITIMER_REAL, timeout)
         try:
             reader.run(path)
         except InputError:
             status = "refused"
-        except Hang:
-            status = "hang"
+        except Hang as exc:
+            status, detail = "hang", "".join(traceback.format_exception(exc))[-4000:]
         except BaseException as exc:  # everything else is a finding of the fuzzer
             status, detail = "traceback", "".join(traceback.format_exception(exc))[-4000:]
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        out.write(json.dumps({"i": index, "status": status, "rss": rss, "detail": detail}) + "\n")
+        seconds = time.monotonic() - began
+        result = {"i": index, "status": status, "rss": _peak_mb(), "s": seconds, "detail": detail}
+        out.write(json.dumps(result) + "\n")
     out.close()
     os._exit(0)
+
+
+def _lines(fd: int, watchdog: float) -> Any:
+    """Lines read from ``fd``; None when nothing came for ``watchdog`` seconds."""
+    pending = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], watchdog)
+        if not ready:
+            yield None
+            return
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        yield from complete
 
 
 def run_reader(  # noqa: PLR0917 - one call site
@@ -505,12 +576,21 @@ def run_reader(  # noqa: PLR0917 - one call site
     batch: int,
     work: Path,
     budget: float = float("inf"),
+    start: int = 0,
 ) -> Tally:
+    """Cases [start, start + cases) of ``reader``, in forked workers of ``batch`` cases.
+
+    A watchdog here kills a worker that has not answered ``timeout`` plus a grace after
+    it began a case (the case counts as a hang), and a worker that dies counts its case as
+    a traceback; either way a new worker goes on with the next case.
+    """
     tally = Tally()
     began = time.monotonic()
-    index = 0
-    while index < cases and time.monotonic() - began < budget:
-        stop = min(cases, index + batch)
+    index = start
+    end = start + cases
+    watchdog = timeout * 1.5 + 5
+    while index < end and time.monotonic() - began < budget:
+        stop = min(end, index + batch)
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child
@@ -520,26 +600,28 @@ def run_reader(  # noqa: PLR0917 - one call site
             finally:
                 os._exit(0)
         os.close(write_fd)
-        done = index
-        with os.fdopen(read_fd) as lines:
-            for line in lines:
-                result = json.loads(line)
-                done = result["i"] + 1
-                _count(tally, reader, seed, result)
+        done, killed = index, False
+        for line in _lines(read_fd, watchdog):
+            if line is None:  # the worker is stuck on case ``done``
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+                break
+            result = json.loads(line)
+            if result["status"] == "begin":
+                continue
+            done = result["i"] + 1
+            _count(tally, reader, seed, result)
+        os.close(read_fd)
         _, status = os.waitpid(pid, 0)
-        if done < stop:  # the child died on case ``done`` (memory cap, signal, abort)
-            signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-            _count(
-                tally,
-                reader,
-                seed,
-                {
-                    "i": done,
-                    "status": "traceback",
-                    "rss": 0,
-                    "detail": f"worker died: status {status} signal {signal_no}",
-                },
-            )
+        if done < stop:
+            if killed:
+                detail = f"no answer in {watchdog:g} s: worker killed by the watchdog"
+                result = {"i": done, "status": "hang", "rss": 0, "s": watchdog, "detail": detail}
+            else:  # the worker died on case ``done`` (memory, a signal, an abort)
+                signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+                detail = f"worker died: status {status} signal {signal_no}"
+                result = {"i": done, "status": "traceback", "rss": 0, "s": 0, "detail": detail}
+            _count(tally, reader, seed, result)
             done += 1
         index = done
     tally.seconds = time.monotonic() - began
@@ -550,6 +632,7 @@ def _count(tally: Tally, reader: Reader, seed: int, result: dict[str, Any]) -> N
     tally.cases += 1
     status = result["status"]
     tally.peak_mb = max(tally.peak_mb, result["rss"])
+    tally.slowest = max(tally.slowest, result.get("s", 0))
     if status == "refused":
         tally.refused += 1
     elif status == "accepted":
@@ -559,12 +642,39 @@ def _count(tally: Tally, reader: Reader, seed: int, result: dict[str, Any]) -> N
             tally.hangs += 1
         else:
             tally.tracebacks += 1
-        if len(tally.examples) < 5:
+        kind = _kind(status, result["detail"])
+        tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
+        if tally.kinds[kind] <= 2:  # the first two cases of each kind of failure are kept
             OUT.mkdir(exist_ok=True)
             stem = OUT / f"{reader.name}-{seed}-{result['i']}"
             stem.with_suffix(reader.suffix).write_bytes(_case_input(reader, seed, result["i"]))
             stem.with_suffix(".txt").write_text(f"{status}\n{result['detail']}", encoding="utf-8")
-            tally.examples.append(str(stem.with_suffix(reader.suffix)))
+            tally.examples.append(f"{stem.with_suffix(reader.suffix)}  [{kind}]")
+
+
+def _kind(status: str, detail: str) -> str:
+    """A failure's kind: the exception and the innermost jixiao frame that raised it."""
+    frames = re.findall(r'File "([^"]*jixiao/[^"]*)", line (\d+)', detail)
+    last = detail.strip().splitlines()[-1][:80] if detail.strip() else status
+    where = f"{frames[-1][0].split('jixiao/')[-1]}:{frames[-1][1]}" if frames else "-"
+    return f"{status} {where} {last.split(':')[0]}"
+
+
+def replay(reader: Reader, seed: int, index: int, work: Path) -> int:
+    """Run one case in this process and print what happened (the traceback in full)."""
+    path = work / f"case-{index}{reader.suffix}"
+    path.write_bytes(_case_input(reader, seed, index))
+    kept = OUT / f"{reader.name}-{seed}-{index}{reader.suffix}"
+    OUT.mkdir(exist_ok=True)
+    kept.write_bytes(path.read_bytes())
+    began = time.monotonic()
+    try:
+        reader.run(path)
+    except InputError as exc:
+        print(f"refused in {time.monotonic() - began:.2f} s: {exc}"[:2000])
+        return 0
+    print(f"accepted in {time.monotonic() - began:.2f} s; input kept as {kept}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -576,31 +686,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space cap of a worker")
     parser.add_argument("--batch", type=int, default=200, help="cases per forked worker")
     parser.add_argument("--budget", type=float, default=float("inf"), help="seconds per reader (stops early)")
+    parser.add_argument("--start", type=int, default=0, help="index of the first case")
+    parser.add_argument("--replay", type=int, default=None, help="run case N of --readers in-process")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         work = Path(tmp)
         wanted = [n for n in args.readers.split(",") if n]
         all_readers = readers(work, wanted or None)
         chosen = wanted or list(all_readers)
+        if args.replay is not None:
+            return replay(all_readers[chosen[0]], args.seed, args.replay, work)
         head = f"{'reader':<16}{'cases':>7}{'refused':>9}{'accepted':>9}{'traceback':>10}{'hangs':>6}"
-        print(head + f"{'peak MB':>9}{'s':>7}")
+        print(head + f"{'peak MB':>9}{'slowest s':>10}{'s':>7}", flush=True)
         bad = 0
         for name in chosen:
             reader = all_readers[name]
             if not reader.seeds:
-                print(f"{name:<16}  (no seed: skipped)")
+                print(f"{name:<16}  (no seed: skipped)", flush=True)
                 continue
             t = run_reader(
-                reader, args.cases, args.seed, args.timeout, args.memory_mb, args.batch, work, args.budget
+                reader,
+                args.cases,
+                args.seed,
+                args.timeout,
+                args.memory_mb,
+                args.batch,
+                work,
+                args.budget,
+                args.start,
             )
             bad += t.tracebacks + t.hangs
             print(
                 f"{name:<16}{t.cases:>7}{t.refused:>9}{t.accepted:>9}{t.tracebacks:>10}{t.hangs:>6}"
-                f"{t.peak_mb:>9.0f}{t.seconds:>7.0f}",
+                f"{t.peak_mb:>9.0f}{t.slowest:>10.1f}{t.seconds:>7.0f}",
                 flush=True,
             )
             for example in t.examples:
-                print(f"    kept: {example}")
+                print(f"    kept: {example}", flush=True)
     return 1 if bad else 0
 
 
