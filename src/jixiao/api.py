@@ -355,9 +355,7 @@ def submissions_from_data(data: object, *, name: str = "表单") -> list[Submiss
     return submissions_from(Document(name, data, None))
 
 
-def score_data(
-    data: object, *, frameworks: Catalog | None = None, name: str = "表单"
-) -> list[Evaluation]:
+def score_data(data: object, *, frameworks: Catalog | None = None, name: str = "表单") -> list[Evaluation]:
     """Score every submission in plain data (what a web form or a stored record holds)."""
     return [score(s, frameworks=frameworks, file=None) for s in submissions_from_data(data, name=name)]
 
@@ -368,8 +366,15 @@ def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
     from jixiao.read.structured import Document
 
     if not isinstance(data, dict):
-        raise InputError([finding("invalid-structure", Document(name, data, None).location(),
-                                  detail="内容应为键值表（department、year、summary、income …）")])
+        raise InputError(
+            [
+                finding(
+                    "invalid-structure",
+                    Document(name, data, None).location(),
+                    detail="内容应为键值表（department、year、summary、income …）",
+                )
+            ]
+        )
     return from_data(data, name)
 
 

@@ -141,8 +141,8 @@ def export_cmd(
     console = _console()
     try:
         written = api.export_templates(folder)
-    except OSError as exc:
-        console.print(f"无法写入目录“{folder}”：{exc.strerror or exc}")
+    except api.InputError as exc:
+        show.input_errors(console, exc.findings)
         raise typer.Exit(EXIT_INPUT) from None
     for path in written:
         console.print(str(path))

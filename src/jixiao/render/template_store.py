@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from jixiao.core import limits
+from jixiao.core import limits, outputs
 from jixiao.core.findings import Finding, InputError, finding
 
 #: The document category that names a template's kind (``jixiao-template:report-leshan``).
@@ -71,13 +71,12 @@ class Templates:
 
 def export(folder: Path) -> list[Path]:
     """Write the built-in templates (Word, HTML and CSS) into ``folder``; returns the files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for entry in sorted(builtin_folder().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".docx", ".html", ".css")):
-            target = folder / entry.name
-            target.write_bytes(entry.read_bytes())
-            written.append(target)
+    kinds = (".docx", ".html", ".css")
+    entries = sorted((e for e in builtin_folder().iterdir() if e.name.endswith(kinds)), key=lambda e: e.name)
+    written = [folder / entry.name for entry in entries]
+    outputs.prepare_folder(folder, written)  # InputError (nothing written) for a link or a file
+    for entry, target in zip(entries, written, strict=True):
+        outputs.write(target, entry.read_bytes())
     return written
 
 
