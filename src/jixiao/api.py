@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.core.deadline import time_limit
 from jixiao.core.findings import (
     Finding,
     InputError,
@@ -101,14 +102,15 @@ def score(
 
 
 def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluation]:
-    """Read and score every submission in ``path``."""
-    subs = load_submissions(path)
-    evaluations = [score(s, frameworks=frameworks, file=str(path)) for s in subs]
-    if path.suffix.lower() == ".xlsx":
-        from jixiao.read.self_table import place_findings
+    """Read and score every submission in ``path``, within the time limit of one document."""
+    with time_limit(str(path), action="计分"):
+        subs = load_submissions(path)
+        evaluations = [score(s, frameworks=frameworks, file=str(path)) for s in subs]
+        if path.suffix.lower() == ".xlsx":
+            from jixiao.read.self_table import place_findings
 
-        evaluations = [place_findings(ev, path) for ev in evaluations]
-    return evaluations
+            evaluations = [place_findings(ev, path) for ev in evaluations]
+        return evaluations
 
 
 def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[AuditReport, Document]:
@@ -287,9 +289,10 @@ def check_accounts_file(
     """Read and check ``path``; ``text_path`` is the department's 情况说明 (UTF-8 text)."""
     from jixiao.read.structured import read_text
 
-    loaded = load_accounts(path)
-    text = read_text(text_path) if text_path is not None else None
-    return check_accounts(loaded, rules=rules, text=text, text_file=str(text_path) if text_path else None)
+    with time_limit(str(path), action="检查"):  # reading, the rules and the 情况说明: one document's time
+        loaded = load_accounts(path)
+        text = read_text(text_path) if text_path is not None else None
+        return check_accounts(loaded, rules=rules, text=text, text_file=str(text_path) if text_path else None)
 
 
 def explain_accounts(accounts: Accounts) -> Explanation:

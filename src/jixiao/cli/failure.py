@@ -20,6 +20,7 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli.version import show as show_version
 from jixiao.core import limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -28,13 +29,20 @@ _state = {"debug": False}
 
 
 def register(app: typer.Typer) -> None:
-    """Add the global options (``--debug`` and the limit flags) to ``app``."""
+    """Add the global options (``--debug``, ``--version`` and the limit flags) to ``app``.
+
+    This is the app's one callback: Typer keeps only the last one registered.
+    """
 
     @app.callback()
     def global_options(
         *,
         debug: Annotated[
             bool, typer.Option("--debug", help="内部错误时在终端显示完整的错误追踪（供开发者排查）。")
+        ] = False,
+        version: Annotated[
+            bool,
+            typer.Option("--version", help="显示版本号并退出。", callback=show_version, is_eager=True),
         ] = False,
         max_file_mb: Annotated[
             int | None,

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from jixiao import api
-from jixiao.cli import accounts_cmd, audit_cmd, demo_cmd, failure, render_cmd, show, version, web_cmd, zh
+from jixiao.cli import accounts_cmd, audit_cmd, demo_cmd, failure, render_cmd, show, web_cmd, zh
 
 zh.install()  # the framework's own usage lines and errors in Chinese, for every command
 
@@ -31,7 +31,6 @@ frameworks_app = typer.Typer(
 app.add_typer(frameworks_app, name="frameworks")
 failure.register(app)
 accounts_cmd.register(app)
-version.register(app)
 demo_cmd.register(app)
 render_cmd.register(app)
 audit_cmd.register(app)

@@ -53,7 +53,8 @@ class Limits:
     pdf_inflated_bytes: int = 300 * MB
     #: Characters (glyphs) read from one PDF page; a denser page is reported, not read.
     pdf_page_chars: int = 200_000
-    #: Seconds spent reading one document before it is refused.
+    #: Seconds spent on one document (reading it, then its whole audit, score or check)
+    #: before it is refused.
     seconds_per_document: float = 120.0
     #: Characters of a user-written Jinja template's output (Word and HTML templates).
     template_output_chars: int = 20_000_000
