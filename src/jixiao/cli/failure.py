@@ -63,7 +63,10 @@ def register(app: typer.Typer) -> None:
         max_seconds: Annotated[
             int | None,
             typer.Option(
-                "--max-seconds", min=1, help="读取一个文档的时间上限（秒，默认 120）。", show_default=False
+                "--max-seconds",
+                min=1,
+                help="处理一个文档（读取及整篇审核、计分或检查）的时间上限（秒，默认 120）。",
+                show_default=False,
             ),
         ] = None,
         max_findings: Annotated[
