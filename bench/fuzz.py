@@ -12,10 +12,15 @@ the text (spans deleted, duplicated, hostile tokens inserted) and of the bytes i
 Office zips (XML members edited and re-zipped, inflated members, raw bytes overwritten).
 
 Cases run in a forked child per batch with an address-space cap (``resource.setrlimit``)
-and a timer per case; a case that overruns it is a hang, and a child that dies or stops
-answering is restarted after the case it was on. Per reader the table gives the cases,
+and a CPU-time timer per case (a busy machine does not make a case a hang); a case that
+overruns it is a hang. A watchdog in the parent kills a child that stops answering (its CPU
+time past the limit, or blocked for 30 times the limit) and counts the case as a hang; a
+child that dies counts a traceback; either way a new child goes on with the next case.
+Cases are reproducible: case N of a reader and seed is always the same input
+(``--replay N`` runs it in-process and prints what happened). Per reader the table gives the cases,
 clean refusals (InputError, the Chinese message a user reads), accepted inputs,
-tracebacks (any other exception: a bug), hangs, and the peak resident memory of a worker.
+tracebacks (any other exception: a bug), hangs, the peak resident memory of one case
+(the worker's, reset before each case) and the most CPU seconds one case took.
 Failing inputs are kept under ``bench/fuzz-out/`` with the traceback. Exit status 1 when
 any traceback or hang occurred.
 """
@@ -515,25 +520,27 @@ def _child(  # noqa: PLR0917 - one call site
 ) -> None:
     """Run cases [start, stop); write "begin" then the result of each case to ``pipe``.
 
-    The timer here is the soft limit (it says where a slow case was); the parent's
-    watchdog kills a child that does not answer in time (a loop inside C code, say).
+    The timer here counts the worker's CPU time (``ITIMER_PROF``), so that a case is not
+    called a hang because the machine is busy; it is the soft limit, and its traceback says
+    where the slow case was. The parent's watchdog kills a worker that does not answer (a
+    loop inside C code that never returns to Python, say).
     """
     resource.setrlimit(resource.RLIMIT_AS, (mem_mb * 1024 * 1024, mem_mb * 1024 * 1024))
 
     def expired(signum: int, frame: Any) -> None:
         raise Hang
 
-    signal.signal(signal.SIGALRM, expired)
+    signal.signal(signal.SIGPROF, expired)
     out = os.fdopen(pipe, "w", buffering=1)
     path = work / f"case-{os.getpid()}{reader.suffix}"
     for index in range(start, stop):
         data = _case_input(reader, seed, index)
         path.write_bytes(data)
         _reset_peak()
-        out.write(json.dumps({"i": index, "status": "begin"}) + "\n")
+        cpu = time.process_time()
+        out.write(json.dumps({"i": index, "status": "begin", "cpu": cpu}) + "\n")
         status, detail = "accepted", ""
-        began = time.monotonic()
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        signal.setitimer(signal.ITIMER_PROF, timeout)
         try:
             reader.run(path)
         except InputError:
@@ -543,28 +550,41 @@ def _child(  # noqa: PLR0917 - one call site
         except BaseException as exc:  # everything else is a finding of the fuzzer
             status, detail = "traceback", "".join(traceback.format_exception(exc))[-4000:]
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        seconds = time.monotonic() - began
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        seconds = time.process_time() - cpu
         result = {"i": index, "status": status, "rss": _peak_mb(), "s": seconds, "detail": detail}
         out.write(json.dumps(result) + "\n")
     out.close()
     os._exit(0)
 
 
-def _lines(fd: int, watchdog: float) -> Any:
-    """Lines read from ``fd``; None when nothing came for ``watchdog`` seconds."""
+def _lines(fd: int, poll: float) -> Any:
+    """Lines read from ``fd``; None each time nothing came for ``poll`` seconds."""
     pending = b""
     while True:
-        ready, _, _ = select.select([fd], [], [], watchdog)
+        ready, _, _ = select.select([fd], [], [], poll)
         if not ready:
             yield None
-            return
+            continue
         chunk = os.read(fd, 65536)
         if not chunk:
             return
         pending += chunk
         *complete, pending = pending.split(b"\n")
         yield from complete
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of process ``pid`` (None where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICK
 
 
 def run_reader(  # noqa: PLR0917 - one call site
@@ -580,15 +600,18 @@ def run_reader(  # noqa: PLR0917 - one call site
 ) -> Tally:
     """Cases [start, start + cases) of ``reader``, in forked workers of ``batch`` cases.
 
-    A watchdog here kills a worker that has not answered ``timeout`` plus a grace after
-    it began a case (the case counts as a hang), and a worker that dies counts its case as
-    a traceback; either way a new worker goes on with the next case.
+    The watchdog here kills a worker whose case has used 1.5 x ``timeout`` + 1 CPU seconds
+    without answering (its own timer did not stop it), or has not answered for
+    ``30 x timeout`` seconds of wall time however little CPU it had (blocked); the case
+    counts as a hang. A worker that dies counts its case as a traceback. Either way a new
+    worker goes on with the next case.
     """
     tally = Tally()
     began = time.monotonic()
     index = start
     end = start + cases
-    watchdog = timeout * 1.5 + 5
+    grace_cpu = timeout * 1.5 + 1
+    wall_cap = max(60.0, timeout * 30)
     while index < end and time.monotonic() - began < budget:
         stop = min(end, index + batch)
         read_fd, write_fd = os.pipe()
@@ -600,14 +623,21 @@ def run_reader(  # noqa: PLR0917 - one call site
             finally:
                 os._exit(0)
         os.close(write_fd)
-        done, killed = index, False
-        for line in _lines(read_fd, watchdog):
-            if line is None:  # the worker is stuck on case ``done``
-                os.kill(pid, signal.SIGKILL)
-                killed = True
-                break
+        done, killed, why = index, False, ""
+        case_cpu, case_wall = 0.0, time.monotonic()
+        for line in _lines(read_fd, 1.0):
+            if line is None:  # nothing yet: is the worker stuck on case ``done``?
+                used = (_cpu_seconds(pid) or 0.0) - case_cpu
+                waited = time.monotonic() - case_wall
+                if used > grace_cpu or waited > wall_cap:
+                    why = f"{used:.1f} CPU s and {waited:.0f} s without an answer"
+                    os.kill(pid, signal.SIGKILL)
+                    killed = True
+                    break
+                continue
             result = json.loads(line)
             if result["status"] == "begin":
+                case_cpu, case_wall = result["cpu"], time.monotonic()
                 continue
             done = result["i"] + 1
             _count(tally, reader, seed, result)
@@ -615,8 +645,8 @@ def run_reader(  # noqa: PLR0917 - one call site
         _, status = os.waitpid(pid, 0)
         if done < stop:
             if killed:
-                detail = f"no answer in {watchdog:g} s: worker killed by the watchdog"
-                result = {"i": done, "status": "hang", "rss": 0, "s": watchdog, "detail": detail}
+                detail = f"{why}: worker killed by the watchdog"
+                result = {"i": done, "status": "hang", "rss": 0, "s": timeout, "detail": detail}
             else:  # the worker died on case ``done`` (memory, a signal, an abort)
                 signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
                 detail = f"worker died: status {status} signal {signal_no}"
@@ -682,7 +712,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=10_000, help="cases per reader")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--readers", default="", help="comma-separated names (default: all)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per case before it is a hang")
+    parser.add_argument("--timeout", type=float, default=10.0, help="CPU seconds of a case before a hang")
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space cap of a worker")
     parser.add_argument("--batch", type=int, default=200, help="cases per forked worker")
     parser.add_argument("--budget", type=float, default=float("inf"), help="seconds per reader (stops early)")
@@ -697,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay is not None:
             return replay(all_readers[chosen[0]], args.seed, args.replay, work)
         head = f"{'reader':<16}{'cases':>7}{'refused':>9}{'accepted':>9}{'traceback':>10}{'hangs':>6}"
-        print(head + f"{'peak MB':>9}{'slowest s':>10}{'s':>7}", flush=True)
+        print(head + f"{'peak MB':>9}{'max CPU s':>10}{'wall s':>8}", flush=True)
         bad = 0
         for name in chosen:
             reader = all_readers[name]
@@ -718,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
             bad += t.tracebacks + t.hangs
             print(
                 f"{name:<16}{t.cases:>7}{t.refused:>9}{t.accepted:>9}{t.tracebacks:>10}{t.hangs:>6}"
-                f"{t.peak_mb:>9.0f}{t.slowest:>10.1f}{t.seconds:>7.0f}",
+                f"{t.peak_mb:>9.0f}{t.slowest:>10.1f}{t.seconds:>8.0f}",
                 flush=True,
             )
             for example in t.examples:
