@@ -641,21 +641,35 @@ def run_reader(  # noqa: PLR0917 - one call site
                 continue
             done = result["i"] + 1
             _count(tally, reader, seed, result)
+            if tally.cases % 500 == 0:  # progress, for a long run watched from its log
+                print(f"  {reader.name}: {_line(tally)}", file=sys.stderr, flush=True)
         os.close(read_fd)
         _, status = os.waitpid(pid, 0)
-        if done < stop:
-            if killed:
-                detail = f"{why}: worker killed by the watchdog"
-                result = {"i": done, "status": "hang", "rss": 0, "s": timeout, "detail": detail}
-            else:  # the worker died on case ``done`` (memory, a signal, an abort)
-                signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-                detail = f"worker died: status {status} signal {signal_no}"
-                result = {"i": done, "status": "traceback", "rss": 0, "s": 0, "detail": detail}
-            _count(tally, reader, seed, result)
+        if done < stop:  # the worker was killed on case ``done``, or died on it
+            _count(tally, reader, seed, _lost(done, status, why if killed else None, timeout))
             done += 1
         index = done
+        tally.seconds = time.monotonic() - began
     tally.seconds = time.monotonic() - began
     return tally
+
+
+def _lost(index: int, status: int, killed: str | None, timeout: float) -> dict[str, Any]:
+    """The result of a case whose worker the watchdog killed (``killed`` says why) or that died."""
+    if killed is not None:
+        detail = f"{killed}: worker killed by the watchdog"
+        return {"i": index, "status": "hang", "rss": 0, "s": timeout, "detail": detail}
+    signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None  # memory, a signal, an abort
+    detail = f"worker died: status {status} signal {signal_no}"
+    return {"i": index, "status": "traceback", "rss": 0, "s": 0, "detail": detail}
+
+
+def _line(t: Tally) -> str:
+    """One row of the table: the figures of ``t``."""
+    return (
+        f"{t.cases:>7}{t.refused:>9}{t.accepted:>9}{t.tracebacks:>10}{t.hangs:>6}"
+        f"{t.peak_mb:>9.0f}{t.slowest:>10.1f}{t.seconds or 0:>8.0f}"
+    )
 
 
 def _count(tally: Tally, reader: Reader, seed: int, result: dict[str, Any]) -> None:
@@ -746,11 +760,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.start,
             )
             bad += t.tracebacks + t.hangs
-            print(
-                f"{name:<16}{t.cases:>7}{t.refused:>9}{t.accepted:>9}{t.tracebacks:>10}{t.hangs:>6}"
-                f"{t.peak_mb:>9.0f}{t.slowest:>10.1f}{t.seconds:>8.0f}",
-                flush=True,
-            )
+            print(f"{name:<16}{_line(t)}", flush=True)
             for example in t.examples:
                 print(f"    kept: {example}", flush=True)
     return 1 if bad else 0
