@@ -21,17 +21,15 @@ from jixiao.accounts import grid as gridmod
 from jixiao.accounts.classification import Classification, function_catalog
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import TABLE_IDS, Accounts
+from jixiao.core import fieldnames
 from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.read.structured import Document, load, validation_findings
 
 SUPPORTED = (".yaml", ".yml", ".json", ".xlsx")
 
+#: Narrower names than the glossary's (jixiao.core.fieldnames) for fields of final accounts.
 FIELD_LABELS = {
     "department": "部门名称",
-    "year": "年度",
-    "unit": "金额单位",
-    "layout": "表样",
-    "code": "科目编码",
     "name": "科目名称",
 }
 
@@ -90,7 +88,10 @@ def from_document(doc: Document) -> Loaded:
                 finding(
                     "invalid-structure",
                     doc.location(),
-                    detail="文件内容应为键值表（department、year、summary、income …）",
+                    detail=(
+                        "文件内容应为键值表（department 部门、year 年度、"
+                        "summary 收入支出决算总表、income 收入决算表 …）"
+                    ),
                 )
             ]
         )
@@ -222,7 +223,7 @@ def _where(
     label = (
         spec.column_label(column)
         if column and column not in ("code", "name")
-        else (FIELD_LABELS.get(column, column) if column else None)
+        else (fieldnames.name(column, FIELD_LABELS) or column if column else None)
     )
     return base.merged(
         table=table_name(tid, layout),
