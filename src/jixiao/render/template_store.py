@@ -85,7 +85,7 @@ def kind_of(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as z:
             core = z.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, zipfile.BadZipFile, NotImplementedError):  # _broken() says why
         core = ""
     m = re.search(r"<cp:category>" + re.escape(CATEGORY) + r"([a-z0-9-]+)</cp:category>", core)
     names = builtin_names()

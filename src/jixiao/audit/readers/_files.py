@@ -74,7 +74,7 @@ def check_office_zip(path: Path, kind: str, suffix: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # a newer zip version
         raise fail(
             path, "unreadable-document", kind=kind, detail="文件不是有效的压缩包（可能已损坏或并非此格式）"
         ) from None
