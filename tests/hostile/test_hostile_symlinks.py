@@ -144,3 +144,14 @@ def test_a_plain_output_file_is_still_overwritten(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["explain", str(ACCOUNTS), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") != "old"
+
+
+def test_the_pdf_writer_never_writes_through_a_link(tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    from jixiao.render import pdf_out
+
+    victim = _victim(tmp_path)
+    target = _link(tmp_path / "报告.pdf", victim)
+    with pytest.raises(InputError):
+        pdf_out.write_html("<p>x</p>", str(target))
+    assert victim.read_text(encoding="utf-8") == "untouched"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from jixiao.core import outputs
 from jixiao.render import html_out
 from jixiao.render.documents import Doc
 
@@ -24,4 +25,4 @@ def write_html(html: str, path: str) -> None:
     """Lay out ``html`` on pages and write the PDF (also run in worker processes)."""
     from weasyprint import HTML
 
-    HTML(string=html).write_pdf(path)
+    outputs.write(Path(path), HTML(string=html).write_pdf())  # never through a link
