@@ -123,7 +123,7 @@ def _notes(console: Console, findings: tuple[api.Finding, ...]) -> None:
             console.print(f.describe())
     for file, keys in missing.items():
         console.print(
-            f"[提示] {file or '申报文件'}：报告所需的 {len(keys)} 项文字材料未填写（summary 中的"
+            f"[提示] {file or '申报文件'}：报告所需的 {len(keys)} 项文字材料未填写（summary（文字材料）中的"
             f"{'、'.join(keys)}），文档中以“【待填写】”标出。"
         )
 
