@@ -3,24 +3,32 @@
     python bench/fuzz.py                       # 10,000 cases per reader
     python bench/fuzz.py --cases 300 --seed 7  # a quick run
     python bench/fuzz.py --readers audit-pdf,rules --cases 2000
+    python bench/fuzz.py --readers framework --seed 1 --replay 9588  # one case, in-process
+    nice -n 10 python bench/fuzz.py > fuzz.txt 2> progress.txt       # the full campaign
+
+Readers: submission-yaml/json/xlsx (``jixiao score``; xlsx is the self-evaluation
+workbook), accounts-yaml/json/xlsx (``jixiao check``), framework (``-F``), rules
+(``--rules``), word-template (``render --template``), audit-txt/docx/pdf/xlsx (``audit``).
 
 Each reader starts from valid files (the bundled examples, the built-in frameworks, rule
 set and Word templates, documents rendered from the examples) and receives mutated
 copies: at the level of the data (a value replaced by a hostile one: alias bombs, deep
 nesting, absurd numbers, control characters, formulas, Jinja payloads, huge strings), of
 the text (spans deleted, duplicated, hostile tokens inserted) and of the bytes inside
-Office zips (XML members edited and re-zipped, inflated members, raw bytes overwritten).
+Office zips (XML members edited and re-zipped, cell values and Word runs replaced by
+hostile values, inflated members, formulas without results, raw bytes overwritten).
 
 Cases run in a forked child per batch with an address-space cap (``resource.setrlimit``)
 and a CPU-time timer per case (a busy machine does not make a case a hang); a case that
 overruns it is a hang. A watchdog in the parent kills a child that stops answering (its CPU
 time past the limit, or blocked for 30 times the limit) and counts the case as a hang; a
 child that dies counts a traceback; either way a new child goes on with the next case.
-Cases are reproducible: case N of a reader and seed is always the same input
-(``--replay N`` runs it in-process and prints what happened). Per reader the table gives the cases,
-clean refusals (InputError, the Chinese message a user reads), accepted inputs,
-tracebacks (any other exception: a bug), hangs, the peak resident memory of one case
-(the worker's, reset before each case) and the most CPU seconds one case took.
+Cases are reproducible: case N of a reader and seed is always the same input (its random
+generator is seeded with reader, seed and N; ``--replay N`` runs it in-process and prints
+what happened). Per reader the table gives the cases, clean refusals (InputError, the
+Chinese message a user reads), accepted inputs, tracebacks (any other exception: a bug),
+hangs, the peak resident memory of one case (the worker's, reset before each case), the
+most CPU seconds one case took and the wall time of the reader.
 Failing inputs are kept under ``bench/fuzz-out/`` with the traceback. Exit status 1 when
 any traceback or hang occurred.
 """
