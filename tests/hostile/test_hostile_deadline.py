@@ -51,6 +51,23 @@ def test_audit_checks_are_under_the_time_limit(monkeypatch, one_second) -> None:
     assert str(TEXT) in message
 
 
+def test_a_check_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatch, one_second) -> None:
+    """The audit runs each check under "a failing check must not stop the others"; the time
+    limit is not such a failure: it stops the whole audit (and nothing runs unbounded after)."""
+    from jixiao.audit import claims
+
+    monkeypatch.setattr(claims, "check_shares", _slow)
+    monkeypatch.setattr(claims, "check_sums", _slow)
+    _timed_out(lambda: api.audit(TEXT), "审核")
+
+
+def test_a_rule_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatch, one_second) -> None:
+    from jixiao.accounts import rules
+
+    monkeypatch.setattr(rules, "_run_rule", _slow)
+    _timed_out(lambda: api.check_accounts_file(ACCOUNTS), "检查")
+
+
 def test_scoring_is_under_the_time_limit(monkeypatch, one_second) -> None:
     monkeypatch.setattr(api, "score", _slow)
     _timed_out(lambda: api.score_file(SUBMISSION), "计分")

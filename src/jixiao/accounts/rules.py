@@ -37,6 +37,7 @@ from jixiao.accounts.grid import TableGrid
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import Accounts
 from jixiao.core import fieldnames, limits
+from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
 from jixiao.derive.ratios import tail_tolerance
 from jixiao.read.structured import Document, load, parse, validation_findings
@@ -531,6 +532,8 @@ def run(
     for rule in rules.rules:
         try:
             _run_rule(rule, grid, ctx, findings, outcomes)
+        except TimeLimitExceeded:  # the document's time is up: no further rule runs
+            raise
         except Exception as exc:
             f = finding(
                 "internal-error", Location(file=file), rule=rule.id, detail=f"{type(exc).__name__}: {exc}"

@@ -18,7 +18,7 @@ from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
 from jixiao.audit.report import AuditReport
-from jixiao.core.deadline import time_limit
+from jixiao.core.deadline import TimeLimitExceeded, time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, sort_findings
 from jixiao.core.numbers import NumberFormatError, parse_measure, plain
 from jixiao.model.submission import Submission
@@ -128,6 +128,8 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
         label = labels[check_name]
         try:
             found.extend(check())
+        except TimeLimitExceeded:  # the document's time is up: no further check runs
+            raise
         except Exception as exc:  # a failing check must not stop the others
             found.append(finding("internal-error", Location(file=name), rule=label, detail=repr(exc)))
     return AuditReport(

@@ -23,6 +23,18 @@ from jixiao.core import limits
 from jixiao.core.findings import InputError, Location, finding
 
 
+class TimeLimitExceeded(InputError):
+    """The time limit of a document ran out (code ``input-timeout``).
+
+    Code that catches every exception so that one failing part does not stop the others
+    (an audit check, a rule) lets this one through: the limit stops the whole document.
+    """
+
+
+#: After the limit, the signal comes again this often, in case a handler swallowed it.
+_REPEAT = 0.5
+
+
 @contextmanager
 def time_limit(name: str, seconds: float | None = None, *, action: str = "读取") -> Iterator[None]:
     """Raise InputError if the block runs longer than ``seconds`` (default: the limit).
@@ -40,12 +52,12 @@ def time_limit(name: str, seconds: float | None = None, *, action: str = "读取
         return
 
     def expired(signum: int, frame: Any) -> None:
-        raise InputError(
+        raise TimeLimitExceeded(
             [finding("input-timeout", Location(file=name), name=name, seconds=f"{seconds:g}", action=action)]
         )
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
     try:
         yield
     finally:
