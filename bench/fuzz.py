@@ -492,6 +492,7 @@ class Tally:
     tracebacks: int = 0
     hangs: int = 0
     peak_mb: float = 0.0
+    peak_case: int = -1
     slowest: float = 0.0
     seconds: float = 0.0
     examples: list[str] = field(default_factory=list)
@@ -690,7 +691,8 @@ def _line(t: Tally) -> str:
 def _count(tally: Tally, reader: Reader, seed: int, result: dict[str, Any]) -> None:
     tally.cases += 1
     status = result["status"]
-    tally.peak_mb = max(tally.peak_mb, result["rss"])
+    if result["rss"] > tally.peak_mb:
+        tally.peak_mb, tally.peak_case = result["rss"], result["i"]
     tally.slowest = max(tally.slowest, result.get("s", 0))
     if status == "refused":
         tally.refused += 1
@@ -778,6 +780,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<16}{_line(t)}", flush=True)
             for example in t.examples:
                 print(f"    kept: {example}", flush=True)
+            if t.peak_mb >= 400:  # near the 500 MB goal: say which case, to replay it
+                print(f"    peak memory: case {t.peak_case}", flush=True)
     return 1 if bad else 0
 
 
