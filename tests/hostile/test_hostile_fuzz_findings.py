@@ -60,3 +60,33 @@ def test_a_word_file_needing_a_newer_zip_version_is_refused(tmp_path: Path) -> N
 def test_the_example_text_still_audits(tmp_path: Path) -> None:
     report, _ = api.audit(EXAMPLES / "accounts-001-explanation.txt")
     assert report is not None
+
+
+def _inflated(raw: bytes, member: str, size: int) -> bytes:
+    """``member`` padded with ``size`` spaces: a few KB that inflate to megabytes (the fuzzer
+    made word/stylesWithEffects.xml inflate to 50 MB, 800 times its compressed size)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            target.writestr(info.filename, body + b" " * size if info.filename == member else body)
+    return out.getvalue()
+
+
+def test_a_word_template_with_an_inflating_part_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    written = api.export_templates(tmp_path / "t")
+    source = next(p for p in written if p.name == "report-xinxiang-2024.docx")
+    path = tmp_path / source.name
+    path.write_bytes(_inflated(source.read_bytes(), "word/styles.xml", 3 * 1024 * 1024))
+    assert path.stat().st_size < 200_000
+    with pytest.raises(InputError) as info:
+        template_store.load([path])
+    assert info.value.findings[0].code == "template-broken"
+    assert "压缩比" in info.value.findings[0].message
+    with pytest.raises(InputError) as info:
+        api.audit(path)
+    assert "压缩比" in info.value.findings[0].message

@@ -87,9 +87,9 @@ def check(path: Path, fail: Callable[[Path, str], InputError] | None = None) -> 
                     )
                 ]
             )
-        for info in infos:
-            if info.file_size > 1 << 20 and info.file_size > lim.zip_ratio * max(info.compress_size, 1):
-                raise fail(path, f"压缩包成员“{info.filename[:80]}”的压缩比异常（疑似压缩炸弹），拒绝读取")
+        bomb = limits.inflated_member(infos)
+        if bomb is not None:
+            raise fail(path, f"压缩包成员“{bomb.filename[:80]}”的压缩比异常（疑似压缩炸弹），拒绝读取")
         return _scan(path, archive, infos, fail)
 
 

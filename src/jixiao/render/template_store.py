@@ -138,6 +138,10 @@ def _broken(path: Path) -> Finding | None:
                 return finding(
                     "template-broken", None, name=path.name, detail=f"解压后有 {inflated} 字节，超过上限"
                 )
+            bomb = limits.inflated_member(z.infolist())
+            if bomb is not None:
+                detail = f"压缩包成员“{bomb.filename[:80]}”的压缩比异常（疑似压缩炸弹）"
+                return finding("template-broken", None, name=path.name, detail=detail)
             bad = z.testzip()
     except zipfile.BadZipFile:
         return finding("template-broken", None, name=path.name, detail="文件不是 zip 格式的 Word 文档")
