@@ -374,7 +374,7 @@ def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
                 finding(
                     "invalid-structure",
                     Document(name, data, None).location(),
-                    detail="内容应为键值表（department、year、summary、income …）",
+                    detail="内容应为键值表（department 部门、year 年度、summary 收入支出决算总表 …）",
                 )
             ]
         )
