@@ -170,6 +170,11 @@ def _errors(
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         where = _where(doc, loc, data, sheet_of)
         etype = err["type"]
+        empty = etype in ("missing", "string_too_short", "too_short")
+        if empty and where.sheet and loc:  # Excel: no key to write, a cell to fill in
+            key = str(loc[-1])
+            out.append(finding("missing-field", where, name=fieldnames.name(key, FIELD_LABELS) or key))
+            continue
         if etype not in _CUSTOM:
             out.append(default.model_copy(update={"location": where.merged(line=default.location.line)}))
             continue

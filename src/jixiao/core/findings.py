@@ -87,8 +87,8 @@ class Location(BaseModel):
         if self.indicator:
             parts.append(f"指标“{self.indicator}”")
         if self.field:
-            # in a table, the table, row and column already say it in Chinese
-            gloss = "" if self.table else fieldnames.gloss(self.field)
+            # in a table or a worksheet, the table, row, column or cell already say where
+            gloss = "" if self.table or self.sheet else fieldnames.gloss(self.field)
             parts.append(f"字段“{self.field}”（{gloss}）" if gloss else f"字段“{self.field}”")
         if self.quote:
             parts.append(f"原文“{self.quote}”")
