@@ -3,19 +3,32 @@
     python bench/fuzz.py                       # 10,000 cases per reader
     python bench/fuzz.py --cases 300 --seed 7  # a quick run
     python bench/fuzz.py --readers audit-pdf,rules --cases 2000
+    python bench/fuzz.py --readers framework --seed 1 --replay 9588  # one case, in-process
+    nice -n 10 python bench/fuzz.py > fuzz.txt 2> progress.txt       # the full campaign
+
+Readers: submission-yaml/json/xlsx (``jixiao score``; xlsx is the self-evaluation
+workbook), accounts-yaml/json/xlsx (``jixiao check``), framework (``-F``), rules
+(``--rules``), word-template (``render --template``), audit-txt/docx/pdf/xlsx (``audit``).
 
 Each reader starts from valid files (the bundled examples, the built-in frameworks, rule
 set and Word templates, documents rendered from the examples) and receives mutated
 copies: at the level of the data (a value replaced by a hostile one: alias bombs, deep
 nesting, absurd numbers, control characters, formulas, Jinja payloads, huge strings), of
 the text (spans deleted, duplicated, hostile tokens inserted) and of the bytes inside
-Office zips (XML members edited and re-zipped, inflated members, raw bytes overwritten).
+Office zips (XML members edited and re-zipped, cell values and Word runs replaced by
+hostile values, inflated members, formulas without results, raw bytes overwritten).
 
 Cases run in a forked child per batch with an address-space cap (``resource.setrlimit``)
-and a timer per case; a case that overruns it is a hang, and a child that dies or stops
-answering is restarted after the case it was on. Per reader the table gives the cases,
-clean refusals (InputError, the Chinese message a user reads), accepted inputs,
-tracebacks (any other exception: a bug), hangs, and the peak resident memory of a worker.
+and a CPU-time timer per case (a busy machine does not make a case a hang); a case that
+overruns it is a hang. A watchdog in the parent kills a child that stops answering (its CPU
+time past the limit, or blocked for 30 times the limit) and counts the case as a hang; a
+child that dies counts a traceback; either way a new child goes on with the next case.
+Cases are reproducible: case N of a reader and seed is always the same input (its random
+generator is seeded with reader, seed and N; ``--replay N`` runs it in-process and prints
+what happened). Per reader the table gives the cases, clean refusals (InputError, the
+Chinese message a user reads), accepted inputs, tracebacks (any other exception: a bug),
+hangs, the peak resident memory of one case (the worker's, reset before each case), the
+most CPU seconds one case took and the wall time of the reader.
 Failing inputs are kept under ``bench/fuzz-out/`` with the traceback. Exit status 1 when
 any traceback or hang occurred.
 """
@@ -29,6 +42,7 @@ import os
 import random
 import re
 import resource
+import select
 import signal
 import sys
 import tempfile
@@ -279,11 +293,32 @@ def mutate_zip(raw: bytes, rng: random.Random) -> bytes:
                     body = body.replace(b"</sheetData>", row * rng.choice([1000, 100_000]) + b"</sheetData>")
                 elif action == 4:
                     body = body.replace(b"<v>", b"<f>SUM(A1:A2)</f><v>", 3).replace(b"<v>", b"", 1)
+                elif action in (5, 6):
+                    body = _replace_cell_text(body, rng)
                 else:
                     text = body.decode("utf-8", "replace")
                     body = mutate_text(text, rng).encode("utf-8", "surrogatepass")
             target.writestr(info.filename, body)
     return out.getvalue()
+
+
+def _replace_cell_text(body: bytes, rng: random.Random) -> bytes:
+    """A few cell values, shared strings or Word runs replaced by hostile values (escaped)."""
+    from xml.sax.saxutils import escape
+
+    spans = [m.span(2) for m in re.finditer(rb"<((?:\w+:)?[tv])(?: [^>]*)?>([^<]*)</\1>", body)]
+    for _ in range(rng.randrange(1, 4)):
+        if not spans:
+            break
+        a, b = rng.choice(spans)
+        value = hostile_value(rng)
+        try:
+            text = value if isinstance(value, str) else json.dumps(value, default=str)[:5000]
+        except RecursionError:  # the 5,000-deep list
+            text = "[" * 5000
+        body = body[:a] + escape(text).encode("utf-8", "surrogatepass") + body[b:]
+        spans = [m.span(2) for m in re.finditer(rb"<((?:\w+:)?[tv])(?: [^>]*)?>([^<]*)</\1>", body)]
+    return body
 
 
 def mutate_pdf(raw: bytes, rng: random.Random) -> bytes:
@@ -336,15 +371,16 @@ def _as_json(path: Path) -> bytes:
 
 def _render_seeds(work: Path) -> dict[str, list[bytes]]:
     """Documents rendered from the examples: the audit readers' and the workbook's seeds."""
-    out: dict[str, list[bytes]] = {".docx": [], ".pdf": [], ".xlsx": [], ".txt": []}
+    out: dict[str, list[bytes]] = {".docx": [], ".pdf": [], ".xlsx": [], ".txt": [], "self-table": []}
     examples = ROOT / "examples"
     folder = work / "rendered"
     try:
-        api.render(
+        result = api.render(
             [examples / "score-001-xinxiang-2024-department.yaml"],
             folder,
             formats=["docx", "xlsx", "pdf"],
         )
+        out["self-table"] = [w.path.read_bytes() for w in result.files if w.kind == "self-table"]
     except Exception as exc:  # PDF needs fonts and pango; the others still run
         print(f"(render for seeds: {type(exc).__name__}: {exc})", file=sys.stderr)
     for path in sorted(folder.rglob("*")):
@@ -363,12 +399,14 @@ def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
     accounts = examples / "accounts-001-xinxiang-2024.yaml"
     frameworks = sorted((ROOT / "src/jixiao/frameworks/data").glob("*.yaml"))
     rules = ROOT / "src/jixiao/accounts/rulesets/standard.yaml"
-    rendered_needed = names is None or any(n in {"audit-docx", "audit-pdf", "audit-xlsx"} for n in names)
+    rendered_needed = names is None or any(
+        n in {"audit-docx", "audit-pdf", "audit-xlsx", "submission-xlsx"} for n in names
+    )
     examples_text = (examples / "accounts-001-explanation.txt").read_bytes()
     rendered = (
         _render_seeds(work)
         if rendered_needed
-        else {".txt": [examples_text], ".docx": [], ".pdf": [], ".xlsx": []}
+        else {".txt": [examples_text], ".docx": [], ".pdf": [], ".xlsx": [], "self-table": []}
     )
     xlsx_accounts = work / "accounts.xlsx"
     api.write_accounts(api.load_accounts(accounts).accounts, xlsx_accounts)
@@ -408,6 +446,7 @@ def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
         "submission-json": Reader(
             "submission-json", ".json", [_as_json(p) for p in scores], _structured(".json"), score
         ),
+        "submission-xlsx": Reader("submission-xlsx", ".xlsx", rendered["self-table"], zipped, score),
         "accounts-yaml": Reader(
             "accounts-yaml", ".yaml", [accounts.read_bytes()], _structured(".yaml"), accounts_check
         ),
@@ -453,47 +492,115 @@ class Tally:
     tracebacks: int = 0
     hangs: int = 0
     peak_mb: float = 0.0
+    peak_case: int = -1
+    slowest: float = 0.0
     seconds: float = 0.0
     examples: list[str] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
 
 
 def _case_input(reader: Reader, seed: int, index: int) -> bytes:
+    """Case ``index`` of ``seed``: the same bytes on every run (given the same seeds)."""
     rng = random.Random(f"{reader.name}:{seed}:{index}")
     raw = rng.choice(reader.seeds)
-    return reader.mutate(raw, rng)
+    try:
+        return reader.mutate(raw, rng)
+    except Exception as exc:  # a mutation the fuzzer cannot make: the case is the seed itself
+        print(f"(case {index}: mutation failed: {type(exc).__name__})", file=sys.stderr)
+        return raw
+
+
+def _reset_peak() -> None:
+    """Start a new peak resident size (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def _peak_mb() -> float:
+    """The peak resident size since the last reset (getrusage where /proc is missing)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _child(  # noqa: PLR0917 - one call site
     reader: Reader, seed: int, start: int, stop: int, timeout: float, mem_mb: int, work: Path, pipe: int
 ) -> None:
-    """Run cases [start, stop) and write one line per case to ``pipe``."""
+    """Run cases [start, stop); write "begin" then the result of each case to ``pipe``.
+
+    The timer here counts the worker's CPU time (``ITIMER_PROF``), so that a case is not
+    called a hang because the machine is busy; it is the soft limit, and its traceback says
+    where the slow case was. The parent's watchdog kills a worker that does not answer (a
+    loop inside C code that never returns to Python, say).
+    """
     resource.setrlimit(resource.RLIMIT_AS, (mem_mb * 1024 * 1024, mem_mb * 1024 * 1024))
 
     def expired(signum: int, frame: Any) -> None:
         raise Hang
 
-    signal.signal(signal.SIGALRM, expired)
+    signal.signal(signal.SIGPROF, expired)
     out = os.fdopen(pipe, "w", buffering=1)
     path = work / f"case-{os.getpid()}{reader.suffix}"
     for index in range(start, stop):
         data = _case_input(reader, seed, index)
         path.write_bytes(data)
+        _reset_peak()
+        cpu = time.process_time()
+        out.write(json.dumps({"i": index, "status": "begin", "cpu": cpu}) + "\n")
         status, detail = "accepted", ""
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        signal.setitimer(signal.ITIMER_PROF, timeout)
         try:
             reader.run(path)
         except InputError:
             status = "refused"
-        except Hang:
-            status = "hang"
+        except Hang as exc:
+            status, detail = "hang", "".join(traceback.format_exception(exc))[-4000:]
         except BaseException as exc:  # everything else is a finding of the fuzzer
             status, detail = "traceback", "".join(traceback.format_exception(exc))[-4000:]
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        out.write(json.dumps({"i": index, "status": status, "rss": rss, "detail": detail}) + "\n")
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        seconds = time.process_time() - cpu
+        result = {"i": index, "status": status, "rss": _peak_mb(), "s": seconds, "detail": detail}
+        out.write(json.dumps(result) + "\n")
     out.close()
     os._exit(0)
+
+
+def _lines(fd: int, poll: float) -> Any:
+    """Lines read from ``fd``; None each time nothing came for ``poll`` seconds."""
+    pending = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], poll)
+        if not ready:
+            yield None
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        yield from complete
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU seconds of process ``pid`` (None where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICK
 
 
 def run_reader(  # noqa: PLR0917 - one call site
@@ -505,12 +612,24 @@ def run_reader(  # noqa: PLR0917 - one call site
     batch: int,
     work: Path,
     budget: float = float("inf"),
+    start: int = 0,
 ) -> Tally:
+    """Cases [start, start + cases) of ``reader``, in forked workers of ``batch`` cases.
+
+    The watchdog here kills a worker whose case has used 1.5 x ``timeout`` + 1 CPU seconds
+    without answering (its own timer did not stop it), or has not answered for
+    ``30 x timeout`` seconds of wall time however little CPU it had (blocked); the case
+    counts as a hang. A worker that dies counts its case as a traceback. Either way a new
+    worker goes on with the next case.
+    """
     tally = Tally()
     began = time.monotonic()
-    index = 0
-    while index < cases and time.monotonic() - began < budget:
-        stop = min(cases, index + batch)
+    index = start
+    end = start + cases
+    grace_cpu = timeout * 1.5 + 1
+    wall_cap = max(60.0, timeout * 30)
+    while index < end and time.monotonic() - began < budget:
+        stop = min(end, index + batch)
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child
@@ -520,36 +639,61 @@ def run_reader(  # noqa: PLR0917 - one call site
             finally:
                 os._exit(0)
         os.close(write_fd)
-        done = index
-        with os.fdopen(read_fd) as lines:
-            for line in lines:
-                result = json.loads(line)
-                done = result["i"] + 1
-                _count(tally, reader, seed, result)
+        done, killed, why = index, False, ""
+        case_cpu, case_wall = 0.0, time.monotonic()
+        for line in _lines(read_fd, 1.0):
+            if line is None:  # nothing yet: is the worker stuck on case ``done``?
+                used = (_cpu_seconds(pid) or 0.0) - case_cpu
+                waited = time.monotonic() - case_wall
+                if used > grace_cpu or waited > wall_cap:
+                    why = f"{used:.1f} CPU s and {waited:.0f} s without an answer"
+                    os.kill(pid, signal.SIGKILL)
+                    killed = True
+                    break
+                continue
+            result = json.loads(line)
+            if result["status"] == "begin":
+                case_cpu, case_wall = result["cpu"], time.monotonic()
+                continue
+            done = result["i"] + 1
+            _count(tally, reader, seed, result)
+            if tally.cases % 500 == 0:  # progress, for a long run watched from its log
+                print(f"  {reader.name}: {_line(tally)}", file=sys.stderr, flush=True)
+        os.close(read_fd)
         _, status = os.waitpid(pid, 0)
-        if done < stop:  # the child died on case ``done`` (memory cap, signal, abort)
-            signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-            _count(
-                tally,
-                reader,
-                seed,
-                {
-                    "i": done,
-                    "status": "traceback",
-                    "rss": 0,
-                    "detail": f"worker died: status {status} signal {signal_no}",
-                },
-            )
+        if done < stop:  # the worker was killed on case ``done``, or died on it
+            _count(tally, reader, seed, _lost(done, status, why if killed else None, timeout))
             done += 1
         index = done
+        tally.seconds = time.monotonic() - began
     tally.seconds = time.monotonic() - began
     return tally
+
+
+def _lost(index: int, status: int, killed: str | None, timeout: float) -> dict[str, Any]:
+    """The result of a case whose worker the watchdog killed (``killed`` says why) or that died."""
+    if killed is not None:
+        detail = f"{killed}: worker killed by the watchdog"
+        return {"i": index, "status": "hang", "rss": 0, "s": timeout, "detail": detail}
+    signal_no = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None  # memory, a signal, an abort
+    detail = f"worker died: status {status} signal {signal_no}"
+    return {"i": index, "status": "traceback", "rss": 0, "s": 0, "detail": detail}
+
+
+def _line(t: Tally) -> str:
+    """One row of the table: the figures of ``t``."""
+    return (
+        f"{t.cases:>7}{t.refused:>9}{t.accepted:>9}{t.tracebacks:>10}{t.hangs:>6}"
+        f"{t.peak_mb:>9.0f}{t.slowest:>10.1f}{t.seconds or 0:>8.0f}"
+    )
 
 
 def _count(tally: Tally, reader: Reader, seed: int, result: dict[str, Any]) -> None:
     tally.cases += 1
     status = result["status"]
-    tally.peak_mb = max(tally.peak_mb, result["rss"])
+    if result["rss"] > tally.peak_mb:
+        tally.peak_mb, tally.peak_case = result["rss"], result["i"]
+    tally.slowest = max(tally.slowest, result.get("s", 0))
     if status == "refused":
         tally.refused += 1
     elif status == "accepted":
@@ -559,12 +703,39 @@ def _count(tally: Tally, reader: Reader, seed: int, result: dict[str, Any]) -> N
             tally.hangs += 1
         else:
             tally.tracebacks += 1
-        if len(tally.examples) < 5:
+        kind = _kind(status, result["detail"])
+        tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
+        if tally.kinds[kind] <= 2:  # the first two cases of each kind of failure are kept
             OUT.mkdir(exist_ok=True)
             stem = OUT / f"{reader.name}-{seed}-{result['i']}"
             stem.with_suffix(reader.suffix).write_bytes(_case_input(reader, seed, result["i"]))
             stem.with_suffix(".txt").write_text(f"{status}\n{result['detail']}", encoding="utf-8")
-            tally.examples.append(str(stem.with_suffix(reader.suffix)))
+            tally.examples.append(f"{stem.with_suffix(reader.suffix)}  [{kind}]")
+
+
+def _kind(status: str, detail: str) -> str:
+    """A failure's kind: the exception and the innermost jixiao frame that raised it."""
+    frames = re.findall(r'File "([^"]*jixiao/[^"]*)", line (\d+)', detail)
+    last = detail.strip().splitlines()[-1][:80] if detail.strip() else status
+    where = f"{frames[-1][0].split('jixiao/')[-1]}:{frames[-1][1]}" if frames else "-"
+    return f"{status} {where} {last.split(':')[0]}"
+
+
+def replay(reader: Reader, seed: int, index: int, work: Path) -> int:
+    """Run one case in this process and print what happened (the traceback in full)."""
+    path = work / f"case-{index}{reader.suffix}"
+    path.write_bytes(_case_input(reader, seed, index))
+    kept = OUT / f"{reader.name}-{seed}-{index}{reader.suffix}"
+    OUT.mkdir(exist_ok=True)
+    kept.write_bytes(path.read_bytes())
+    began = time.monotonic()
+    try:
+        reader.run(path)
+    except InputError as exc:
+        print(f"refused in {time.monotonic() - began:.2f} s: {exc}"[:2000])
+        return 0
+    print(f"accepted in {time.monotonic() - began:.2f} s; input kept as {kept}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -572,35 +743,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=10_000, help="cases per reader")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--readers", default="", help="comma-separated names (default: all)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per case before it is a hang")
+    parser.add_argument("--timeout", type=float, default=10.0, help="CPU seconds of a case before a hang")
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space cap of a worker")
     parser.add_argument("--batch", type=int, default=200, help="cases per forked worker")
     parser.add_argument("--budget", type=float, default=float("inf"), help="seconds per reader (stops early)")
+    parser.add_argument("--start", type=int, default=0, help="index of the first case")
+    parser.add_argument("--replay", type=int, default=None, help="run case N of --readers in-process")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         work = Path(tmp)
         wanted = [n for n in args.readers.split(",") if n]
         all_readers = readers(work, wanted or None)
         chosen = wanted or list(all_readers)
+        if args.replay is not None:
+            return replay(all_readers[chosen[0]], args.seed, args.replay, work)
         head = f"{'reader':<16}{'cases':>7}{'refused':>9}{'accepted':>9}{'traceback':>10}{'hangs':>6}"
-        print(head + f"{'peak MB':>9}{'s':>7}")
+        print(head + f"{'peak MB':>9}{'max CPU s':>10}{'wall s':>8}", flush=True)
         bad = 0
         for name in chosen:
             reader = all_readers[name]
             if not reader.seeds:
-                print(f"{name:<16}  (no seed: skipped)")
+                print(f"{name:<16}  (no seed: skipped)", flush=True)
                 continue
             t = run_reader(
-                reader, args.cases, args.seed, args.timeout, args.memory_mb, args.batch, work, args.budget
+                reader,
+                args.cases,
+                args.seed,
+                args.timeout,
+                args.memory_mb,
+                args.batch,
+                work,
+                args.budget,
+                args.start,
             )
             bad += t.tracebacks + t.hangs
-            print(
-                f"{name:<16}{t.cases:>7}{t.refused:>9}{t.accepted:>9}{t.tracebacks:>10}{t.hangs:>6}"
-                f"{t.peak_mb:>9.0f}{t.seconds:>7.0f}",
-                flush=True,
-            )
+            print(f"{name:<16}{_line(t)}", flush=True)
             for example in t.examples:
-                print(f"    kept: {example}")
+                print(f"    kept: {example}", flush=True)
+            if t.peak_mb >= 400:  # near the 500 MB goal: say which case, to replay it
+                print(f"    peak memory: case {t.peak_case}", flush=True)
     return 1 if bad else 0
 
 

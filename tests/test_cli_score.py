@@ -71,7 +71,7 @@ def test_a_clean_submission_exits_0(write):
             "department: 测试\nyear: 2024\nframework: national-2020-project\nfigures: {spent: 5美元}\n",
             ["单位“美元”无法识别"],
         ),
-        ("year: 2024\nframework: national-2020-project\n", ["缺少必填项“部门（单位）名称”"]),
+        ("year: 2024\nframework: national-2020-project\n", ["缺少必填项“部门（单位）名称（department）”"]),
         ("department: 测试\nyear: 2024\nframework: national-2020-project\nbudget: 1\n", ["未知字段“budget”"]),
         (
             "department: 测试\nyear: 2024\nframework: national-2020-project\n"

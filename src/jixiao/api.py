@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.core.deadline import time_limit
 from jixiao.core.findings import (
     Finding,
     InputError,
@@ -133,14 +134,15 @@ def score(
 
 
 def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluation]:
-    """Read and score every submission in ``path``."""
-    subs = load_submissions(path)
-    evaluations = [score(s, frameworks=frameworks, file=str(path)) for s in subs]
-    if path.suffix.lower() == ".xlsx":
-        from jixiao.read.self_table import place_findings
+    """Read and score every submission in ``path``, within the time limit of one document."""
+    with time_limit(str(path), action="计分"):
+        subs = load_submissions(path)
+        evaluations = [score(s, frameworks=frameworks, file=str(path)) for s in subs]
+        if path.suffix.lower() == ".xlsx":
+            from jixiao.read.self_table import place_findings
 
-        evaluations = [place_findings(ev, path) for ev in evaluations]
-    return evaluations
+            evaluations = [place_findings(ev, path) for ev in evaluations]
+        return evaluations
 
 
 #: The files a folder given to ``score`` is searched for.
@@ -338,9 +340,10 @@ def check_accounts_file(
     """Read and check ``path``; ``text_path`` is the department's 情况说明 (UTF-8 text)."""
     from jixiao.read.structured import read_text
 
-    loaded = load_accounts(path)
-    text = read_text(text_path) if text_path is not None else None
-    return check_accounts(loaded, rules=rules, text=text, text_file=str(text_path) if text_path else None)
+    with time_limit(str(path), action="检查"):  # reading, the rules and the 情况说明: one document's time
+        loaded = load_accounts(path)
+        text = read_text(text_path) if text_path is not None else None
+        return check_accounts(loaded, rules=rules, text=text, text_file=str(text_path) if text_path else None)
 
 
 #: The files a folder given to ``check`` is searched for.
@@ -423,9 +426,7 @@ def submissions_from_data(data: object, *, name: str = "表单") -> list[Submiss
     return submissions_from(Document(name, data, None))
 
 
-def score_data(
-    data: object, *, frameworks: Catalog | None = None, name: str = "表单"
-) -> list[Evaluation]:
+def score_data(data: object, *, frameworks: Catalog | None = None, name: str = "表单") -> list[Evaluation]:
     """Score every submission in plain data (what a web form or a stored record holds)."""
     return [score(s, frameworks=frameworks, file=None) for s in submissions_from_data(data, name=name)]
 
@@ -436,8 +437,15 @@ def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
     from jixiao.read.structured import Document
 
     if not isinstance(data, dict):
-        raise InputError([finding("invalid-structure", Document(name, data, None).location(),
-                                  detail="内容应为键值表（department、year、summary、income …）")])
+        raise InputError(
+            [
+                finding(
+                    "invalid-structure",
+                    Document(name, data, None).location(),
+                    detail="内容应为键值表（department 部门、year 年度、summary 收入支出决算总表 …）",
+                )
+            ]
+        )
     return from_data(data, name)
 
 

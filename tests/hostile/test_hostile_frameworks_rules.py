@@ -31,7 +31,7 @@ def framework(tmp_path: Path, *changes: tuple[str, str], extra: str = "") -> Pat
     [
         ((("places: 2,", "places: -5,"),), "", "应≥0"),
         ((("places: 2,", "places: 100000,"),), "", "应≤10"),
-        ((("id: my-fw", "id: [a, b]"),), "", "id 应为文字"),
+        ((("id: my-fw", "id: [a, b]"),), "", "编号（id）应为文字"),
         ((), "grades: []\n", "grades"),
     ],
 )

@@ -36,6 +36,7 @@ from jixiao.accounts.sheets import (
     narrative_label,
     two_sided_rows,
 )
+from jixiao.core import outputs
 from jixiao.core.sheets import text_only
 
 _THIN = Side(style="thin")
@@ -88,7 +89,7 @@ def write_workbook(acc: Accounts | None, path: Path | None = None, *, layout: st
     wb.save(buffer)
     data = buffer.getvalue()
     if path is not None:
-        path.write_bytes(data)
+        outputs.write(path, data)
     return data
 
 

@@ -12,6 +12,7 @@ import yaml
 
 from jixiao.accounts.excel import write_workbook
 from jixiao.accounts.model import Accounts
+from jixiao.core import outputs
 from jixiao.core.findings import InputError, Location, finding
 
 FORMATS = (".xlsx", ".yaml", ".yml", ".json")
@@ -71,9 +72,9 @@ def write(acc: Accounts | None, path: Path, *, layout: str = "henan-2024") -> No
         if suffix == ".xlsx":
             write_workbook(acc, path, layout=layout)
         elif suffix == ".json":
-            path.write_text(to_json(acc), encoding="utf-8")  # type: ignore[arg-type]
+            outputs.write(path, to_json(acc))  # type: ignore[arg-type]
         else:
-            path.write_text(to_yaml(acc), encoding="utf-8")  # type: ignore[arg-type]
+            outputs.write(path, to_yaml(acc))  # type: ignore[arg-type]
     except OSError as exc:
         raise InputError(
             [finding("file-not-found", Location(file=str(path)), path=f"{path}（无法写入：{exc.strerror}）")]

@@ -378,7 +378,7 @@ def check_ref(ref: Ref, scope: Scope, *, aggregated: bool, rows_only: bool = Fal
         return
     if ref.column == "$":
         if not scope.columns:
-            raise ExprError("“$”只能用在写了 columns 的规则中", ref.pos)
+            raise ExprError("“$”只能用在写了逐列范围（columns）的规则中", ref.pos)
         for col in scope.columns:
             _check_column(spec, ref, col)
     elif ref.column is not None:
@@ -391,7 +391,7 @@ def _check_selector(spec: TableLayout, sel: Sel, scope: Scope) -> None:
     catalog = spec.classification
     if sel.kind == "at" or (sel.kind in ("children", "under") and sel.arg == "@"):
         if not scope.at:
-            raise ExprError("“@”只能用在写了 each 的规则中", sel.pos)
+            raise ExprError("“@”只能用在写了逐行范围（each）的规则中", sel.pos)
         return
     if sel.kind == "name":
         if sel.arg not in spec.named_rows:

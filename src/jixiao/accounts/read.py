@@ -21,17 +21,15 @@ from jixiao.accounts import grid as gridmod
 from jixiao.accounts.classification import Classification, function_catalog
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import TABLE_IDS, Accounts
+from jixiao.core import fieldnames
 from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.read.structured import Document, load, validation_findings
 
 SUPPORTED = (".yaml", ".yml", ".json", ".xlsx")
 
+#: Narrower names than the glossary's (jixiao.core.fieldnames) for fields of final accounts.
 FIELD_LABELS = {
     "department": "部门名称",
-    "year": "年度",
-    "unit": "金额单位",
-    "layout": "表样",
-    "code": "科目编码",
     "name": "科目名称",
 }
 
@@ -90,7 +88,10 @@ def from_document(doc: Document) -> Loaded:
                 finding(
                     "invalid-structure",
                     doc.location(),
-                    detail="文件内容应为键值表（department、year、summary、income …）",
+                    detail=(
+                        "文件内容应为键值表（department 部门、year 年度、"
+                        "summary 收入支出决算总表、income 收入决算表 …）"
+                    ),
                 )
             ]
         )
@@ -169,6 +170,11 @@ def _errors(
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         where = _where(doc, loc, data, sheet_of)
         etype = err["type"]
+        empty = etype in ("missing", "string_too_short", "too_short")
+        if empty and where.sheet and loc:  # Excel: no key to write, a cell to fill in
+            key = str(loc[-1])
+            out.append(finding("missing-field", where, name=fieldnames.name(key, FIELD_LABELS) or key))
+            continue
         if etype not in _CUSTOM:
             out.append(default.model_copy(update={"location": where.merged(line=default.location.line)}))
             continue
@@ -222,7 +228,7 @@ def _where(
     label = (
         spec.column_label(column)
         if column and column not in ("code", "name")
-        else (FIELD_LABELS.get(column, column) if column else None)
+        else (fieldnames.name(column, FIELD_LABELS) or column if column else None)
     )
     return base.merged(
         table=table_name(tid, layout),

@@ -36,7 +36,8 @@ from jixiao.accounts import evaluate, expr
 from jixiao.accounts.grid import TableGrid
 from jixiao.accounts.layout import table_name, tables
 from jixiao.accounts.model import Accounts
-from jixiao.core import limits
+from jixiao.core import fieldnames, limits
+from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
 from jixiao.derive.ratios import tail_tolerance
 from jixiao.read.structured import Document, load, parse, validation_findings
@@ -356,7 +357,7 @@ def _dollar_tables(*nodes: expr.Node) -> tuple[str, ...]:
 def _expr_finding(
     doc: Document, where: list[int | str], spec: RuleSpec, *, side: str, text: str, exc: expr.ExprError
 ) -> Finding:
-    detail = f"规则“{spec.id}”的 {side}“{text}”第{exc.pos + 1}个字符处：{exc.message}"
+    detail = f"规则“{spec.id}”的{fieldnames.label(side)}“{text}”第{exc.pos + 1}个字符处：{exc.message}"
     if _is_syntax(exc):
         return finding("syntax-error", doc.location(where), kind="规则表达式", detail=detail)
     return finding("invalid-value", doc.location(where), value=text, what="单元格引用", hint=f"（{detail}）")
@@ -531,6 +532,8 @@ def run(
     for rule in rules.rules:
         try:
             _run_rule(rule, grid, ctx, findings, outcomes)
+        except TimeLimitExceeded:  # the document's time is up: no further rule runs
+            raise
         except Exception as exc:
             f = finding(
                 "internal-error", Location(file=file), rule=rule.id, detail=f"{type(exc).__name__}: {exc}"

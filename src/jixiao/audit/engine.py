@@ -18,6 +18,7 @@ from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
 from jixiao.audit.report import AuditReport
+from jixiao.core.deadline import TimeLimitExceeded, time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, sort_findings
 from jixiao.core.numbers import NumberFormatError, parse_measure, plain
 from jixiao.model.submission import Submission
@@ -73,8 +74,9 @@ def audit_file(
     """Read ``path`` (txt/md/docx/pdf/xlsx) and audit it; InputError when unreadable or
     when ``only``/``skip`` name an unknown check."""
     selected = check_names(only, skip)
-    doc = read_document(path)
-    return audit_document(doc, selected), doc
+    with time_limit(str(path), action="审核"):  # reading and every check: one document's time
+        doc = read_document(path)
+        return audit_document(doc, selected), doc
 
 
 def audit_document(doc: Document, selected: set[str] | None = None) -> AuditReport:
@@ -132,6 +134,8 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
         label = labels[check_name]
         try:
             found.extend(check())
+        except TimeLimitExceeded:  # the document's time is up: no further check runs
+            raise
         except Exception as exc:  # a failing check must not stop the others
             found.append(finding("internal-error", Location(file=name), rule=label, detail=repr(exc)))
     return AuditReport(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jixiao.audit.document import Document, Paragraph
 from jixiao.audit.report import AuditReport
+from jixiao.core import outputs
 from jixiao.core.findings import Finding, Severity, count
 
 #: Columns of the summary, in order.
@@ -147,4 +148,4 @@ def write_xlsx(rows: Iterable[Row], path: Path) -> None:
     for letter, width in zip("ABCDEFGH", (36, 24, 8, 18, 8, 8, 8, 80), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    workbook.save(path)
+    outputs.save(path, workbook.save)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from jixiao import api
 from jixiao.cli import show, stream
+from jixiao.core import outputs
 from jixiao.core.findings import Severity, count
 
 if TYPE_CHECKING:
@@ -204,10 +205,10 @@ def explain_cmd(
         )
     elif output is not None:
         try:
-            output.write_text(explanation.text(), encoding="utf-8")
-        except OSError as exc:
-            _console().print(f"无法写入“{output}”：{exc.strerror}")
-            raise typer.Exit(EXIT_INPUT) from None
+            outputs.write(output, explanation.text())
+        except api.InputError as exc:
+            _input_failure(exc, False)
+            return
         _console().print(f"已写入情况说明：{output}（{len(explanation.sections)} 个部分）")
     else:
         sys.stdout.write(explanation.text())

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from jixiao import api
 from jixiao.cli import show
+from jixiao.core import outputs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -156,12 +157,12 @@ def _one(file: Path, options: _Options) -> None:
         _fail_input(exc, as_json)
         return
     if html is not None:
-        target = html / f"{file.stem}.html" if html.is_dir() else html
+        target = html / f"{file.stem}.html" if html.is_dir() and not html.is_symlink() else html
         try:
-            target.write_text(api.audit_html(report, doc), encoding="utf-8")
-        except OSError as exc:
-            _console().print(f"无法写入“{target}”：{exc.strerror}")
-            raise typer.Exit(EXIT_INPUT) from None
+            outputs.write(target, api.audit_html(report, doc))
+        except api.InputError as exc:
+            _fail_input(exc, as_json)
+            return
         html = target
     if as_json:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
@@ -187,9 +188,9 @@ def audit_one(file: str, only: list[str], skip: list[str], html_dir: str | None)
     if html_dir is not None:
         html = str(Path(html_dir) / f"{path.stem}.html")
         try:
-            Path(html).write_text(api.audit_html(report, doc), encoding="utf-8")
-        except OSError as exc:
-            html = f"无法写入“{html}”：{exc.strerror}"
+            outputs.write(Path(html), api.audit_html(report, doc))
+        except api.InputError as exc:
+            html = exc.findings[0].message
     return {"file": file, "report": report, "department": department, "kind": kind, "html": html}
 
 
@@ -200,10 +201,10 @@ def _many(files: list[Path], options: _Options) -> None:
     console = _console()
     if html is not None:
         try:
-            html.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            console.print(f"无法创建文件夹“{html}”：{exc.strerror}")
-            raise typer.Exit(EXIT_INPUT) from None
+            outputs.prepare_folder(html)
+        except api.InputError as exc:
+            _fail_input(exc, as_json)
+            return
     results = _run(files, options)
     rows = []
     unreadable = 0
@@ -217,9 +218,9 @@ def _many(files: list[Path], options: _Options) -> None:
     if summary is not None:
         try:
             summaries.write_xlsx(rows, summary)
-        except OSError as exc:
-            console.print(f"无法写入“{summary}”：{exc.strerror}")
-            raise typer.Exit(EXIT_INPUT) from None
+        except api.InputError as exc:
+            _fail_input(exc, as_json)
+            return
     errors = any(api.has_errors(r["report"].findings) for r in results if "report" in r)
     if as_json:
         payload = [_json(result) for result in _by_file(results, rows)]

@@ -20,6 +20,7 @@ from typing import Annotated
 
 import typer
 
+from jixiao.cli.version import show as show_version
 from jixiao.core import limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -28,13 +29,20 @@ _state = {"debug": False}
 
 
 def register(app: typer.Typer) -> None:
-    """Add the global options (``--debug`` and the limit flags) to ``app``."""
+    """Add the global options (``--debug``, ``--version`` and the limit flags) to ``app``.
+
+    This is the app's one callback: Typer keeps only the last one registered.
+    """
 
     @app.callback()
     def global_options(
         *,
         debug: Annotated[
             bool, typer.Option("--debug", help="内部错误时在终端显示完整的错误追踪（供开发者排查）。")
+        ] = False,
+        version: Annotated[
+            bool,
+            typer.Option("--version", help="显示版本号并退出。", callback=show_version, is_eager=True),
         ] = False,
         max_file_mb: Annotated[
             int | None,
@@ -55,7 +63,10 @@ def register(app: typer.Typer) -> None:
         max_seconds: Annotated[
             int | None,
             typer.Option(
-                "--max-seconds", min=1, help="读取一个文档的时间上限（秒，默认 120）。", show_default=False
+                "--max-seconds",
+                min=1,
+                help="处理一个文档（读取及整篇审核、计分或检查）的时间上限（秒，默认 120）。",
+                show_default=False,
             ),
         ] = None,
         max_findings: Annotated[

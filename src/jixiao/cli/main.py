@@ -24,7 +24,6 @@ from jixiao.cli import (
     render_cmd,
     show,
     stream,
-    version,
     web_cmd,
     zh,
 )
@@ -43,7 +42,6 @@ frameworks_app = typer.Typer(
 app.add_typer(frameworks_app, name="frameworks")
 failure.register(app)
 accounts_cmd.register(app)
-version.register(app)
 demo_cmd.register(app)
 render_cmd.register(app)
 audit_cmd.register(app)

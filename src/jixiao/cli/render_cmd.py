@@ -122,7 +122,7 @@ def _notes(console: Console, findings: tuple[api.Finding, ...]) -> None:
             console.print(f.describe())
     for file, keys in missing.items():
         console.print(
-            f"[提示] {file or '申报文件'}：报告所需的 {len(keys)} 项文字材料未填写（summary 中的"
+            f"[提示] {file or '申报文件'}：报告所需的 {len(keys)} 项文字材料未填写（summary（文字材料）中的"
             f"{'、'.join(keys)}），文档中以“【待填写】”标出。"
         )
 
@@ -140,8 +140,8 @@ def export_cmd(
     console = _console()
     try:
         written = api.export_templates(folder)
-    except OSError as exc:
-        console.print(f"无法写入目录“{folder}”：{exc.strerror or exc}")
+    except api.InputError as exc:
+        show.input_errors(console, exc.findings)
         raise typer.Exit(EXIT_INPUT) from None
     for path in written:
         console.print(str(path))

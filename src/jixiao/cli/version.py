@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from importlib import metadata
-from typing import Annotated
 
 import typer
 
@@ -15,20 +14,10 @@ def installed_version() -> str:
         return "未安装（源代码）"
 
 
-def _show(value: bool) -> None:
+def show(value: bool) -> None:
+    """The ``--version`` option's callback (the option is declared with the global options
+    in :mod:`jixiao.cli.failure`: a Typer app has one callback, and a second would replace
+    the first)."""
     if value:
         typer.echo(f"jixiao {installed_version()}")
         raise typer.Exit(0)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``--version`` to the top-level command."""
-
-    @app.callback()
-    def top(
-        version: Annotated[
-            bool,
-            typer.Option("--version", help="显示版本号并退出。", callback=_show, is_eager=True),
-        ] = False,
-    ) -> None:
-        """jixiao（绩效）：绩效自评计分、部门决算校验与公开报告审核。"""

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from jixiao.core import limits
+from jixiao.core import fieldnames, limits
 
 
 class Severity(StrEnum):
@@ -87,7 +87,9 @@ class Location(BaseModel):
         if self.indicator:
             parts.append(f"指标“{self.indicator}”")
         if self.field:
-            parts.append(f"字段“{self.field}”")
+            # in a table or a worksheet, the table, row, column or cell already say where
+            gloss = "" if self.table or self.sheet else fieldnames.gloss(self.field)
+            parts.append(f"字段“{self.field}”（{gloss}）" if gloss else f"字段“{self.field}”")
         if self.quote:
             parts.append(f"原文“{self.quote}”")
         return "，".join(parts)

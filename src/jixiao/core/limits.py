@@ -10,7 +10,9 @@ self-evaluation is a few KB; the largest published final accounts workbook seen 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from zipfile import ZipInfo
 
 MB = 1024 * 1024
 
@@ -53,7 +55,8 @@ class Limits:
     pdf_inflated_bytes: int = 300 * MB
     #: Characters (glyphs) read from one PDF page; a denser page is reported, not read.
     pdf_page_chars: int = 200_000
-    #: Seconds spent reading one document before it is refused.
+    #: Seconds spent on one document (reading it, then its whole audit, score or check)
+    #: before it is refused.
     seconds_per_document: float = 120.0
     #: Characters of a user-written Jinja template's output (Word and HTML templates).
     template_output_chars: int = 20_000_000
@@ -68,6 +71,16 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def inflated_member(infos: Iterable[ZipInfo]) -> ZipInfo | None:
+    """The first member of an Office zip that inflates suspiciously (over 1 MB, and more
+    than ``zip_ratio`` times its compressed size: a zip bomb's part), judged from the sizes
+    the zip declares, before anything is inflated; None when there is none."""
+    ratio = LIMITS.zip_ratio
+    return next(
+        (i for i in infos if i.file_size > MB and i.file_size > ratio * max(i.compress_size, 1)), None
+    )
 
 
 def current() -> Limits:

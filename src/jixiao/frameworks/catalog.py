@@ -46,7 +46,7 @@ class Catalog:
             doc = parse(read_text(path), str(path))
             if not isinstance(doc.data, dict) or not isinstance(doc.data.get("id"), str):
                 missing = not isinstance(doc.data, dict) or "id" not in doc.data
-                detail = "缺少 id" if missing else "id 应为文字"
+                detail = "缺少编号（id）" if missing else "编号（id）应为文字"
                 raise InputError([finding("framework-invalid", doc.location(["id"]), detail=detail)])
             raw[doc.data["id"]] = doc
         fws, problems = _build(raw, base=added)
@@ -82,9 +82,9 @@ def _merged(
     if parent is None:
         return data
     if not isinstance(parent, str):  # a list or mapping would fail as a dictionary key
-        raise ValueError(f"“{fid}”的 extends 应为一个指标体系 id（文字）")
+        raise ValueError(f"“{fid}”的继承的指标体系（extends）应为一个指标体系的编号（文字）")
     if parent in seen:
-        raise ValueError(f"“{fid}”的 extends 形成循环")
+        raise ValueError(f"“{fid}”的继承的指标体系（extends）形成循环")
     if parent in docs:
         inherited = _merged(parent, docs, base, (*seen, fid))
     elif parent in base:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from jixiao.core import limits
+from jixiao.core import fieldnames, limits
 from jixiao.core.deadline import time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, quoted
 from jixiao.core.numbers import NumberFormatError, check_magnitude
@@ -495,6 +495,26 @@ _PYDANTIC_WHAT = {
 }
 
 
+#: What a value should have been, for the other pydantic error types a file can cause.
+_PYDANTIC_HINT = {
+    "bool_type": "，应为 true 或 false",
+    "finite_number": "，应为有限的数",
+    "invalid_key": "，不能用作键",
+    "too_long": "，项数过多",
+    "string_too_long": "，文字过长",
+    "multiple_of": "，不是规定的倍数",
+    "literal_error": "，不是可选的值",
+    "union_tag_invalid": "，不是可选的值",
+    "date_parsing": "，应为日期",
+    "float_parsing": "，应为数字",
+    "float_type": "，应为数字",
+    "none_required": "，应为空",
+    "set_type": "，应为列表",
+    "frozen_set_type": "，应为列表",
+    "callable_type": "，不符合要求",
+}
+
+
 def validation_findings(
     error: ValidationError,
     doc: Document,
@@ -502,19 +522,27 @@ def validation_findings(
     *,
     labels: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """Turn a pydantic ValidationError into Chinese Findings located in ``doc``."""
-    labels = labels or {}
+    """Turn a pydantic ValidationError into Chinese Findings located in ``doc``.
+
+    A field is named by its Chinese name (分值), from the glossary
+    :mod:`jixiao.core.fieldnames`, and its location by the key's path with the Chinese
+    beside it; ``labels`` overrides the glossary for a reader's own fields.
+    """
     out: list[Finding] = []
     for err in error.errors(include_url=False):
         loc = [*base, *(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))]
         loc = [p for p in loc if p not in ("str", "decimal", "constrained-decimal", "int")]
         where = doc.location(loc).merged(field=".".join(str(p) for p in loc) or None)
         name = str(loc[-1]) if loc else "（根）"
-        label = labels.get(name, name)
+        # the location names the key (字段“indicators.3.weight”（指标第4项·分值）); the message
+        # names the field in Chinese where the glossary has it, and a missing one with the
+        # key to write as well (缺少必填项“分值（weight）”)
+        label = (fieldnames.name(name, labels) or name) if loc else name
+        missing = fieldnames.label(name, labels) if loc else name
         etype = err["type"]
         value = quoted(err.get("input"))  # at most ~100 characters, never an expanded tree
         if etype == "missing":
-            out.append(finding("missing-field", where, name=label))
+            out.append(finding("missing-field", where, name=missing))
         elif etype == "extra_forbidden":
             out.append(finding("unknown-field", where, name=name, hint=""))
         elif etype == "value_error":
@@ -523,8 +551,9 @@ def validation_findings(
         elif etype == "too_many_levels":
             out.append(finding("invalid-value", where, value=value, what=label, hint=err["msg"]))
         elif etype == "enum":
-            expected = err.get("ctx", {}).get("expected", "")
-            out.append(finding("invalid-value", where, value=value, what=label, hint=f"，可选：{expected}"))
+            expected = str(err.get("ctx", {}).get("expected", ""))  # "'a', 'b' or 'c'"
+            choices = "、".join(re.findall(r"'([^']*)'", expected)) or expected
+            out.append(finding("invalid-value", where, value=value, what=label, hint=f"，可选：{choices}"))
         elif etype in _PYDANTIC_WHAT:
             out.append(finding("invalid-value", where, value=value, what=_PYDANTIC_WHAT[etype], hint=""))
         elif etype in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
@@ -535,9 +564,10 @@ def validation_findings(
             ]
             out.append(finding("invalid-value", where, value=value, what=label, hint=f"，应{sign}{bound}"))
         elif etype in {"string_too_short", "too_short"}:
-            out.append(finding("missing-field", where, name=label))
+            out.append(finding("missing-field", where, name=missing))
         elif etype == "string_pattern_mismatch":
             out.append(finding("invalid-value", where, value=value, what=label, hint="，格式不符"))
         else:
-            out.append(finding("invalid-value", where, value=value, what=label, hint=f"（{etype}）"))
+            hint = _PYDANTIC_HINT.get(etype, "，不符合要求")
+            out.append(finding("invalid-value", where, value=value, what=label, hint=hint))
     return out

@@ -17,14 +17,6 @@ from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, parse_measure
 from jixiao.model.submission import Submission
 from jixiao.read.structured import Document, load, validation_findings
 
-FIELD_LABELS = {
-    "department": "部门（单位）名称",
-    "year": "年度",
-    "framework": "指标体系",
-    "path": "指标路径",
-    "submissions": "申报列表",
-}
-
 SUPPORTED = (".yaml", ".yml", ".json")
 
 
@@ -53,7 +45,7 @@ def submissions_from(doc: Document) -> list[Submission]:
                 finding(
                     "invalid-structure",
                     doc.location(),
-                    detail="文件内容应为键值表（department、year、framework …）",
+                    detail="文件内容应为键值表（department 部门、year 年度、framework 指标体系 …）",
                 )
             ]
         )
@@ -63,7 +55,9 @@ def submissions_from(doc: Document) -> list[Submission]:
             raise InputError(
                 [
                     finding(
-                        "invalid-structure", doc.location(["submissions"]), detail="submissions 应为非空列表"
+                        "invalid-structure",
+                        doc.location(["submissions"]),
+                        detail="submissions（申报列表）应为非空列表",
                     )
                 ]
             )
@@ -125,7 +119,7 @@ def _one(data: dict[str, Any], doc: Document, base: list[int | str]) -> Submissi
     try:
         return Submission.model_validate(data)
     except ValidationError as exc:
-        raise InputError(validation_findings(exc, doc, base, labels=FIELD_LABELS)) from None
+        raise InputError(validation_findings(exc, doc, base)) from None
 
 
 def figures_from(raw: dict[str, object]) -> dict[str, Decimal]:

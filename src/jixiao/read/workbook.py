@@ -71,7 +71,7 @@ def check(path: Path, fail: Callable[[Path, str], InputError] | None = None) -> 
         raise fail(path, "这是旧版 .xls 文件或加密的工作簿；请在 Excel 中另存为 .xlsx（不设密码）")
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # a newer zip version
         raise fail(path, "文件不是有效的 .xlsx 工作簿（可能已损坏或并非 Excel 格式）") from None
     with archive:
         infos = archive.infolist()
@@ -87,9 +87,9 @@ def check(path: Path, fail: Callable[[Path, str], InputError] | None = None) -> 
                     )
                 ]
             )
-        for info in infos:
-            if info.file_size > 1 << 20 and info.file_size > lim.zip_ratio * max(info.compress_size, 1):
-                raise fail(path, f"压缩包成员“{info.filename[:80]}”的压缩比异常（疑似压缩炸弹），拒绝读取")
+        bomb = limits.inflated_member(infos)
+        if bomb is not None:
+            raise fail(path, f"压缩包成员“{bomb.filename[:80]}”的压缩比异常（疑似压缩炸弹），拒绝读取")
         return _scan(path, archive, infos, fail)
 
 

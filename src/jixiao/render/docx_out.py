@@ -19,6 +19,7 @@ import jinja2
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
+from jixiao.core import outputs
 from jixiao.core.findings import InputError, finding
 from jixiao.core.templating import refused
 from jixiao.render import template_store
@@ -73,7 +74,7 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path, templates: Templates
         raise InputError([finding("template-render-error", None, name=source, detail=str(exc))]) from None
     merge_repeated(tpl.docx)
     tpl.docx.core_properties.category = ""
-    tpl.save(path)
+    outputs.save(path, tpl.save)
 
 
 @cache

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from jixiao.core import outputs
 from jixiao.core.findings import InputError, finding
 from jixiao.render.context import Row
 from jixiao.render.documents import Doc
@@ -89,4 +90,4 @@ def render(doc: Doc, context: Mapping[str, Any], *, inline_css: bool = True) -> 
 
 
 def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
-    path.write_text(render(doc, context), encoding="utf-8")
+    outputs.write(path, render(doc, context))

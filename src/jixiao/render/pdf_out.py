@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jixiao.core import outputs
 from jixiao.render import html_out
 from jixiao.render.documents import Doc
 
@@ -45,7 +46,8 @@ def write_html(html: str, path: str) -> None:
     """Lay out ``html`` (written without its inline stylesheet) on pages and write the PDF."""
     from weasyprint import HTML
 
-    HTML(string=html).write_pdf(path, stylesheets=[stylesheet()], font_config=font_config())
+    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet()], font_config=font_config())
+    outputs.write(Path(path), pdf)  # never through a link
 
 
 def warm_up() -> None:

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.core import outputs
 from jixiao.derive.ratios import figure_labels, figure_units
 
 #: The sheet holding the submission's fields; its presence marks a self-evaluation workbook.
@@ -150,7 +151,7 @@ def write_blank(framework_id: str, path: Path, *, catalog: Any = None) -> None:
     _blank_placeholders(wb.worksheets[0])
     mark_inputs(wb.worksheets[0])
     wb.active = 0
-    wb.save(path)
+    outputs.save(path, wb.save)
 
 
 def write_filled(submission: Any, path: Path, *, catalog: Any = None) -> None:

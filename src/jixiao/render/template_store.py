@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from jixiao.core import limits
+from jixiao.core import limits, outputs
 from jixiao.core.findings import Finding, InputError, finding
 
 #: The document category that names a template's kind (``jixiao-template:report-leshan``).
@@ -71,13 +71,12 @@ class Templates:
 
 def export(folder: Path) -> list[Path]:
     """Write the built-in templates (Word, HTML and CSS) into ``folder``; returns the files."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for entry in sorted(builtin_folder().iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".docx", ".html", ".css")):
-            target = folder / entry.name
-            target.write_bytes(entry.read_bytes())
-            written.append(target)
+    kinds = (".docx", ".html", ".css")
+    entries = sorted((e for e in builtin_folder().iterdir() if e.name.endswith(kinds)), key=lambda e: e.name)
+    written = [folder / entry.name for entry in entries]
+    outputs.prepare_folder(folder, written)  # InputError (nothing written) for a link or a file
+    for entry, target in zip(entries, written, strict=True):
+        outputs.write(target, entry.read_bytes())
     return written
 
 
@@ -86,7 +85,7 @@ def kind_of(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as z:
             core = z.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, zipfile.BadZipFile, NotImplementedError):  # _broken() says why
         core = ""
     m = re.search(r"<cp:category>" + re.escape(CATEGORY) + r"([a-z0-9-]+)</cp:category>", core)
     names = builtin_names()
@@ -139,6 +138,10 @@ def _broken(path: Path) -> Finding | None:
                 return finding(
                     "template-broken", None, name=path.name, detail=f"解压后有 {inflated} 字节，超过上限"
                 )
+            bomb = limits.inflated_member(z.infolist())
+            if bomb is not None:
+                detail = f"压缩包成员“{bomb.filename[:80]}”的压缩比异常（疑似压缩炸弹）"
+                return finding("template-broken", None, name=path.name, detail=detail)
             bad = z.testzip()
     except zipfile.BadZipFile:
         return finding("template-broken", None, name=path.name, detail="文件不是 zip 格式的 Word 文档")

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jixiao.core import outputs
 from jixiao.core.sheets import text_only
 from jixiao.render.context import Row
 from jixiao.render.documents import Doc
@@ -594,4 +595,4 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
     wb.properties.creator = "jixiao"
     wb.properties.title = f"{doc.year}年度{doc.department}{doc.title}"
     text_only(wb)  # a name written "=..." stays text, never a formula
-    wb.save(path)
+    outputs.save(path, wb.save)

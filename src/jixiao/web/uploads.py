@@ -146,7 +146,7 @@ def _check_zip(path: Path, suffix: str, lim: UploadLimits) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise Rejected(f"文件已损坏，无法按{_LABEL[suffix]}读取。") from None
     if len(infos) > lim.max_members:
         raise Rejected(f"文件包含 {len(infos)} 个部件，超过上限 {lim.max_members}，已拒绝。")

@@ -27,6 +27,7 @@ from jixiao.audit.accounts.names import TABLE_IDS, norm
 from jixiao.audit.accounts.sides import read_two_sided
 from jixiao.audit.document import Block, Document, Paragraph, Table
 from jixiao.audit.flow import clean
+from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, finding
 
 # --------------------------------------------------------------------------- the document
@@ -97,6 +98,8 @@ def _read_tables(
         reader = Reader(source)
         try:
             table = _read_table(reader)
+        except TimeLimitExceeded:
+            raise
         except Exception as exc:  # a strange table must not stop the others
             reader.unrecognised(f"读取时出错（{type(exc).__name__}）")
             table = None
@@ -245,6 +248,8 @@ def _check_tables(
 
     try:
         report = check(acc, rules=_rules(present), file=name, lines=lines)
+    except TimeLimitExceeded:
+        raise
     except Exception as exc:  # the checks of jixiao.accounts should not fail; never let them stop the audit
         return [finding("internal-error", Location(file=name), rule="部门决算表审核", detail=repr(exc))]
     out = []
@@ -359,6 +364,8 @@ def _check_explanation(acc: Any, paragraphs: list[Paragraph], present: set[str],
         sections.append(current)
     try:
         found = check_text(acc, text, file=name)
+    except TimeLimitExceeded:
+        raise
     except Exception as exc:  # never let the text check stop the audit
         return [finding("internal-error", Location(file=name), rule="情况说明核对", detail=repr(exc))]
     out: list[Finding] = []

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jixiao.core import limits
 from jixiao.core.findings import InputError, Location, finding
 from jixiao.read.structured import MAX_INPUT_BYTES, _human
 
@@ -74,7 +75,7 @@ def check_office_zip(path: Path, kind: str, suffix: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # a newer zip version
         raise fail(
             path, "unreadable-document", kind=kind, detail="文件不是有效的压缩包（可能已损坏或并非此格式）"
         ) from None
@@ -91,6 +92,10 @@ def check_office_zip(path: Path, kind: str, suffix: str) -> None:
             size=f"解压后 {_human(unzipped)}",
             limit=_human(MAX_UNZIPPED_BYTES),
         )
+    bomb = limits.inflated_member(infos)
+    if bomb is not None:
+        detail = f"压缩包成员“{bomb.filename[:80]}”的压缩比异常（疑似压缩炸弹），拒绝读取"
+        raise fail(path, "unreadable-document", kind=kind, detail=detail)
 
 
 @contextmanager
