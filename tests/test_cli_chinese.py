@@ -62,6 +62,7 @@ def test_every_help_page_is_chinese_with_no_python_type_names(path):
     for word in ENGLISH:
         assert word not in result.output, (word, result.output)
     assert not re.search(r"<(list\[|str>|int>|path>|Path>)|\{\w+\}", result.output), result.output
+    assert not re.search(r"\b(int|float) range\b|\bx[<>]=?", result.output), result.output
     assert "用法：jixiao" in result.output
     assert "显示本帮助并退出" in result.output
 

@@ -58,6 +58,8 @@ _TYPES = {
     "directory": "目录",
     "str": "文字",
     "int": "整数",
+    "int range": "整数",
+    "float range": "数值",
     "float": "数值",
     "Decimal": "数值",
     "bool": "是/否",
@@ -197,6 +199,15 @@ def _write_heading(self: Any, heading: str) -> None:
     self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
 
+def _describe_range(low: float | None, high: float | None) -> str | None:
+    """A number option's range in the help: '≥1', '1–65535' (the framework writes 'x>=1')."""
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    if low is not None:
+        return f"≥{low}"
+    return None if high is None else f"≤{high}"
+
+
 def _display_name(self: Any) -> str:
     if self.metavar is not None:
         return str(self.metavar)
@@ -225,6 +236,7 @@ def install() -> None:
     for cls in (_click.core.Command, typer.core.TyperGroup):
         if "collect_usage_pieces" in vars(cls):
             cls.collect_usage_pieces = _pieces(vars(cls)["collect_usage_pieces"])  # type: ignore[method-assign]
+    typer.core.describe_number_range = _describe_range  # type: ignore[attr-defined]
     command = _click.core.Command
     command.get_help_option = _help_option(command.get_help_option)  # type: ignore[method-assign]
     formatter = _click.formatting.HelpFormatter
