@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jixiao import api
-from jixiao.cli import show
+from jixiao.cli import show, stream
 from jixiao.core import outputs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -99,7 +98,7 @@ def audit_cmd(
         api.audit_check_names(only or [], skip or [])
     except api.InputError as exc:
         _fail_input(exc, as_json)
-    files = list(_expand(paths))
+    files = stream.expand(paths, SUFFIXES)
     if not files:
         _console().print(f"在所给的位置没有找到可审核的文件（{'、'.join(SUFFIXES)}）。")
         raise typer.Exit(EXIT_INPUT)
@@ -126,27 +125,6 @@ def _fail_input(exc: api.InputError, as_json: bool) -> None:
     else:
         show.input_errors(_console(), exc.findings)
     raise typer.Exit(EXIT_INPUT)
-
-
-def _expand(paths: list[Path]) -> Iterator[Path]:
-    """The files to audit: each file given, and the readable files in each folder given
-    (with its subfolders; hidden files and Office lock files "~$…" left out), in order."""
-    seen: set[Path] = set()
-    for path in paths:
-        found = [path]
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in SUFFIXES
-                and p.is_file()
-                and not p.name.startswith(("~$", "."))
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        for p in found:
-            if p not in seen:
-                seen.add(p)
-                yield p
 
 
 def _one(file: Path, options: _Options) -> None:
