@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jixiao.core.deadline import time_limit
+from jixiao.core.fieldnames import name as field_name
 from jixiao.core.findings import (
     Finding,
     InputError,
@@ -46,6 +47,7 @@ __all__ = [
     "audit_html",
     "catalog",
     "export_templates",
+    "field_name",
     "has_errors",
     "input_errors",
     "is_self_evaluation_workbook",

@@ -230,22 +230,13 @@ def diff(old: Any, new: Any) -> list[tuple[str, str, str]]:
     return out
 
 
-#: the Chinese name of a field in the history
-FIELD_NAMES = {
-    "target": "指标值",
-    "actual": "完成值",
-    "score": "得分",
-    "deviation_reason": "偏差原因",
-    "remedy": "改进措施",
-    "weight": "分值",
-    "figures": "基础数据",
-    "indicators": "指标",
-    "explanation_text": "情况说明",
-}
+#: the history's own names for what the shared glossary (``core/fields.yaml``) does not hold
+_HISTORY_NAMES = {"explanation_text": "情况说明"}
 
 
 def _name(key: str) -> str:
-    return FIELD_NAMES.get(key, key)
+    """The Chinese name of a field in the history (the glossary's, or the key itself)."""
+    return api.field_name(key, _HISTORY_NAMES) or key
 
 
 def _flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
