@@ -99,6 +99,10 @@ def test_submit_is_refused_until_each_error_is_fixed_or_explained(world: Any, lo
     world.sub.refresh_from_db()
     assert world.sub.state == "submitted"
     assert world.sub.explanations[key] == "按上年口径计分"
+    # the history names the explained error by its message, not by its internal key
+    change = Change.objects.filter(submission=world.sub, field__startswith="出错说明").get()
+    assert key not in change.field
+    assert world.sub.findings[0]["message"][:20] in change.field
     # the reviewer sees the explanation beside the error
     page = login("reviewer").get(reverse("submission", kwargs={"pk": world.sub.pk})).content.decode()
     assert "出错说明：按上年口径计分" in page

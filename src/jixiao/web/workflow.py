@@ -145,7 +145,8 @@ def save_explanations(
     """Store the department's 出错说明 of error Findings (keyed by Finding key)."""
     if sub.locked:
         raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")
-    keys = {str(f["key"]) for f in sub.findings}
+    # the history names an explained Finding by its message (its key is internal)
+    keys = {str(f["key"]): _short(str(f.get("message") or f["key"])) for f in sub.findings}
     merged = dict(sub.explanations)
     changes = []
     for key, raw in given.items():
@@ -153,7 +154,7 @@ def save_explanations(
             continue
         text = raw.strip()[:2000]
         if merged.get(key, "") != text:
-            changes.append((f"出错说明[{key}]", merged.get(key, ""), text))
+            changes.append((f"出错说明[{keys[key]}]", merged.get(key, ""), text))
             merged[key] = text
     with transaction.atomic():
         _conditional_update(sub, user, version, explanations=merged)
@@ -161,6 +162,10 @@ def save_explanations(
             Change(submission=sub, user=user, field=f, old=a, new=b) for f, a, b in changes
         )
     return sub
+
+
+def _short(text: str, length: int = 60) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 _MOVES: dict[str, tuple[tuple[str, ...], str]] = {
