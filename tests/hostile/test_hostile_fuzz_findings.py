@@ -90,3 +90,16 @@ def test_a_word_template_with_an_inflating_part_is_refused_before_it_is_read(tmp
     with pytest.raises(InputError) as info:
         api.audit(path)
     assert "压缩比" in info.value.findings[0].message
+
+
+def test_an_amount_too_long_to_quantize_is_judged_by_its_exponent():
+    # reproducer: fuzz accounts-xlsx, seed 1, case 2662 (a grid value whose quantize to the
+    # cent needs more digits than the decimal context holds raised InvalidOperation)
+    from decimal import Decimal
+
+    from jixiao.accounts.read import _more_than_cents
+
+    assert _more_than_cents(Decimal("1E+26")) is False
+    assert _more_than_cents(Decimal("12345678901234567890123456.789")) is True
+    assert _more_than_cents(Decimal("2.200")) is False
+    assert _more_than_cents(Decimal("2.205")) is True

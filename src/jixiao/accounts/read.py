@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +349,17 @@ def _code_findings(
     return []
 
 
+def _more_than_cents(value: Decimal) -> bool:
+    """True when ``value`` has digits below the cent. quantize is the cheapest test; a
+    value too long for the context to quantize is judged by its exponent instead."""
+    try:
+        return value.quantize(_CENT) != value
+    except InvalidOperation:
+        if not value.is_finite():
+            return False  # not an amount at all: refused where it is read
+        return value.normalize().as_tuple().exponent < -2  # type: ignore[operator]
+
+
 def _precision(
     acc: Accounts, file: str | None, where: Any, grid: dict[str, gridmod.TableGrid]
 ) -> list[Finding]:
@@ -360,7 +371,7 @@ def _precision(
                 # a two-decimal amount written with a trailing zero, not more precision
                 if value is None or value.__class__ is not Decimal:  # empty, or code / name
                     continue
-                if value.quantize(_CENT) != value:
+                if _more_than_cents(value):
                     loc = (
                         where(tid, key, column)
                         if key in grid[tid].codes
