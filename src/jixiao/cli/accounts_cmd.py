@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -149,31 +148,23 @@ def _print_report(console: Console, report: AccountsReport, ruleset: RuleSet, *,
 
 
 def _check_stream(paths: list[Path], ruleset: RuleSet, as_json: bool, notes: bool) -> None:
-    """Many files, one at a time: each report printed as soon as it is checked (with
-    --json one list of the single file's objects, and ``{"file", "input_errors"}`` for a
-    file that cannot be read), nothing kept but the counts."""
+    """Many files, one at a time: each report printed as soon as it is checked, nothing
+    kept but the counts (with --json one list of the single file's objects)."""
     console = _console()
-    tally = show.Tally()
-    out = stream.JsonList() if as_json else None
-    with stream.progress(len(paths), "审核", out=console) as advance, out or nullcontext():
-        for path, result in api.check_accounts_files(paths, rules=ruleset):
-            if isinstance(result, api.InputError):
-                tally.unreadable += 1
-                if out is not None:
-                    out.add({"file": str(path), "input_errors": api.findings_json(result.findings)})
-                else:
-                    show.unreadable(console, path, result.findings)
-            else:
-                tally.add(result.findings, input_error=bool(api.input_errors(result.findings)))
-                if out is not None:
-                    out.add(_report_json(result, ruleset))
-                else:
-                    console.print(Text(str(path), style="dim"))
-                    _print_report(console, result, ruleset, notes=notes)
-            advance(path.name)
-    if not as_json:
-        show.tally(console, tally, files=len(paths), unit="个", noun="部门")
-    raise typer.Exit(tally.exit_code())
+
+    def documents(path: Path, report: AccountsReport) -> list[stream.Document]:
+
+        def display() -> None:
+            console.print(Text(str(path), style="dim"))
+            _print_report(console, report, ruleset, notes=notes)
+
+        return [(report.findings, lambda: _report_json(report, ruleset), display)]
+
+    results = api.check_accounts_files(paths, rules=ruleset)
+    code = stream.run(
+        results, len(paths), documents, label="审核", unit="个", noun="部门", as_json=as_json, console=console
+    )
+    raise typer.Exit(code)
 
 
 def explain_cmd(

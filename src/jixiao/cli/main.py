@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -118,30 +118,24 @@ def score_cmd(
 def _score_stream(paths: list[Path], frameworks: api.Catalog, as_json: bool, notes: bool) -> None:
     """Many files, one at a time: each evaluation printed as soon as it is scored (on a
     terminal one line and its problems; with --json one list of evaluations, the shape of
-    a file of several submissions, and ``{"file", "input_errors"}`` for a file that cannot
-    be read), nothing kept but the counts."""
+    a file of several submissions), nothing kept but the counts."""
     console = _console()
-    tally = show.Tally()
-    out = stream.JsonList() if as_json else None
-    with stream.progress(len(paths), "计分", out=console) as advance, out or nullcontext():
-        for path, result in api.score_files(paths, frameworks=frameworks):
-            if isinstance(result, api.InputError):
-                tally.unreadable += 1
-                if out is not None:
-                    out.add({"file": str(path), "input_errors": api.findings_json(result.findings)})
-                else:
-                    show.unreadable(console, path, result.findings)
-            else:
-                for evaluation in result:
-                    tally.add(evaluation.findings, input_error=bool(api.input_errors(evaluation.findings)))
-                    if out is not None:
-                        out.add(evaluation.model_dump(mode="json"))
-                    else:
-                        show.evaluation_line(console, path, evaluation, notes=notes)
-            advance(path.name)
-    if not as_json:
-        show.tally(console, tally, files=len(paths), unit="份", noun="申报")
-    raise typer.Exit(tally.exit_code())
+
+    def documents(path: Path, evaluations: list[api.Evaluation]) -> list[stream.Document]:
+        return [
+            (
+                e.findings,
+                partial(e.model_dump, mode="json"),
+                partial(show.evaluation_line, console, path, e, notes=notes),
+            )
+            for e in evaluations
+        ]
+
+    results = api.score_files(paths, frameworks=frameworks)
+    code = stream.run(
+        results, len(paths), documents, label="计分", unit="份", noun="申报", as_json=as_json, console=console
+    )
+    raise typer.Exit(code)
 
 
 @frameworks_app.callback()

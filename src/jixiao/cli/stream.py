@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from jixiao import api
+from jixiao.cli import show
 
 
 def expand(paths: Iterable[Path], suffixes: Sequence[str]) -> list[Path]:
@@ -101,3 +104,47 @@ class JsonList:
 
 def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
+
+
+R = TypeVar("R")
+
+#: one document of a file: its findings, its JSON object, and how to print it on a terminal
+Document = tuple[Sequence[api.Finding], Callable[[], object], Callable[[], None]]
+
+
+def run(
+    results: Iterable[tuple[Path, R | api.InputError]],
+    total: int,
+    documents: Callable[[Path, R], Iterable[Document]],
+    *,
+    label: str,
+    unit: str,
+    noun: str,
+    as_json: bool,
+    console: Console,
+) -> int:
+    """Print each file's documents as they come (``results`` pairs a path with what it gave:
+    an ``api.InputError`` or whatever ``documents`` unpacks), keeping only the counts; with
+    ``as_json`` one list, ``{"file", "input_errors"}`` for a file that cannot be read.
+    Returns the exit code."""
+    tally = show.Tally()
+    out = JsonList() if as_json else None
+    with progress(total, label, out=console) as advance, out or nullcontext():
+        for path, result in results:
+            if isinstance(result, api.InputError):
+                tally.unreadable += 1
+                if out is not None:
+                    out.add({"file": str(path), "input_errors": api.findings_json(result.findings)})
+                else:
+                    show.unreadable(console, path, result.findings)
+            else:
+                for findings, to_json, display in documents(path, result):
+                    tally.add(findings, input_error=bool(api.input_errors(findings)))
+                    if out is not None:
+                        out.add(to_json())
+                    else:
+                        display()
+            advance(path.name)
+    if not as_json:
+        show.tally(console, tally, files=total, unit=unit, noun=noun)
+    return tally.exit_code()
