@@ -85,3 +85,20 @@ def test_a_score_against_the_rate_the_text_states():
 
 def test_without_the_rate_in_the_text_the_rate_is_blamed():
     assert _errors(_LEVELS, "sideways-tables") == [("score-rate-mismatch", "88.53%", "98.40%")]
+
+
+def _year_slips(text: str) -> list[tuple[str | None, str | None]]:
+    report = audit_document(parse(text, "t.txt"), {"years"})
+    return [(f.printed, f.expected) for f in report.findings if f.code == "year-mismatch"]
+
+
+def test_a_report_naming_its_own_title_with_another_year():
+    opening = "某区教育局2023年度部门整体绩效自评报告\n"
+    # the report's own title, with or without a unit name before it, in another year: a slip
+    for unit in ("", "局", "某区教育局"):
+        text = opening + f"2022年度{unit}部门整体绩效自评报告及自评表按时上报财政局。\n"
+        assert _year_slips(text) == [("2022", "2023")], unit
+    # the same year, a comparison with last year, or a sentence between: no slip
+    assert _year_slips(opening + "2023年度某区教育局部门整体绩效自评报告按时上报。\n") == []
+    assert _year_slips(opening + "2022年，与上年度部门整体绩效自评报告相比有改进。\n") == []
+    assert _year_slips(opening + "2022年度。部门整体绩效自评报告已上报。\n") == []

@@ -23,7 +23,10 @@ from jixiao.model.framework import NATIONAL_GRADES
 _YEAR_OF_REPORT = re.compile(r"(20\d\d)\s*年度")
 _YEAR_ANY = re.compile(r"(20\d\d)\s*年")
 #: Phrases that describe the evaluated year's own data: a different year there is a slip.
-_OWN = re.compile(r"(20\d\d)\s*年度?\s*(?:我单位|我部门|本单位|本部门|局部门|部门整体绩效自评报告)")
+#: The report's own title may carry a short unit name before it (…局部门整体绩效自评报告).
+_OWN = re.compile(
+    r"(20\d\d)\s*年度?\s*(?:我单位|我部门|本单位|本部门|[^\s，。；、：:（）()\d]{0,8}?部门整体绩效自评报告)"
+)
 
 
 #: The last document's year: every table of a document asks for it.
