@@ -17,7 +17,7 @@ from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, clean
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import ZERO, plain
-from jixiao.model.framework import NATIONAL_GRADES
+from jixiao.model.framework import GradeBand, grade_for
 
 # -- the report's year ------------------------------------------------------------------------
 _YEAR_OF_REPORT = re.compile(r"(20\d\d)\s*年度")
@@ -215,10 +215,22 @@ _LEVEL_PAIR = re.compile(
 )
 _SCORE_IS = re.compile(r"得分(?:为)?\s*" + NUM + r"\s*分")
 _PART_SCORE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:一项)?得分\s*" + NUM + r"\s*分")
-_GRADE = re.compile(r"评价等级为\s*[“\"「]?(优|良|中|差)")
 
 
-def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding]:
+@cache
+def _grade_said(names: tuple[str, ...]) -> re.Pattern[str]:
+    """"评价等级为…" followed by one of the grade names ``names``."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"评价等级为\s*[“\"「]?(" + alternatives + ")")
+
+
+def check_score_claims(
+    sentences: list[Sentence], name: str, grades: tuple[GradeBand, ...] | None
+) -> Iterator[Finding]:
+    """Scores and grades the text states against each other. ``grades`` are the bands of
+    the report's framework; None when they cannot be bound (the stated grade is then not
+    checked)."""
+    grade_said = _grade_said(tuple(g.name for g in grades)) if grades else None
     stated_total: tuple[Decimal, Sentence] | None = None
     weight_total: Decimal | None = None
     for s in sentences:
@@ -242,10 +254,10 @@ def check_score_claims(sentences: list[Sentence], name: str) -> Iterator[Finding
             pairs = [(_number(p.group(2)), _number(p.group(3))) for p in _LEVEL_PAIR.finditer(text)]
             yield from _level_sums(s, name, weight_total, stated_total[0], pairs)
         said = _SCORE_IS.search(text)
-        grade = _GRADE.search(text)
-        if said and grade:
+        grade = grade_said.search(text) if grade_said and grades else None
+        if said and grade and grades:
             score = _number(said.group(1))
-            expected = next(g.name for g in NATIONAL_GRADES if score >= g.min)
+            expected = grade_for(grades, score)
             if expected != grade.group(1):
                 yield finding(
                     "grade-mismatch",

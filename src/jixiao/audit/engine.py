@@ -21,6 +21,7 @@ from jixiao.audit.report import AuditReport
 from jixiao.core.deadline import TimeLimitExceeded, time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, sort_findings
 from jixiao.core.numbers import NumberFormatError, parse_measure, plain
+from jixiao.model.framework import NATIONAL_GRADES, Framework, GradeBand
 from jixiao.model.submission import Submission
 from jixiao.read.submission import figures_from
 from jixiao.score.engine import Scorer
@@ -113,13 +114,30 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
         "numbering": lambda: consistency.check_numbering(doc, name),
         "conflicts": lambda: consistency.check_conflicts(sents, name),
         "text-vs-accounts": lambda: against_accounts.check(sents, known, accounts_read, name),
-        "score-claims": lambda: consistency.check_score_claims(sents, name),
+        "score-claims": lambda: consistency.check_score_claims(sents, name, grades()),
         "sideways-tables": lambda: scoretables.sideways_tables(doc, name),
     }
     level_sums: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    scored: list[ScoredTables] = []
+
+    def read_tables() -> ScoredTables:
+        if not scored:
+            scored.append(score_tables(doc))
+        return scored[0]
+
+    def grades() -> tuple[GradeBand, ...] | None:
+        """The grade bands of the document's self-evaluation tables (national ones when it
+        has none); None when its tables follow frameworks with different bands."""
+        try:
+            bands = {fw.grades for fw in read_tables()[3]}
+        except Exception:  # the tables' own check reports the failure
+            return None
+        if not bands:
+            return NATIONAL_GRADES
+        return bands.pop() if len(bands) == 1 else None
 
     def tables() -> Iterable[Finding]:
-        described, found, sums = score_tables(doc)
+        described, found, sums, _ = read_tables()
         recognised.extend(described)
         level_sums.update(sums)
         return found
@@ -194,13 +212,18 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def score_tables(
-    doc: Document,
-) -> tuple[list[str], list[Finding], dict[str, tuple[Decimal | None, Decimal | None]]]:
+#: What ``score_tables`` finds: descriptions, Findings, level-1 sums, the frameworks.
+ScoredTables = tuple[
+    list[str], list[Finding], dict[str, tuple[Decimal | None, Decimal | None]], list[Framework]
+]
+
+
+def score_tables(doc: Document) -> ScoredTables:
     """Recognise the self-evaluation tables of ``doc`` and score them as published.
 
-    Returns what was recognised, the Findings, and the level-1 weights and printed scores
-    (sum of their items) of the tables, for comparison with the text.
+    Returns what was recognised, the Findings, the level-1 weights and printed scores
+    (sum of their items) of the tables, for comparison with the text, and the framework of
+    each table recognised.
     """
     name = doc.name
     recognised: list[scoretables.Recognised] = []
@@ -239,7 +262,7 @@ def score_tables(
         ]
         for level in ev.indicators:
             level_sums[level.name] = (level.weight, stated_sum(level))
-    return descriptions, findings, level_sums
+    return descriptions, findings, level_sums, [item.framework for item in recognised]
 
 
 def stated_sum(level: IndicatorResult) -> Decimal | None:

@@ -110,6 +110,15 @@ NATIONAL_GRADES: tuple[GradeBand, ...] = (
 )
 
 
+def grade_for(grades: tuple[GradeBand, ...], score: Decimal) -> str:
+    """The grade of ``score`` among ``grades`` (bands inclusive at their lower end; below
+    every band, the lowest)."""
+    for band in sorted(grades, key=lambda g: g.min, reverse=True):
+        if score >= band.min:
+            return band.name
+    return min(grades, key=lambda g: g.min).name
+
+
 class Overshoot(BaseModel):
     """Penalty when the actual value reaches ``ratio`` × target (e.g. 130%): ``penalty`` points off.
 
@@ -221,10 +230,7 @@ class Framework(BaseModel):
 
     def grade(self, score: Decimal) -> str:
         """The grade for a total ``score`` (bands inclusive at their lower end)."""
-        for band in sorted(self.grades, key=lambda g: g.min, reverse=True):
-            if score >= band.min:
-                return band.name
-        return self.grades[-1].name
+        return grade_for(self.grades, score)
 
     def band(self, tier: Tier) -> Band:
         for band in self.bands:
