@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from tests.hostile.helpers import EXAMPLES
+from tests.hostile.helpers import EXAMPLES, rezip
 
 from jixiao import api
 from jixiao.core.findings import InputError
@@ -103,3 +103,31 @@ def test_an_amount_too_long_to_quantize_is_judged_by_its_exponent():
     assert _more_than_cents(Decimal("12345678901234567890123456.789")) is True
     assert _more_than_cents(Decimal("2.200")) is False
     assert _more_than_cents(Decimal("2.205")) is True
+
+
+def _untyped_part(raw: bytes, part: str) -> bytes:
+    """The package whose [Content_Types].xml lists ``part`` without its ContentType (the
+    fuzzer overwrote the attribute): python-docx reads such a package but fails with a
+    TypeError when it writes it back."""
+    import re
+
+    override = re.compile(rb'(<Override PartName="' + re.escape(part.encode()) + rb'")[^>]*/>')
+    return rezip(
+        raw, lambda name, data: override.sub(rb"\1/>", data) if name == "[Content_Types].xml" else data
+    )
+
+
+def test_a_word_template_without_a_content_type_is_refused_before_writing(tmp_path: Path) -> None:
+    # reproducer: fuzz word-template, seed 1, case 1982
+    written = api.export_templates(tmp_path / "t")
+    source = next(p for p in written if p.name == "report-xinxiang-2024.docx")
+    path = tmp_path / source.name
+    path.write_bytes(_untyped_part(source.read_bytes(), "/word/settings.xml"))
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as info:
+        api.render(
+            EXAMPLES / "score-001-xinxiang-2024-department.yaml", out, formats=["docx"], templates=[path]
+        )
+    assert info.value.findings[0].code == "template-broken"
+    assert "/word/settings.xml" in info.value.findings[0].message
+    assert not any(out.glob("*.docx"))  # nothing written

@@ -219,7 +219,7 @@ _PART_SCORE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:一项)?得分\s*" + NUM +
 
 @cache
 def _grade_said(names: tuple[str, ...]) -> re.Pattern[str]:
-    """"评价等级为…" followed by one of the grade names ``names``."""
+    """The pattern of 评价等级为… followed by one of the grade names ``names``."""
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.compile(r"评价等级为\s*[“\"「]?(" + alternatives + ")")
 

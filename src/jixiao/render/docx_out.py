@@ -118,6 +118,10 @@ def check(tpl: Any, env: jinja2.Environment, context: Mapping[str, Any], source:
     except Exception as exc:  # lxml syntax errors, damaged parts: the file is not a usable template
         detail = f"文档内容无法解析（{type(exc).__name__}: {str(exc)[:80]}）"
         raise InputError([finding("template-broken", None, name=source, detail=detail)]) from None
+    untyped = [str(part.partname) for part in tpl.docx.part.package.iter_parts() if not part.content_type]
+    if untyped:  # python-docx reads such a package but cannot write it back
+        detail = f"“[Content_Types].xml”未给出部件“{untyped[0][:80]}”的内容类型"
+        raise InputError([finding("template-broken", None, name=source, detail=detail)])
     for xml in parts:
         try:
             unknown = template_store.unknown_names(env, xml, context.keys())
