@@ -192,14 +192,29 @@ def _workers(jobs: int, order: Sequence[tuple[Doc, tuple[str, ...]]]) -> int:
     return min(default_jobs(), tasks)
 
 
-#: The worker processes, kept for the next render (fork start: forked once, they keep the
-#: modules, fonts and templates they have loaded). Shut down at exit or by :func:`shutdown`.
+#: The worker processes, kept for the next render (forked once, they keep the modules, fonts
+#: and templates they have loaded). Shut down at exit or by :func:`shutdown`.
 _POOL: list[Any] = []
+
+#: What a worker forked from the fork server imports before its first file.
+_PRELOAD = [
+    "jixiao.render",
+    "jixiao.render.pdf_out",
+    "jixiao.render.typst_out",
+    "jixiao.render.docx_out",
+    "jixiao.render.xlsx_out",
+]
 
 
 def _pool(workers: int) -> Any:
     """A pool of ``workers`` processes (the one kept from the last render if of that size),
-    or None for no worker process."""
+    or None for no worker process.
+
+    The workers are forked from this process (all at once, at the first file sent) once it
+    has loaded the PDF engine, the fonts and the styles. But Typst's threads do not survive
+    a fork: a process forked after Typst laid out a page here waits forever. So once this
+    process has laid out a page with Typst, new workers are forked from a fork server that
+    never does, and load the fonts when they start."""
     if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     if _POOL and _POOL[0][0] == workers:
@@ -207,11 +222,15 @@ def _pool(workers: int) -> Any:
     shutdown()
     from concurrent.futures import ProcessPoolExecutor
 
-    from jixiao.render import pdf_out
+    from jixiao.render import pdf_out, typst_out
 
-    # loaded once here, inherited by every worker: WeasyPrint, the fonts, the stylesheet
     pdf_out.warm_up()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    if pdf_out.engine() == "typst" and typst_out.laid_out_here():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pdf_out.warm_up)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     if not _POOL:
         atexit.register(shutdown)
     _POOL[:] = [(workers, pool)]
