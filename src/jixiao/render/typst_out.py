@@ -30,7 +30,7 @@ from jixiao.render.fonts import SANS, SERIF, font_folders
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,60}")
-_WIDTH = re.compile(r"width:\s*([0-9.]+)%")
+_WIDTH = re.compile(r"width:\s*([0-9]{1,4}(?:\.[0-9]{1,6})?)%")
 _CHART = re.compile(r"[a-z0-9_-]{1,40}")
 
 
@@ -98,6 +98,8 @@ def _inline(el: Any) -> str:
         merged[0] = (True, merged[0][1].lstrip(" "))
     if merged and merged[-1][0]:
         merged[-1] = (True, merged[-1][1].rstrip(" "))
+    if not merged:
+        return '""'
     if len(merged) == 1 and merged[0][0]:
         return lit(merged[0][1])
     return "[" + "".join("#" + (lit(v) if t else v) for t, v in merged) + "]"
@@ -153,7 +155,7 @@ class _Writer:
             self.container(el, tag, cls)
         elif tag not in ("head", "style", "script", "img", "br", "col", "colgroup"):
             text = _inline(el)
-            if text not in ('""', "[]"):
+            if text != '""':
                 self.block(f"p({text})", 0, 1.5)
 
     def container(self, el: Any, tag: str, cls: set[str]) -> None:
@@ -219,7 +221,7 @@ class _Writer:
         text = _inline(el)
         args: list[str] = []
         above, below = 0.0, 1.5
-        if text.startswith('"【待填写') or "missing" in cls:
+        if "missing" in cls:
             args += ['style: (fill: rgb("#b00020"))', 'fill: rgb("#fff3f3")']
         if "detail-1" in cls:
             args.append('style: (font: sans, weight: "bold")')
@@ -335,7 +337,7 @@ class _Writer:
         cls = _classes(c)
         args = []
         style = []
-        if "num" in cls:
+        if "num" in cls and text != '""':
             args += ["align: right", "num: true"]
         elif cls & {"c", "name"} or "total" in row_cls:
             args.append("align: center")
