@@ -26,7 +26,7 @@ from jixiao.render.documents import Doc, build_context, plan
 from jixiao.render.layout import outlines
 from jixiao.render.template_store import Templates
 
-#: Format -> the module that writes it (imported on first use: WeasyPrint is slow to load).
+#: Format -> the module that writes it (imported on first use: the PDF engines are slow to load).
 RENDERERS: Mapping[str, str] = MappingProxyType(
     {
         "xlsx": "jixiao.render.xlsx_out",
@@ -87,7 +87,7 @@ def render_pairs(
     """Write every document of ``pairs`` (and ``extra_docs``) into ``out_dir``.
 
     ``jobs`` > 1 writes the files in that many processes: this one and ``jobs - 1`` workers,
-    the longest first (WeasyPrint's layout of the PDFs is most of a full set), each file to
+    the longest first (the layout of the PDFs is the largest part of a full set), each file to
     a free worker, else written here. The workers are kept for the next render (see
     :func:`shutdown`). ``jobs`` 0 chooses (:func:`_workers`): as many as :func:`default_jobs`
     when there is a PDF to write, else one. The default 1 starts no process, as a web server
@@ -122,7 +122,7 @@ def render_pairs(
     # this process writes files too: ``processes - 1`` workers beside it
     helpers = _workers(jobs, chosen) - 1
     pool = _pool(helpers)
-    # the longest first (WeasyPrint's layout of the PDFs is most of a full set), each sent
+    # the longest first (the layout of the PDFs is the largest part of a full set), each sent
     # to a worker as soon as its context is built when one is free, else written here
     order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
     work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
@@ -179,7 +179,7 @@ def default_jobs() -> int:
 def _workers(jobs: int, order: Sequence[tuple[Doc, tuple[str, ...]]]) -> int:
     """How many processes write the files (this one included); 1: no worker process.
 
-    ``jobs`` 0 chooses: workers pay only when there is a PDF to lay out (WeasyPrint's layout
+    ``jobs`` 0 chooses: workers pay only when there is a PDF to lay out (the PDF layout
     is most of a full set) and more than one core; a few Word and Excel files are written
     faster here than they can be sent to another process.
     """
