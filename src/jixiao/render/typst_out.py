@@ -191,8 +191,7 @@ class _Writer:
         if tag == "h1" or cls & {"part-title", "table-title"} or self.in_toc(el):
             args.append("align: center")
         if "part-title" in cls:
-            size, above = 18, 40
-            args[0] = "size: 18pt"
+            args[0], above = "size: 18pt", 40
         if "table-title" in cls:
             args[0] = "size: 14pt"
             above, below = 0, 2
