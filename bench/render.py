@@ -11,7 +11,8 @@ processes (``jobs=0``: the render chooses), never slower than one process.
 
 The machine may be loaded by other work, so beside each figure the bench prints references
 measured in the same run: the same tables written with python-docx alone (what any Word
-writer pays), and WeasyPrint laying out a one-page document (what any PDF costs). Their
+writer pays), and the PDF engine (Typst; WeasyPrint with ``JIXIAO_PDF_ENGINE=weasyprint``)
+laying out a one-page document (what any PDF costs). Their
 ratios to the full set say how far it is from the limit whatever the load. CPU seconds of
 this process (and its workers) are printed too; they depend less on the load than the wall
 clock. ``--profile`` prints cProfile's top lines for one full set in one process;
@@ -20,12 +21,10 @@ clock. ``--profile`` prints cProfile's top lines for one full set in one process
 
 from __future__ import annotations
 
-import base64
 import cProfile
 import io
 import os
 import pstats
-import re
 import resource
 import shutil
 import sys
@@ -34,7 +33,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+import pdfplumber
 
 from jixiao import api
 from jixiao.frameworks.catalog import builtin
@@ -141,18 +141,31 @@ def docx_reference(files: list[list[list[list[str]]]]) -> None:
 
 
 def pdf_reference() -> None:
-    """The reference of a PDF: WeasyPrint lays out and writes a one-page document (fonts
-    and stylesheet already loaded, as in the render)."""
-    from weasyprint import HTML
-
+    """The reference of a PDF: the PDF engine lays out and writes a one-page document (fonts
+    and styles already loaded, as in the render)."""
     from jixiao.render import pdf_out
 
     html = (
-        "<h2>部门决算</h2><p>本年收入合计 741.64 万元。</p>"
-        "<table><tr><th>项目</th><td class='num'>1.00</td></tr></table>"
+        "<html><body><h2>部门决算</h2><p>本年收入合计 741.64 万元。</p>"
+        "<table><tr><th>项目</th><td class='num'>1.00</td></tr></table></body></html>"
     )
+    if pdf_out.engine() == "typst":
+        import typst
+
+        from jixiao.render import typst_out
+
+        typst.compile(typst_out.source(html, {}).encode(), font_paths=typst_out.fonts(), pdf_tags=False)
+        return
+    from weasyprint import HTML
+
     sheets = [pdf_out.stylesheet()]
     HTML(string=html).write_pdf(io.BytesIO(), stylesheets=sheets, font_config=pdf_out.font_config())
+
+
+def pdf_engine() -> str:
+    from jixiao.render import pdf_out
+
+    return {"typst": "Typst", "weasyprint": "WeasyPrint"}[pdf_out.engine()]
 
 
 def profile(out: Path) -> None:
@@ -168,197 +181,41 @@ def profile(out: Path) -> None:
 
 
 # ----------------------------------------------------------------------- PDF engines
-# ``--engines``: the 22-page 部门决算 publication laid out by WeasyPrint (the engine of
-# jixiao) and by Typst (the ``typst`` package, when installed). The Typst source is a rough
-# translation of the same HTML (headings, paragraphs, tables with spans and repeated
-# headers, charts, landscape pages, page numbers, a table of contents with page numbers):
-# close enough to time the engine on the same content, not a finished document.
-
-_TYP_ESCAPE = re.compile(r'([\\#*_`$@<>\[\]~/"=\-+])')
-SANS = '("Noto Sans CJK SC",)'
-_MARGIN = "(top: 22mm, bottom: 22mm, left: 22mm, right: 20mm)"
-_HEADING = {"h1": "19pt", "h2": "13.5pt", "h3": "12pt", "h4": "11.5pt"}
-
-
-def _typ_text(el: Any) -> str:
-    parts = [_TYP_ESCAPE.sub(r"\\\1", el.text or "")]
-    for child in el:
-        parts.append(" \\ " if child.tag == "br" else _typ_text(child))
-        parts.append(_TYP_ESCAPE.sub(r"\\\1", child.tail or ""))
-    return "".join(parts).replace("\n", " ")
-
-
-def _typ_cell(cell: Any, head: bool) -> str:
-    cls = (cell.get("class") or "").split()
-    args = [f"{k}: {cell.get(k)}" for k in ("colspan", "rowspan") if cell.get(k)]
-    text = _typ_text(cell)
-    if head:
-        args += ['fill: rgb("#eef1f5")', "align: center + horizon"]
-        return f'table.cell({", ".join(args)})[#text(font: {SANS}, weight: "bold")[{text}]]'
-    align = "right" if "num" in cls else "center" if {"c", "name"} & set(cls) else "left"
-    args.append(f"align: {align} + horizon")
-    body = f'#text(weight: "bold")[{text}]' if "b" in cls else text
-    return f"table.cell({', '.join(args)})[{body}]"
-
-
-def _typ_table(table: Any) -> str:
-    cls = (table.get("class") or "").split()
-    cols = [c.get("style", "").replace("width:", "").strip() or "1fr" for c in table.iter("col")]
-    if not cols:
-        cols = ["1fr"] * sum(int(c.get("colspan") or 1) for c in table.find(".//tr"))
-    size = "7pt" if "basic" in cls else "7.5pt" if "accounts" in cls else "9pt"
-    parts = []
-    if (thead := table.find("thead")) is not None:
-        parts.append("table.header(" + ", ".join(_typ_cell(c, True) for tr in thead for c in tr) + ")")
-    for body in table.findall("tbody") or [table]:
-        parts += [_typ_cell(c, c.tag == "th") for tr in body.findall("tr") for c in tr]
-    return (
-        f"#block[#set text(size: {size})\n#set par(leading: 0.3em, first-line-indent: 0em, justify: false)\n"
-        f'#table(columns: ({", ".join(cols)},), stroke: 0.6pt + rgb("#222"), inset: (x: 1mm, y: 0.6mm),\n'
-        + ",\n".join(parts)
-        + ")]"
-    )
-
-
-def _typ_block(el: Any, out: list[str], folder: Path) -> None:
-    tag, cls = el.tag, set((el.get("class") or "").split())
-    if tag in ("section", "div", "header", "body"):
-        if tag == "section" and cls & {"part", "accounts-table", "findings"}:
-            out.append("#pagebreak(weak: true)")
-        if el.get("id"):
-            out.append(f'#metadata("") <{el.get("id")}>')
-        if "wide" in cls:
-            out.append("#set page(flipped: true, margin: (top: 13mm, bottom: 14mm, x: 15mm))")
-        for child in el:
-            _typ_block(child, out, folder)
-        if "wide" in cls:
-            out.append(
-                "#set page(flipped: false, margin: (top: 22mm, bottom: 22mm, left: 22mm, right: 20mm))"
-            )
-        if cls & {"toc", "cover"}:
-            out.append("#pagebreak(weak: true)")
-    elif tag in ("h1", "h2", "h3", "h4"):
-        size = (
-            "14pt"
-            if "table-title" in cls
-            else {"h1": "19pt", "h2": "13.5pt", "h3": "12pt", "h4": "11.5pt"}[tag]
-        )
-        align = "center" if cls & {"part-title", "table-title"} else "left"
-        label = f" <{el.get('id')}>" if el.get("id") else ""
-        out.append(
-            "#block(above: 4mm, below: 2mm, sticky: true)"
-            f'[#set text(font: {SANS}, size: {size}, weight: "bold")\n'
-            f"#align({align})[{_typ_text(el)}]]{label}"
-        )
-    elif tag == "p":
-        text = _typ_text(el)
-        if "table-meta" in cls:
-            spans = [_typ_text(s) for s in el.findall("span")]
-            out.append(f"#text(size: 9pt)[{spans[0]} #h(1fr) {spans[-1]}]")
-        elif cls & {"toc-part", "toc-item"}:
-            target = el.find("a").get("href")[1:]
-            indent = "2em" if "toc-item" in cls else "0em"
-            out.append(
-                f"#block(above: 1mm, below: 1mm)[#h({indent}){text} #box(width: 1fr, repeat[.]) "
-                f"#context counter(page).at(<{target}>).first()]"
-            )
-        elif cls & {"table-no", "note"} or text.strip():
-            out.append(f"#par(first-line-indent: (amount: 2em, all: true))[{text}]")
-    elif tag == "figure":
-        png = base64.b64decode(el.find("img").get("src").split(",", 1)[1])
-        name = f"chart{len(list(folder.glob('chart*.png')))}.png"
-        (folder / name).write_bytes(png)
-        out.append(f'#block(breakable: false)[#align(center)[#image("{name}", width: 150mm)]]')
-    elif tag == "table":
-        out.append(_typ_table(el))
-    else:
-        for child in el:
-            _typ_block(child, out, folder)
-
-
-def typst_source(html: str, folder: Path, shift: int = 0) -> str:
-    """The HTML document as Typst source (its charts written into ``folder``); ``shift``
-    changes every digit of the text (d -> d + shift mod 10), so that a compiler that keeps
-    what it laid out before (Typst does) has every table to lay out again."""
-    from lxml import html as lxml_html
-
-    body = lxml_html.fromstring(html).find("body")
-    digits = str.maketrans("0123456789", "".join(str((d + shift) % 10) for d in range(10)))
-    for el in body.iter():
-        el.text = el.text and el.text.translate(digits)
-        el.tail = el.tail and el.tail.translate(digits)
-
-    page = (
-        f'#set page(paper: "a4", margin: {_MARGIN},\n'
-        f"  footer: context align(center)[#text(font: {SANS}, size: 8.5pt)"
-        "[第 #counter(page).display() 页 / 共 #counter(page).final().first() 页]])\n"
-        '#set text(font: ("Noto Serif CJK SC",), size: 11.5pt, lang: "zh", region: "cn")\n'
-        "#set par(justify: true, leading: 0.75em, spacing: 0.6em)\n"
-    )
-    out: list[str] = []
-    _typ_block(body, out, folder)
-    return page + "\n".join(out) + "\n"
+# ``--engines``: the 22-page 部门决算 publication of three departments laid out by WeasyPrint
+# and by Typst (jixiao's two PDF engines, see jixiao.render.pdf_out), each from the same
+# context, fonts and styles loaded beforehand.
 
 
 def engines(out: Path) -> None:
     """The accounts publication of three departments laid out by WeasyPrint and by Typst."""
-    from weasyprint import HTML
+    from jixiao.render import pdf_out, typst_out
 
-    from jixiao.render import html_out, pdf_out
-
-    htmls = []
+    docs = []
     for i in range(3):
         pairs, loaded = department(i)
         doc = accounts_doc.plan(loaded, pairs)
-        htmls.append(
-            html_out.render(doc, build_context(doc, with_findings=False, want_charts=True), inline_css=False)
+        docs.append((doc, build_context(doc, with_findings=False, want_charts=True)))
+    pdf_out.write_weasyprint(*docs[0], out / "warm.pdf")
+    typst_out.write(*docs[0], out / "warm.pdf")
+    seconds = {}
+    for name, write in (("WeasyPrint", pdf_out.write_weasyprint), ("Typst", typst_out.write)):
+        walls, cpus = [], []
+        for doc, ctx in docs[::-1]:  # department 0 last, the one kept by --keep
+            c, w = cpu(), time.perf_counter()
+            write(doc, ctx, out / f"{name}.pdf")
+            walls.append(time.perf_counter() - w)
+            cpus.append(cpu() - c)
+        with pdfplumber.open(out / f"{name}.pdf") as pdf:
+            pages = len(pdf.pages)
+        seconds[name] = sorted(cpus)[1]
+        print(
+            f"{name}: 部门决算, {pages} pages: {sorted(walls)[1]:.2f} s "
+            f"(median of 3; CPU {sorted(cpus)[1]:.2f} s)"
         )
-    pdf_out.warm_up()
-    sheets, fonts = [pdf_out.stylesheet()], pdf_out.font_config()
-
-    def weasy(html: str) -> int:
-        document = HTML(string=html).render(stylesheets=sheets, font_config=fonts)
-        document.write_pdf(out / "weasyprint.pdf")
-        return len(document.pages)
-
-    weasy(htmls[0])
-    walls, cpus, pages = [], [], 0
-    for html in htmls[::-1]:  # department 0 last, the one kept by --keep
-        c, w = cpu(), time.perf_counter()
-        pages = weasy(html)
-        walls.append(time.perf_counter() - w)
-        cpus.append(cpu() - c)
-    wp = sorted(walls)[1]
-    print(f"WeasyPrint: 部门决算, {pages} pages: {wp:.2f} s (median of 3; CPU {sorted(cpus)[1]:.2f} s)")
-    try:
-        import typst
-    except ImportError:
-        print("Typst: the typst package is not installed (pip install typst)")
-        return
-    sources = []
-    for i, html in enumerate(htmls):
-        folder = out / f"typst{i}"
-        folder.mkdir()
-        sources.append(folder / "accounts.typ")
-        sources[-1].write_text(typst_source(html, folder, shift=i), encoding="utf-8")
-    start = time.perf_counter()
-    compiler = typst.Compiler(root=str(out))
-    compiler.compile(input=str(sources[0]), output=str(out / "typst.pdf"))
-    first = time.perf_counter() - start
-    walls, cpus = [], []
-    for source in sources[::-1]:  # every department once more: other digits, all laid out again
-        c, w = cpu(), time.perf_counter()
-        compiler.compile(input=str(source), output=str(out / "typst.pdf"))
-        walls.append(time.perf_counter() - w)
-        cpus.append(cpu() - c)
-    ty = sorted(walls)[1]
-    print(
-        f"Typst {typst.__version__}: the same content: {ty:.2f} s (median of 3; CPU {sorted(cpus)[1]:.2f} s; "
-        f"first compile with fonts {first:.2f} s); WeasyPrint / Typst: {wp / ty:.1f}"
-    )
+    print(f"WeasyPrint / Typst (CPU): {seconds['WeasyPrint'] / seconds['Typst']:.1f}")
     if "--keep" in sys.argv:
-        for name in ("weasyprint.pdf", "typst.pdf"):
-            shutil.copy(out / name, Path.cwd() / f"engines-{name}")
+        for name in ("WeasyPrint", "Typst"):
+            shutil.copy(out / f"{name}.pdf", Path.cwd() / f"engines-{name.lower()}.pdf")
         print(f"written: engines-weasyprint.pdf, engines-typst.pdf in {Path.cwd()}")
 
 
@@ -395,7 +252,7 @@ def main(argv: list[str]) -> None:
             f"reference: the same {sum(len(f) for f in tables)} tables ({cells} cells) of the "
             f"{len(tables)} Word files written with python-docx alone: {ref_docx:.2f} s"
         )
-        print(f"reference: WeasyPrint, a one-page document: {ref_pdf:.3f} s")
+        print(f"reference: {pdf_engine()}, a one-page document: {ref_pdf:.3f} s")
 
         results = {}
         for label, j in (("jobs=1", 1), (f"default (jobs=0: {workers} processes)", 0)):

@@ -26,7 +26,7 @@ from jixiao.render.documents import Doc, build_context, plan
 from jixiao.render.layout import outlines
 from jixiao.render.template_store import Templates
 
-#: Format -> the module that writes it (imported on first use: WeasyPrint is slow to load).
+#: Format -> the module that writes it (imported on first use: the PDF engines are slow to load).
 RENDERERS: Mapping[str, str] = MappingProxyType(
     {
         "xlsx": "jixiao.render.xlsx_out",
@@ -87,7 +87,7 @@ def render_pairs(
     """Write every document of ``pairs`` (and ``extra_docs``) into ``out_dir``.
 
     ``jobs`` > 1 writes the files in that many processes: this one and ``jobs - 1`` workers,
-    the longest first (WeasyPrint's layout of the PDFs is most of a full set), each file to
+    the longest first (the layout of the PDFs is the largest part of a full set), each file to
     a free worker, else written here. The workers are kept for the next render (see
     :func:`shutdown`). ``jobs`` 0 chooses (:func:`_workers`): as many as :func:`default_jobs`
     when there is a PDF to write, else one. The default 1 starts no process, as a web server
@@ -122,7 +122,7 @@ def render_pairs(
     # this process writes files too: ``processes - 1`` workers beside it
     helpers = _workers(jobs, chosen) - 1
     pool = _pool(helpers)
-    # the longest first (WeasyPrint's layout of the PDFs is most of a full set), each sent
+    # the longest first (the layout of the PDFs is the largest part of a full set), each sent
     # to a worker as soon as its context is built when one is free, else written here
     order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
     work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
@@ -179,7 +179,7 @@ def default_jobs() -> int:
 def _workers(jobs: int, order: Sequence[tuple[Doc, tuple[str, ...]]]) -> int:
     """How many processes write the files (this one included); 1: no worker process.
 
-    ``jobs`` 0 chooses: workers pay only when there is a PDF to lay out (WeasyPrint's layout
+    ``jobs`` 0 chooses: workers pay only when there is a PDF to lay out (the PDF layout
     is most of a full set) and more than one core; a few Word and Excel files are written
     faster here than they can be sent to another process.
     """
@@ -192,14 +192,29 @@ def _workers(jobs: int, order: Sequence[tuple[Doc, tuple[str, ...]]]) -> int:
     return min(default_jobs(), tasks)
 
 
-#: The worker processes, kept for the next render (fork start: forked once, they keep the
-#: modules, fonts and templates they have loaded). Shut down at exit or by :func:`shutdown`.
+#: The worker processes, kept for the next render (forked once, they keep the modules, fonts
+#: and templates they have loaded). Shut down at exit or by :func:`shutdown`.
 _POOL: list[Any] = []
+
+#: What a worker forked from the fork server imports before its first file.
+_PRELOAD = [
+    "jixiao.render",
+    "jixiao.render.pdf_out",
+    "jixiao.render.typst_out",
+    "jixiao.render.docx_out",
+    "jixiao.render.xlsx_out",
+]
 
 
 def _pool(workers: int) -> Any:
     """A pool of ``workers`` processes (the one kept from the last render if of that size),
-    or None for no worker process."""
+    or None for no worker process.
+
+    The workers are forked from this process (all at once, at the first file sent) once it
+    has loaded the PDF engine, the fonts and the styles. But Typst's threads do not survive
+    a fork: a process forked after Typst laid out a page here waits forever. So once this
+    process has laid out a page with Typst, new workers are forked from a fork server that
+    never does, and load the fonts when they start."""
     if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     if _POOL and _POOL[0][0] == workers:
@@ -207,11 +222,15 @@ def _pool(workers: int) -> Any:
     shutdown()
     from concurrent.futures import ProcessPoolExecutor
 
-    from jixiao.render import pdf_out
+    from jixiao.render import pdf_out, typst_out
 
-    # loaded once here, inherited by every worker: WeasyPrint, the fonts, the stylesheet
     pdf_out.warm_up()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    if pdf_out.engine() == "typst" and typst_out.laid_out_here():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=pdf_out.warm_up)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
     if not _POOL:
         atexit.register(shutdown)
     _POOL[:] = [(workers, pool)]

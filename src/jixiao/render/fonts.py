@@ -63,6 +63,20 @@ def chart_font() -> Font | None:
     return found
 
 
+def font_folders() -> list[str]:
+    """The folders of the CJK font files (for Typst, which loads a folder's fonts once)."""
+    from matplotlib import font_manager
+
+    chart_font()  # the known files added to matplotlib's list when it lacks them
+    files = [Path(p) for p in _KNOWN_FILES]
+    files += [
+        Path(f.fname)
+        for f in font_manager.fontManager.ttflist
+        if f.name in (*SANS, *SERIF) or "CJK" in f.name
+    ]
+    return sorted({str(f.parent) for f in files if f.exists()})
+
+
 def css_families(serif: bool = True) -> str:
     """The CSS font-family list for the PDF and HTML (fontconfig picks what exists)."""
     names = (*SERIF, *SANS) if serif else (*SANS, *SERIF)

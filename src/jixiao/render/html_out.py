@@ -57,17 +57,28 @@ def spans(rows: Sequence[Row]) -> list[tuple[Row, int, int]]:
     return [(r, a, b) for r, a, b in out]
 
 
-def render(doc: Doc, context: Mapping[str, Any], *, inline_css: bool = True) -> str:
+def render(
+    doc: Doc,
+    context: Mapping[str, Any],
+    *,
+    inline_css: bool = True,
+    chart_src: Mapping[str, str] | None = None,
+) -> str:
     """The document as an HTML string (InputError if a template uses an unknown name).
 
     ``inline_css=False`` leaves the ``<style>`` element empty: the PDF passes the stylesheet
-    parsed once (:func:`jixiao.render.pdf_out.stylesheet`)."""
+    parsed once (:func:`jixiao.render.pdf_out.stylesheet`). ``chart_src`` gives the charts'
+    addresses (file names) instead of inline images."""
     env = _env()
     ctx = dict(context)
-    ctx["charts"] = {
-        name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        for name, png in context.get("charts", {}).items()
-    }
+    ctx["charts"] = (
+        dict(chart_src)
+        if chart_src is not None
+        else {
+            name: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            for name, png in context.get("charts", {}).items()
+        }
+    )
 
     def t(source: str) -> Markup:
         # Outline titles and text blocks are small templates of their own.

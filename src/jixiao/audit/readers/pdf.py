@@ -49,6 +49,7 @@ from jixiao.core.findings import Location, finding
 
 _COLUMN_GAP = 1.5  # a gap of this many character sizes separates the cells of a borderless table
 _SENTENCE_END = tuple("。！？：；!?:;")
+_CLAUSE_END = tuple("：；:;")  # ends a clause, not a sentence
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．](?!\d)|第[一二三四五六七八九十]+[章节部分])"
 )
@@ -541,9 +542,13 @@ class _Assembler:
         # Ragged (unjustified) lines end up to 2 characters short, and a line is also full
         # when the next one starts with a piece too wide for the room left ("100.00%，").
         full = last.x1 >= right - 2.5 * size or last.x1 + line.lead > right - 0.5 * size
+        # a clause (；：) that ends a line at the very margin of justified text goes on
+        ended = last.text.endswith(_SENTENCE_END)
+        if ended and last.text.endswith(_CLAUSE_END) and last.x1 >= right - 0.5 * size:
+            ended = False
         return (
             full
-            and not last.text.endswith(_SENTENCE_END)
+            and not ended
             and line.x0 <= left + 0.5 * size
             and abs(line.size - last.size) < 0.5
             and not _HEADING.match(line.text)
