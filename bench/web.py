@@ -81,7 +81,7 @@ def _seed(departments: int) -> dict[str, Any]:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from jixiao.web import workflow
+    from jixiao.web import stamp, workflow
     from jixiao.web.models import Member, Organisation, Submission
 
     K = Organisation.Kind
@@ -119,6 +119,7 @@ def _seed(departments: int) -> dict[str, Any]:
                     warnings=derived.warnings,
                     findings=derived.findings,
                     evaluation=derived.evaluation,
+                    derived_by=stamp.current(),
                     state=["draft", "submitted", "approved"][(i + year) % 3],
                 )
             )

@@ -33,6 +33,7 @@ def _more(world: Any, n: int) -> None:
                 grade=base.grade,
                 findings=base.findings,
                 evaluation=base.evaluation,
+                derived_by=base.derived_by,
                 state="submitted",
             )
             for year in (2023, 2024, 2025)

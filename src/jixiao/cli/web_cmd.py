@@ -1,5 +1,5 @@
 """The web application's commands: ``jixiao serve``, ``migrate``, ``createorg``,
-``createuser``, ``worker`` and ``manage`` (any Django management command)."""
+``createuser``, ``worker``, ``rederive`` and ``manage`` (any Django management command)."""
 
 from __future__ import annotations
 
@@ -32,12 +32,24 @@ def _setup() -> None:
         raise typer.Exit(EXIT_CONFIG) from None
 
 
-def _migrate(verbosity: int = 0) -> None:
+def _migrate(verbosity: int = 0, *, schedule: bool = True) -> None:
+    """Apply the migrations; then, when an upgrade left results derived by an older version,
+    framework or rule set, queue their re-derivation for the background worker."""
     from django.core.management import call_command
     from django.db.utils import OperationalError
 
     try:
         call_command("migrate", interactive=False, verbosity=verbosity)
+        if schedule:
+            from jixiao.web import tasks, workflow
+
+            if tasks.schedule_rederive(now=True):
+                stale = workflow.stale().count()
+                typer.echo(
+                    f"有 {stale} 份申报的评分结果由旧版本算出，已排入后台重算"
+                    "（也可运行 jixiao rederive 立即重算）。",
+                    err=True,
+                )
     except OperationalError as exc:
         typer.echo(f"无法连接或更新数据库：{exc}", err=True)
         raise typer.Exit(EXIT_CONFIG) from None
@@ -49,6 +61,7 @@ def register(app: typer.Typer) -> None:
     app.command("createorg")(createorg)
     app.command("createuser")(createuser)
     app.command("worker")(worker)
+    app.command("rederive")(rederive)
     app.command("manage", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(manage)
 
 
@@ -209,6 +222,26 @@ def worker(
 
     _migrate()
     call_command("db_worker", queue_name="*", interval=interval, reload=False, verbosity=0)
+
+
+def rederive(
+    every: Annotated[
+        bool, typer.Option("--all", help="重算全部申报（默认只重算由旧版本、旧指标体系或旧规则算出的）。")
+    ] = False,
+) -> None:
+    """按当前版本重新计算申报的总分、等级、问题和情况说明（升级后运行；网页应用也会在后台自动重算）。"""
+    _setup()
+    _migrate(schedule=False)
+    from jixiao.web import stamp, workflow
+
+    def progress(done: int, total: int) -> None:
+        typer.echo(f"已重算 {done}/{total} 份……", err=True)
+
+    done = workflow.rederive_stale(every=every, progress=progress)
+    if done:
+        typer.echo(f"已按 {stamp.current()} 重算 {done} 份申报。")
+    else:
+        typer.echo("所有申报的结果都是当前版本算出的，无需重算。")
 
 
 def manage(ctx: typer.Context) -> None:

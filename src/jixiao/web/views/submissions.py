@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.web import excel as excel_io
-from jixiao.web import grid, uploads, workflow
+from jixiao.web import grid, tasks, uploads, workflow
 from jixiao.web.access import (
     _get_submission_for_user,
     can_edit,
@@ -33,7 +33,9 @@ def index(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     if member.is_bureau:
         return redirect("review")
-    subs = submissions(member).defer(*HEAVY).order_by("-year", "kind", "project")
+    subs = list(submissions(member).defer(*HEAVY).order_by("-year", "kind", "project"))
+    if any(s.stale for s in subs):
+        tasks.schedule_rederive()
     return render(request, "web/submissions.html", {"subs": subs})
 
 
