@@ -257,9 +257,7 @@ def queries(seed: dict[str, Any]) -> None:
     reviewer, filler = TestClient(), TestClient()
     reviewer.force_login(User.objects.get(username="r0"), backend="jixiao.web.auth.MemberBackend")
     first = next(iter(seed["drafts"]))
-    filler.force_login(
-        User.objects.get(username=f"d{first}"), backend="jixiao.web.auth.MemberBackend"
-    )
+    filler.force_login(User.objects.get(username=f"d{first}"), backend="jixiao.web.auth.MemberBackend")
     sub, dept = seed["drafts"][first], seed["depts"][0]
     pages = [
         ("审核列表（全部，第 1 页）", reviewer, "/review/"),

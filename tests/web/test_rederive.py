@@ -80,9 +80,11 @@ def test_an_upgrade_marks_the_lists_and_the_background_job_derives_again(
     assert "71.00" not in page
     assert calls  # the list asked for the background job
     department = login("reviewer").get(reverse("department", kwargs={"pk": world.dept.pk})).content.decode()
-    assert "待重算" in department and "71.00" not in department
+    assert "待重算" in department
+    assert "71.00" not in department
     own = login("officer").get(reverse("submissions")).content.decode()
-    assert "待重算" in own and "71.00" not in own
+    assert "待重算" in own
+    assert "71.00" not in own
 
     monkeypatch.undo()
     _upgrade(monkeypatch, new)
@@ -96,7 +98,9 @@ def test_an_upgrade_marks_the_lists_and_the_background_job_derives_again(
     assert "95.87" in page
 
 
-def test_the_export_never_writes_a_stale_number(world: Any, login: Any, monkeypatch: Any, tmp_path: Path) -> None:
+def test_the_export_never_writes_a_stale_number(
+    world: Any, login: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
     from openpyxl import load_workbook
 
     _stored_by(world.sub, OLD)

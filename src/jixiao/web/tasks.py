@@ -16,8 +16,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from jixiao import api
-from jixiao.web.models import Job, Member, Submission
 from jixiao.web import stamp, workflow
+from jixiao.web.models import Job, Member, Submission
 from jixiao.web.workflow import ACCOUNTS_TEXT
 
 log = logging.getLogger(__name__)

@@ -129,7 +129,9 @@ def stale() -> QuerySet[Submission]:
     return Submission.objects.exclude(derived_by=stamp.current())
 
 
-def rederive_stale(*, every: bool = False, batch: int = 200, progress: Callable[[int, int], None] | None = None) -> int:
+def rederive_stale(
+    *, every: bool = False, batch: int = 200, progress: Callable[[int, int], None] | None = None
+) -> int:
     """Derive again every stale submission (``every``: all of them), ``batch`` rows at a
     time in id order; returns how many were derived. Safe to run in several processes at
     once: a row derived meanwhile is derived once more, with the same result."""
@@ -175,9 +177,7 @@ def save_data(sub: Submission, user: User, data: dict[str, Any], version: int) -
     return sub
 
 
-def save_explanations(
-    sub: Submission, user: User, given: dict[str, str], version: int
-) -> Submission:
+def save_explanations(sub: Submission, user: User, given: dict[str, str], version: int) -> Submission:
     """Store the department's 出错说明 of error Findings (keyed by Finding key)."""
     if sub.locked:
         raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")

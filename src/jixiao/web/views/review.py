@@ -145,9 +145,7 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     """One department's years side by side: totals, grades and each level-1 indicator."""
     member = member_of(request)
     dept = _get_department_for_user(request, pk)
-    subs = list(
-        submissions(member).filter(department=dept).defer(*HEAVY).order_by("kind", "project", "year")
-    )
+    subs = list(submissions(member).filter(department=dept).defer(*HEAVY).order_by("kind", "project", "year"))
     years = sorted({s.year for s in subs})
     table: dict[str, dict[int, Submission]] = {}
     for s in subs:
@@ -175,7 +173,9 @@ def chart_data(request: HttpRequest) -> JsonResponse:
     member = _bureau(request)
     qs, _ = _filtered(request, member)
     fresh = qs.filter(derived_by=stamp.current())
-    scored = list(fresh.exclude(total=None).values_list("department__name", "project", "year", "total")[:5000])
+    scored = list(
+        fresh.exclude(total=None).values_list("department__name", "project", "year", "total")[:5000]
+    )
     bands = [
         ("<60", Decimal(0), Decimal(60)),
         ("60–70", Decimal(60), Decimal(70)),
@@ -233,8 +233,14 @@ def export(request: HttpRequest) -> HttpResponseBase:
         ws.append(
             [
                 _cell(v)
-                for v in (s.department.name, s.year, s.get_kind_display(), s.project, s.get_state_display())
-                + derived
+                for v in (
+                    s.department.name,
+                    s.year,
+                    s.get_kind_display(),
+                    s.project,
+                    s.get_state_display(),
+                    *derived,
+                )
             ]
         )
     if pending:
