@@ -1,13 +1,20 @@
 import functools
+from html import escape as _html_escape
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
+
+
+def escape(value: Any) -> str:
+    """Django's ``escape`` (the same five characters) without its lazy-string wrapper: the
+    tags below escape about a thousand values per page."""
+    return _html_escape(str(value), quote=True)
 
 
 @register.filter
@@ -105,3 +112,31 @@ def submission_row(s: Any, bureau: bool = False) -> str:
     )
     cells.append(f'<td class="muted">{updated}</td>')
     return mark_safe("<tr>" + "".join(cells) + "</tr>")  # every value above is escaped
+
+
+def _clip(text: str, length: int = 80) -> str:
+    """``truncatechars:80`` (the common case, a short value, without building a Truncator)."""
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+@register.simple_tag
+def history_rows(changes: Any) -> str:
+    """The rows of a submission's history, newest first: time, who, field, old → new (long
+    values cut at 80 characters), from :data:`HISTORY_FIELDS` tuples. Written here rather
+    than in a ``{% for %}`` over model instances: a submission edited many times shows 200
+    changes on every view of its page."""
+    zone = timezone.get_default_timezone()
+    rows = []
+    for at, first_name, username, field, old, new in changes:
+        rows.append(
+            f'<tr><td class="muted">{at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")}</td>'
+            f"<td>{escape(first_name or username or '')}</td><td>{escape(field)}</td>"
+            f"<td>{escape(_clip(old))}</td><td>{escape(_clip(new))}</td></tr>"
+        )
+    if not rows:
+        rows.append('<tr><td colspan="5" class="muted">暂无修改。</td></tr>')
+    return mark_safe("\n".join(rows))  # every value above is escaped
+
+
+#: what :func:`history_rows` shows of a change (``.values_list(*HISTORY_FIELDS)``)
+HISTORY_FIELDS = ("at", "user__first_name", "user__username", "field", "old", "new")

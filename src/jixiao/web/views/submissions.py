@@ -26,6 +26,7 @@ from jixiao.web.access import (
     user_of,
 )
 from jixiao.web.models import HEAVY, Comment, Submission
+from jixiao.web.templatetags.web_tags import HISTORY_FIELDS
 
 
 @login_required
@@ -66,7 +67,7 @@ def _page(
         "findings": derived.findings,
         "explanations": sub.explanations,
         "comments": comments,
-        "history": sub.changes.select_related("user")[:200],
+        "history": sub.changes.values_list(*HISTORY_FIELDS)[:200],
         "since_return": workflow.changes_since_return(sub) if sub.returned_at else [],
         "jobs": sub.jobs.all()[:5],
     }
