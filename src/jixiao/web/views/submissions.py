@@ -109,7 +109,19 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("这份申报当前不能修改。")
     data = _form_data(sub, request)
     derived = workflow.derive(sub.kind, data)
-    ctx = _page(request, sub, data=data, derived=derived)
+    # what the result's templates show: no comments, history or jobs (read on every keystroke)
+    ctx: dict[str, Any] = {
+        "sub": sub,
+        "editable": True,
+        "findings": derived.findings,
+        "explanations": sub.explanations,
+    }
+    if sub.kind == Submission.Kind.ACCOUNTS:
+        ctx["generated"] = derived.explanation
+    else:
+        ctx["rows"] = grid.indicator_rows(derived.evaluation, data)
+        ctx["result"] = derived
+        ctx["evaluation"] = derived.evaluation or {}
     template = "web/_accounts_result.html" if sub.kind == Submission.Kind.ACCOUNTS else "web/_result.html"
     return render(request, template, ctx)
 
