@@ -66,10 +66,15 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
+    *,
     demo: Annotated[bool, typer.Option("--demo", help="载入内置示例数据和各角色的演示账户。")] = False,
     host: Annotated[str, typer.Option("--host", help="监听地址。")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="监听端口。")] = 8000,
-    processes: Annotated[int, typer.Option("--processes", help="应用进程数。", min=1, max=64)] = 2,
+    processes: Annotated[
+        int | None,
+        typer.Option("--processes", help="应用进程数（默认按 CPU 核数：2×核数+1，至多 9）。", min=1, max=64),
+    ] = None,
+    threads: Annotated[int, typer.Option("--threads", help="每个应用进程的线程数。", min=1, max=64)] = 2,
     no_worker: Annotated[
         bool, typer.Option("--no-worker", help="不启动内置后台任务进程（已用 jixiao worker 另行运行时）。")
     ] = False,
@@ -100,7 +105,7 @@ def serve(
             typer.echo(f"  {username:<12} {display}  {org} · {role.label}")
     typer.echo("按 Ctrl+C 停止。")
     try:
-        _run_gunicorn(host, port, processes)
+        _run_gunicorn(host, port, processes or default_processes(), threads)
     finally:
         if worker_proc is not None:
             worker_proc.send_signal(signal.SIGTERM)
@@ -110,7 +115,13 @@ def serve(
                 worker_proc.kill()
 
 
-def _run_gunicorn(host: str, port: int, processes: int) -> None:
+def default_processes() -> int:
+    """Application processes for this machine: gunicorn's rule of two per core plus one (a
+    request is mostly Python on the CPU, partly waiting for the database), at most 9."""
+    return min(9, 2 * (os.cpu_count() or 1) + 1)
+
+
+def _run_gunicorn(host: str, port: int, processes: int, threads: int) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
@@ -124,7 +135,7 @@ def _run_gunicorn(host: str, port: int, processes: int) -> None:
                 "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 "workers": processes,
                 "worker_class": "gthread",
-                "threads": 4,
+                "threads": threads,
                 "timeout": 60,
                 "accesslog": None,
                 "loglevel": "warning",
