@@ -213,6 +213,48 @@ class Client:
             raise RuntimeError(f"log-in of {username} failed: {status}")
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used, from /proc (0 when gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _server_cpu(server_pid: int, database_url: str) -> dict[int, float]:
+    """CPU seconds so far of every process serving the bench: the application server's
+    processes and the PostgreSQL backends connected to the bench database."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        backends = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    return {pid: _proc_cpu(pid) for pid in _descendants(server_pid) + backends}
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -298,7 +340,14 @@ def queries(seed: dict[str, Any]) -> None:
 
 
 def load(
-    base: str, seed: dict[str, Any], users: int, seconds: float, *, think: float = 0, processes: int = 5
+    base: str,
+    seed: dict[str, Any],
+    users: int,
+    seconds: float,
+    *,
+    think: float = 0,
+    processes: int = 5,
+    server: tuple[int, str] | None = None,
 ) -> None:
     """``users`` users for ``seconds``: reviewers browse; pairs of editors save the same drafts.
     With ``think`` > 0 each user pauses that many seconds after each round, as a person
@@ -327,6 +376,7 @@ def load(
         proc.start()
     barrier.wait(timeout=600)
     start = time.monotonic()
+    before = _server_cpu(*server) if server else {}
     times: list[float] = []
     errors: list[str] = []
     saves: list[tuple[int, int, str, int]] = []
@@ -336,6 +386,7 @@ def load(
         errors += e
         saves += sv
     elapsed = time.monotonic() - start
+    after = _server_cpu(*server) if server else {}
     for proc in procs:
         proc.join(60)
     cpu1 = os.times()
@@ -352,6 +403,15 @@ def load(
     )
     per = 1000 * client_cpu / max(1, len(times))
     print(f"  压测端（含登录）用 CPU {client_cpu:.1f} 秒，每次请求 {per:.2f} ms")
+    if server:
+        # processes started during the run count from zero; those that ended are missed
+        app = sum(after[p] - before.get(p, 0.0) for p in after if p in _descendants(server[0]))
+        total = sum(after[p] - before.get(p, 0.0) for p in after)
+        n = max(1, len(times))
+        print(
+            f"  服务端用 CPU：应用 {app:.1f} 秒、数据库 {total - app:.1f} 秒；"
+            f"每次请求 {1000 * app / n:.2f} + {1000 * (total - app) / n:.2f} ms"
+        )
     for e in sorted(set(errors))[:5]:
         print(f"    {e}")
     _check_saves(saves)
@@ -535,7 +595,15 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         latency(base, seed, args.requests)
-        load(base, seed, args.users, args.seconds, think=args.think, processes=args.load_processes)
+        load(
+            base,
+            seed,
+            args.users,
+            args.seconds,
+            think=args.think,
+            processes=args.load_processes,
+            server=(server.pid, db),
+        )
         queries(seed)
     finally:
         server.terminate()
