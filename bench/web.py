@@ -544,7 +544,7 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=0, help="server processes (0: jixiao serve's default)"
     )
-    parser.add_argument("--threads", type=int, default=2, help="threads per server process")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--think", type=float, default=0, help="seconds a user pauses after each round")
     parser.add_argument(
         "--load-processes", type=int, default=5, help="processes the users' threads are spread over"
