@@ -16,7 +16,9 @@ Goals: p95 < 200 ms, zero errors, no lost update.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import http.client
+import http.cookies
+import multiprocessing
 import os
 import re
 import socket
@@ -81,7 +83,7 @@ def _seed(departments: int) -> dict[str, Any]:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from jixiao.web import workflow
+    from jixiao.web import stamp, workflow
     from jixiao.web.models import Member, Organisation, Submission
 
     K = Organisation.Kind
@@ -119,6 +121,7 @@ def _seed(departments: int) -> dict[str, Any]:
                     warnings=derived.warnings,
                     findings=derived.findings,
                     evaluation=derived.evaluation,
+                    derived_by=stamp.current(),
                     state=["draft", "submitted", "approved"][(i + year) % 3],
                 )
             )
@@ -143,15 +146,35 @@ def _seed(departments: int) -> dict[str, Any]:
 
 
 class Client:
-    """One user's browser: cookies, CSRF token, timings."""
+    """One user's browser: one kept-alive connection (as a browser keeps it between the
+    pages of a visit), cookies, the CSRF token, timings. Written on http.client rather than
+    urllib so that the load generator spends as little of the shared CPU as it can."""
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
+        parts = urllib.parse.urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.cookies: dict[str, str] = {}
+        self.conn: http.client.HTTPConnection | None = None
 
     def csrf(self) -> str:
-        return next((c.value for c in self.jar if c.name == "csrftoken"), "")
+        return self.cookies.get("csrftoken", "")
+
+    def _send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.conn.request(method, path, body=body, headers=headers)
+        resp = self.conn.getresponse()
+        data = resp.read()
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            jar = http.cookies.SimpleCookie()
+            jar.load(header)
+            for name, morsel in jar.items():
+                self.cookies[name] = morsel.value
+        if resp.will_close:
+            self.conn.close()
+            self.conn = None
+        return resp.status, data
 
     def request(
         self, path: str, form: dict[str, str] | None = None, htmx: bool = False
@@ -161,18 +184,27 @@ class Client:
             if form is None
             else urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf()}).encode()
         )
-        req = urllib.request.Request(self.base + path, data=body)
-        req.add_header("Referer", self.base + "/")
+        headers = {"Referer": self.base + "/", "Host": f"{self.host}:{self.port}"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         if htmx:
-            req.add_header("HX-Request", "true")
+            headers["HX-Request"] = "true"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         t = time.perf_counter()
+        reused = self.conn is not None
         try:
-            with self.opener.open(req, timeout=30) as resp:
-                text = resp.read().decode("utf-8", "replace")
-                status = resp.status
-        except urllib.error.HTTPError as exc:
-            text, status = exc.read().decode("utf-8", "replace"), exc.code
-        return status, time.perf_counter() - t, text
+            status, data = self._send("GET" if body is None else "POST", path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # the server closed an idle kept-alive connection before reading the request:
+            # open a new one and send it again, as a browser does (timed from the first try)
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
+            if not reused:
+                raise
+            status, data = self._send("GET" if body is None else "POST", path, body, headers)
+        return status, time.perf_counter() - t, data.decode("utf-8", "replace")
 
     def login(self, username: str) -> None:
         self.request("/login/")
@@ -181,12 +213,46 @@ class Client:
             raise RuntimeError(f"log-in of {username} failed: {status}")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used, from /proc (0 when gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
-        return fp
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def _server_cpu(server_pid: int, database_url: str) -> dict[int, float]:
+    """CPU seconds so far of every process serving the bench: the application server's
+    processes and the PostgreSQL backends connected to the bench database."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        backends = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    return {pid: _proc_cpu(pid) for pid in _descendants(server_pid) + backends}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -256,9 +322,7 @@ def queries(seed: dict[str, Any]) -> None:
     reviewer, filler = TestClient(), TestClient()
     reviewer.force_login(User.objects.get(username="r0"), backend="jixiao.web.auth.MemberBackend")
     first = next(iter(seed["drafts"]))
-    filler.force_login(
-        User.objects.get(username=f"d{first}"), backend="jixiao.web.auth.MemberBackend"
-    )
+    filler.force_login(User.objects.get(username=f"d{first}"), backend="jixiao.web.auth.MemberBackend")
     sub, dept = seed["drafts"][first], seed["depts"][0]
     pages = [
         ("审核列表（全部，第 1 页）", reviewer, "/review/"),
@@ -275,22 +339,94 @@ def queries(seed: dict[str, Any]) -> None:
         print(f"  {name:<24}{len(ctx.captured_queries):>4} 次（HTTP {status}）")
 
 
-def load(base: str, seed: dict[str, Any], users: int, seconds: float, think: float = 0) -> None:  # noqa: PLR0915
-    """``users`` threads for ``seconds``: reviewers browse; pairs of editors save the same drafts.
+def load(
+    base: str,
+    seed: dict[str, Any],
+    users: int,
+    seconds: float,
+    *,
+    think: float = 0,
+    processes: int = 5,
+    server: tuple[int, str] | None = None,
+) -> None:
+    """``users`` users for ``seconds``: reviewers browse; pairs of editors save the same drafts.
     With ``think`` > 0 each user pauses that many seconds after each round, as a person
     reads the page; with 0 every user sends its next request at once (the harshest case:
-    by Little's law the latency is then users / throughput)."""
-    lock = threading.Lock()
-    times: list[float] = []
-    errors: list[str] = []
-    saves: list[tuple[int, int, str, int]] = []  # (submission, sent version, value, status)
+    by Little's law the latency is then users / throughput). The users are threads spread
+    over ``processes`` load processes, so that one interpreter's lock does not hold back
+    the timing of the responses the server has already sent."""
     drafts = list(seed["drafts"].items())[1:]  # the first one served the latency figures
     editors = max(2, users - users // 5) // 2 * 2  # even: two editors per draft
     contested = drafts[: editors // 2]
+    processes = max(1, min(processes, users))
+    from django.db import connections
 
-    # log every user in first (password hashing is slow by design), then start the clock
-    clients: list[tuple[Client, int]] = []
-    for k in range(users):
+    connections.close_all()  # the load processes are forked; none uses the database
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    # every user logs in first (password hashing is slow by design), then the clock starts
+    barrier = ctx.Barrier(processes + 1)
+    plan = (base, seed, editors, contested, seconds, think)
+    procs = [
+        ctx.Process(target=_load_process, args=(plan, list(range(p, users, processes)), barrier, queue))
+        for p in range(processes)
+    ]
+    cpu0 = os.times()
+    for proc in procs:
+        proc.start()
+    barrier.wait(timeout=600)
+    start = time.monotonic()
+    before = _server_cpu(*server) if server else {}
+    times: list[float] = []
+    errors: list[str] = []
+    saves: list[tuple[int, int, str, int]] = []
+    for _ in procs:
+        t, e, sv = queue.get(timeout=seconds + 600)
+        times += t
+        errors += e
+        saves += sv
+    elapsed = time.monotonic() - start
+    after = _server_cpu(*server) if server else {}
+    for proc in procs:
+        proc.join(60)
+    cpu1 = os.times()
+    client_cpu = (cpu1.children_user - cpu0.children_user) + (cpu1.children_system - cpu0.children_system)
+    pause = f"（每轮后停顿 {think:g} 秒）" if think else "（无停顿）"
+    print(
+        f"\n二、{users} 个用户并发 {seconds:.0f} 秒{pause}"
+        f"（{editors} 人两两同时编辑 {len(contested)} 份申报，其余浏览审核列表；"
+        f"压测端 {processes} 个进程，保持连接）"
+    )
+    print(
+        f"  请求 {len(times)} 次，{len(times) / elapsed:.1f} 次/秒；p50 {_pct(times, 0.5):.1f} ms，"
+        f"p95 {_pct(times, 0.95):.1f} ms；错误 {len(errors)} 个"
+    )
+    per = 1000 * client_cpu / max(1, len(times))
+    print(f"  压测端（含登录）用 CPU {client_cpu:.1f} 秒，每次请求 {per:.2f} ms")
+    if server:
+        # processes started during the run count from zero; those that ended are missed
+        app = sum(after[p] - before.get(p, 0.0) for p in after if p in _descendants(server[0]))
+        total = sum(after[p] - before.get(p, 0.0) for p in after)
+        n = max(1, len(times))
+        print(
+            f"  服务端用 CPU：应用 {app:.1f} 秒、数据库 {total - app:.1f} 秒；"
+            f"每次请求 {1000 * app / n:.2f} + {1000 * (total - app) / n:.2f} ms"
+        )
+    for e in sorted(set(errors))[:5]:
+        print(f"    {e}")
+    _check_saves(saves)
+
+
+def _load_process(plan: tuple[Any, ...], ks: list[int], barrier: Any, queue: Any) -> None:
+    """One load process: the users numbered ``ks`` as threads; sends back their timings,
+    errors and saves."""
+    base, seed, editors, contested, seconds, think = plan
+    lock = threading.Lock()
+    times: list[float] = []
+    errors: list[str] = []
+    saves: list[tuple[int, int, str, int]] = []
+    clients: dict[int, tuple[Client, int]] = {}
+    for k in ks:
         c = Client(base)
         if k < editors:
             dept_index, sub = contested[k // 2]
@@ -298,7 +434,8 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float, think: flo
         else:
             c.login(f"r{k % 10}")
             sub = 0
-        clients.append((c, sub))
+        clients[k] = (c, sub)
+    barrier.wait(timeout=600)
     deadline = time.monotonic() + seconds
 
     def run(k: int) -> None:
@@ -329,7 +466,7 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float, think: flo
                     ]
             except Exception as exc:
                 with lock:
-                    errors.append(str(exc))
+                    errors.append(f"{type(exc).__name__}: {exc}")
                 continue
             if think:
                 time.sleep(think)
@@ -339,25 +476,12 @@ def load(base: str, seed: dict[str, Any], users: int, seconds: float, think: flo
                     if status not in (200, 302, 409):
                         errors.append(f"HTTP {status}")
 
-    threads = [threading.Thread(target=run, args=(k,)) for k in range(users)]
-    start = time.monotonic()
+    threads = [threading.Thread(target=run, args=(k,)) for k in ks]
     for t in threads:
         t.start()
     for t in threads:
         t.join(seconds + 60)
-    elapsed = time.monotonic() - start
-    pause = f"（每轮后停顿 {think:g} 秒）" if think else "（无停顿）"
-    print(
-        f"\n二、{users} 个用户并发 {seconds:.0f} 秒{pause}"
-        f"（{editors} 人两两同时编辑 {len(contested)} 份申报，其余浏览审核列表）"
-    )
-    print(
-        f"  请求 {len(times)} 次，{len(times) / elapsed:.1f} 次/秒；p50 {_pct(times, 0.5):.1f} ms，"
-        f"p95 {_pct(times, 0.95):.1f} ms；错误 {len(errors)} 个"
-    )
-    for e in sorted(set(errors))[:5]:
-        print(f"    {e}")
-    _check_saves(saves)
+    queue.put((times, errors, saves))
 
 
 def _own_department(seed: dict[str, Any], city: int, n: int) -> int:
@@ -417,8 +541,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--requests", type=int, default=50, help="requests per page for the latency figures")
-    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument(
+        "--processes", type=int, default=0, help="server processes (0: jixiao serve's default)"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     parser.add_argument("--think", type=float, default=0, help="seconds a user pauses after each round")
+    parser.add_argument(
+        "--load-processes", type=int, default=5, help="processes the users' threads are spread over"
+    )
     args = parser.parse_args()
     server_url = os.environ.get("JIXIAO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
     db = _database(server_url)
@@ -448,8 +578,9 @@ def main() -> None:
             "127.0.0.1",
             "--port",
             str(port),
-            "--processes",
-            str(args.processes),
+            *(["--processes", str(args.processes)] if args.processes else []),
+            "--threads",
+            str(args.threads),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,  # 409s of the refused saves are logged there; statuses are counted here
@@ -464,7 +595,15 @@ def main() -> None:
             except OSError:
                 time.sleep(0.3)
         latency(base, seed, args.requests)
-        load(base, seed, args.users, args.seconds, args.think)
+        load(
+            base,
+            seed,
+            args.users,
+            args.seconds,
+            think=args.think,
+            processes=args.load_processes,
+            server=(server.pid, db),
+        )
         queries(seed)
     finally:
         server.terminate()

@@ -33,6 +33,7 @@ def _more(world: Any, n: int) -> None:
                 grade=base.grade,
                 findings=base.findings,
                 evaluation=base.evaluation,
+                derived_by=base.derived_by,
                 state="submitted",
             )
             for year in (2023, 2024, 2025)
@@ -68,6 +69,21 @@ def test_queries_do_not_grow_with_the_rows(world: Any, login: Any, page: str) ->
     many = _count(client, url)
     assert many == few, (page, few, many)
     assert many <= expected, (page, many)
+
+
+def test_typing_in_the_grid_reads_only_the_submission(world: Any, login: Any) -> None:
+    """A preview (sent as the user types) reads the session, the user and the submission:
+    no comments, history or jobs."""
+    client = login("officer")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(
+            reverse("preview", kwargs={"pk": world.sub.pk}),
+            {"p:0": world.sub.data["indicators"][0]["path"], "a:0": "900人次"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    assert 'id="total">' in response.content.decode()
+    assert len(ctx.captured_queries) <= 3, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 def test_the_department_list_has_a_fixed_number_of_queries(world: Any, login: Any) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from jixiao.web import stamp
+
 
 class Organisation(models.Model):
     """A finance bureau (province / city / county) or a department under one.
@@ -100,6 +102,9 @@ class Submission(models.Model):
     # stored data, derived when it is saved: a page view scores nothing
     evaluation = models.JSONField(null=True, blank=True)
     generated = models.TextField(blank=True, default="")
+    # what derived the fields above (jixiao.web.stamp): a result stamped by another version,
+    # framework or rule set is derived again before it is shown, or shown as 待重算
+    derived_by = models.CharField(max_length=80, blank=True, default="")
     explanations = models.JSONField("出错说明", default=dict)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -117,6 +122,7 @@ class Submission(models.Model):
             models.Index(fields=["state", "year"]),
             models.Index(fields=["updated_at"]),
             models.Index(fields=["total"]),
+            models.Index(fields=["derived_by"]),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +132,11 @@ class Submission(models.Model):
     @property
     def locked(self) -> bool:
         return self.state in (self.State.SUBMITTED, self.State.APPROVED, self.State.PUBLISHED)
+
+    @property
+    def stale(self) -> bool:
+        """Its stored results were derived by another version, framework or rule set."""
+        return self.derived_by != stamp.current()
 
     def unexplained_errors(self) -> list[dict[str, object]]:
         return [

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from jixiao import api
+from jixiao.web import stamp, workflow
 from jixiao.web.models import Job, Member, Submission
 from jixiao.web.workflow import ACCOUNTS_TEXT
 
@@ -161,3 +164,41 @@ def import_job(job_id: int) -> None:
     except Exception:
         log.exception("import job %s failed", job_id)
         _finish(job, Job.State.FAILED, "导入时发生内部错误，已记录，请联系管理员。")
+
+
+@task()
+def rederive_job() -> int:
+    """Derive again every submission whose stored results an older (or other) version,
+    framework or rule set computed; returns how many."""
+    done = workflow.rederive_stale()
+    if done:
+        log.warning("re-derived %s submissions with %s", done, stamp.current())
+    return done
+
+
+_scheduled = {"at": -1e9}
+_schedule_lock = threading.Lock()
+#: a process asks for the background re-derivation at most this often (seconds)
+SCHEDULE_EVERY = 60.0
+
+
+def schedule_rederive(*, now: bool = False) -> bool:
+    """Queue :func:`rederive_job` when some submission is stale and none is queued or
+    running; a page that met a stale row calls this (at most once a minute per process),
+    ``jixiao serve``, ``migrate`` and ``worker`` on start (``now``). True when queued."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    with _schedule_lock:
+        moment = time.monotonic()
+        if not now and moment - _scheduled["at"] < SCHEDULE_EVERY:
+            return False
+        _scheduled["at"] = moment
+    if not workflow.stale().exists():
+        return False
+    path = rederive_job.module_path
+    waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    if DBTaskResult.objects.filter(task_path=path, status__in=waiting).exists():
+        return False
+    rederive_job.enqueue()
+    return True

@@ -7,17 +7,18 @@ nothing is overwritten."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from jixiao import api
+from jixiao.web import stamp
 from jixiao.web.models import Change, Comment, Submission
 
 State = Submission.State
@@ -90,20 +91,18 @@ def _apply(sub: Submission, d: Derived) -> dict[str, Any]:
         "findings": d.findings,
         "evaluation": d.evaluation if d.evaluation is not None else {},  # {}: derived, no score
         "generated": d.explanation,
+        "derived_by": stamp.current(),
     }
 
 
 def stored(sub: Submission) -> Derived:
     """The score, findings and generated text of the stored data, as saved with it. A row
-    saved before they were kept (or written around :func:`save_data`) is derived once and
-    the result kept, without changing its version."""
-    if sub.evaluation is None:
-        d = derive(sub.kind, sub.data)
-        values = _apply(sub, d)
-        Submission.objects.filter(pk=sub.pk, version=sub.version).update(**values)
-        for k, v in values.items():
-            setattr(sub, k, v)
-        return d
+    saved before they were kept, written around :func:`save_data`, or derived by another
+    version, framework or rule set (:mod:`jixiao.web.stamp`) is derived now and the result
+    kept, without changing its version: a page never shows a number jixiao would no
+    longer compute."""
+    if sub.evaluation is None or sub.stale:
+        return rederive(sub)
     return Derived(
         total=sub.total,
         grade=sub.grade,
@@ -111,6 +110,45 @@ def stored(sub: Submission) -> Derived:
         evaluation=sub.evaluation or None,
         explanation=sub.generated,
     )
+
+
+def rederive(sub: Submission) -> Derived:
+    """Derive ``sub``'s stored data again and keep the result (``sub`` needs its data,
+    kind and version loaded). The UPDATE names the version read: a save that came in
+    between keeps its own result."""
+    d = derive(sub.kind, sub.data)
+    values = _apply(sub, d)
+    Submission.objects.filter(pk=sub.pk, version=sub.version).update(**values)
+    for k, v in values.items():
+        setattr(sub, k, v)
+    return d
+
+
+def stale() -> QuerySet[Submission]:
+    """The submissions whose stored results another deriver computed (or none did)."""
+    return Submission.objects.exclude(derived_by=stamp.current())
+
+
+def rederive_stale(
+    *, every: bool = False, batch: int = 200, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Derive again every stale submission (``every``: all of them), ``batch`` rows at a
+    time in id order; returns how many were derived. Safe to run in several processes at
+    once: a row derived meanwhile is derived once more, with the same result."""
+    qs = Submission.objects.all() if every else stale()
+    total = qs.count()
+    done, last = 0, 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk").only("pk", "kind", "data", "version")[:batch])
+        if not rows:
+            break
+        for sub in rows:
+            rederive(sub)
+            done += 1
+        last = rows[-1].pk
+        if progress is not None:
+            progress(done, total)
+    return done
 
 
 def _conditional_update(sub: Submission, user: User, version: int, **values: Any) -> None:
@@ -139,12 +177,11 @@ def save_data(sub: Submission, user: User, data: dict[str, Any], version: int) -
     return sub
 
 
-def save_explanations(
-    sub: Submission, user: User, given: dict[str, str], version: int
-) -> Submission:
+def save_explanations(sub: Submission, user: User, given: dict[str, str], version: int) -> Submission:
     """Store the department's 出错说明 of error Findings (keyed by Finding key)."""
     if sub.locked:
         raise Refused(f"这份申报{sub.get_state_display()}，不能修改。")
+    stored(sub)  # the Findings explained are those jixiao finds now
     # the history names an explained Finding by its message (its key is internal)
     keys = {str(f["key"]): _short(str(f.get("message") or f["key"])) for f in sub.findings}
     merged = dict(sub.explanations)
@@ -183,6 +220,7 @@ def move(sub: Submission, user: User, action: str, *, comment: str = "") -> Subm
     sources, target = _MOVES[action]
     if sub.state not in sources:
         raise Refused(f"{sub}：当前状态为“{sub.get_state_display()}”，不能{_LABEL[action]}。")
+    stored(sub)  # the errors counted are those jixiao finds now, not those of an older version
     missing = sub.unexplained_errors() if action in ("submit", "approve", "publish") else []
     if missing and action == "submit":
         raise Refused(

@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jixiao.web import workflow
+from jixiao.web import stamp, tasks, workflow
 from jixiao.web.access import (
     _get_department_for_user,
     _get_submission_for_user,
@@ -54,8 +54,8 @@ def _filtered(request: HttpRequest, member: Member) -> tuple[QuerySet[Submission
         qs = qs.filter(kind=f["kind"])
     if f["year"].isdigit():
         qs = qs.filter(year=int(f["year"]))
-    if f["errors"] == "1":
-        qs = qs.filter(errors__gt=0)
+    if f["errors"] == "1":  # a stale row may have errors now: listed, marked 待重算
+        qs = qs.filter(Q(errors__gt=0) | ~Q(derived_by=stamp.current()))
     if f["q"]:
         qs = qs.filter(Q(department__name__icontains=f["q"][:100]) | Q(project__icontains=f["q"][:100]))
     qs = qs.order_by(*SORTS.get(f["sort"], SORTS["department"]))
@@ -67,6 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
     member = _bureau(request)
     qs, f = _filtered(request, member)
     page = Paginator(qs.defer(*HEAVY), 50).get_page(request.GET.get("page"))
+    page.object_list = _checked(list(page.object_list))
     years = submissions(member).values_list("year", flat=True).distinct().order_by("-year")
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     return render(
@@ -81,6 +82,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "query": query,
         },
     )
+
+
+def _checked(rows: list[Submission]) -> list[Submission]:
+    """A list shows a stale row as 待重算 (never its old numbers) and has the background
+    job derive it again."""
+    if any(s.stale for s in rows):
+        tasks.schedule_rederive()
+    return rows
 
 
 @login_required
@@ -136,30 +145,41 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     """One department's years side by side: totals, grades and each level-1 indicator."""
     member = member_of(request)
     dept = _get_department_for_user(request, pk)
-    subs = list(
-        submissions(member).filter(department=dept).defer(*HEAVY).order_by("kind", "project", "year")
-    )
+    subs = list(submissions(member).filter(department=dept).defer(*HEAVY).order_by("kind", "project", "year"))
     years = sorted({s.year for s in subs})
     table: dict[str, dict[int, Submission]] = {}
     for s in subs:
         label = s.get_kind_display() + (f"·{s.project}" if s.project else "")
         table.setdefault(label, {})[s.year] = s
+    _checked(subs)
     rows = [{"label": k, "cells": [v.get(y) for y in years]} for k, v in table.items()]
     return render(request, "web/department.html", {"dept": dept, "years": years, "rows": rows})
 
 
 @login_required
 def charts(request: HttpRequest) -> HttpResponse:
-    _bureau(request)
-    return render(request, "web/charts.html", {"query": request.GET.urlencode()})
+    member = _bureau(request)
+    qs, _ = _filtered(request, member)
+    pending = qs.exclude(derived_by=stamp.current()).count()
+    if pending:
+        tasks.schedule_rederive()
+    return render(request, "web/charts.html", {"query": request.GET.urlencode(), "pending": pending})
 
 
 @login_required
 def chart_data(request: HttpRequest) -> JsonResponse:
-    """Score distribution and ranking of the filtered list (scored submissions only)."""
+    """Score distribution and ranking of the filtered list (scored submissions only; a
+    stale one is left out until it is derived again, and counted as ``pending``)."""
     member = _bureau(request)
     qs, _ = _filtered(request, member)
-    scored = list(qs.exclude(total=None).values_list("department__name", "project", "year", "total")[:5000])
+    current = stamp.current()
+    rows = qs.values_list("department__name", "project", "year", "total", "derived_by")[:5000]
+    scored, pending = [], 0
+    for d, p, y, t, by in rows:
+        if by != current:
+            pending += 1
+        elif t is not None:
+            scored.append((d, p, y, t))
     bands = [
         ("<60", Decimal(0), Decimal(60)),
         ("60–70", Decimal(60), Decimal(70)),
@@ -182,8 +202,13 @@ def chart_data(request: HttpRequest) -> JsonResponse:
             "ranking": [
                 {"name": f"{d}·{p}" if p else d, "year": y, "total": str(t)} for d, p, y, t in ranking
             ],
+            "pending": pending,
         }
     )
+
+
+#: what a list, the export and the charts show for a stale submission's results
+PENDING = "待重算"
 
 
 def _cell(value: Any) -> str:
@@ -204,7 +229,11 @@ def export(request: HttpRequest) -> HttpResponseBase:
     assert ws is not None
     ws.title = "申报列表"
     ws.append(["部门", "年度", "类别", "项目", "状态", "总分", "等级", "错误", "警告"])
+    pending = 0
     for s in qs.defer(*HEAVY).iterator():
+        # a stale row's numbers are an older version's: written as 待重算, never as numbers
+        derived = (PENDING, "", "", "") if s.stale else (s.total, s.grade, s.errors, s.warnings)
+        pending += s.stale
         ws.append(
             [
                 _cell(v)
@@ -214,13 +243,12 @@ def export(request: HttpRequest) -> HttpResponseBase:
                     s.get_kind_display(),
                     s.project,
                     s.get_state_display(),
-                    s.total,
-                    s.grade,
-                    s.errors,
-                    s.warnings,
+                    *derived,
                 )
             ]
         )
+    if pending:
+        tasks.schedule_rederive()
     for row in ws.iter_rows():
         for c in row:
             c.data_type = "s"

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jixiao.web import excel as excel_io
-from jixiao.web import grid, uploads, workflow
+from jixiao.web import grid, tasks, uploads, workflow
 from jixiao.web.access import (
     _get_submission_for_user,
     can_edit,
@@ -26,6 +26,7 @@ from jixiao.web.access import (
     user_of,
 )
 from jixiao.web.models import HEAVY, Comment, Submission
+from jixiao.web.templatetags.web_tags import HISTORY_FIELDS
 
 
 @login_required
@@ -33,7 +34,9 @@ def index(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     if member.is_bureau:
         return redirect("review")
-    subs = submissions(member).defer(*HEAVY).order_by("-year", "kind", "project")
+    subs = list(submissions(member).defer(*HEAVY).order_by("-year", "kind", "project"))
+    if any(s.stale for s in subs):
+        tasks.schedule_rederive()
     return render(request, "web/submissions.html", {"subs": subs})
 
 
@@ -64,7 +67,7 @@ def _page(
         "findings": derived.findings,
         "explanations": sub.explanations,
         "comments": comments,
-        "history": sub.changes.select_related("user")[:200],
+        "history": sub.changes.values_list(*HISTORY_FIELDS)[:200],
         "since_return": workflow.changes_since_return(sub) if sub.returned_at else [],
         "jobs": sub.jobs.all()[:5],
     }
@@ -106,7 +109,19 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("这份申报当前不能修改。")
     data = _form_data(sub, request)
     derived = workflow.derive(sub.kind, data)
-    ctx = _page(request, sub, data=data, derived=derived)
+    # what the result's templates show: no comments, history or jobs (read on every keystroke)
+    ctx: dict[str, Any] = {
+        "sub": sub,
+        "editable": True,
+        "findings": derived.findings,
+        "explanations": sub.explanations,
+    }
+    if sub.kind == Submission.Kind.ACCOUNTS:
+        ctx["generated"] = derived.explanation
+    else:
+        ctx["rows"] = grid.indicator_rows(derived.evaluation, data)
+        ctx["result"] = derived
+        ctx["evaluation"] = derived.evaluation or {}
     template = "web/_accounts_result.html" if sub.kind == Submission.Kind.ACCOUNTS else "web/_result.html"
     return render(request, template, ctx)
 
