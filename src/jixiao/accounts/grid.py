@@ -19,6 +19,7 @@ from jixiao.accounts.model import Accounts
 Cells = dict[str, Decimal | None]
 #: Keys of a row's dict that are not value columns.
 _TEXT = frozenset({"code", "name"})
+_NONE = (Decimal(0), 0)
 
 
 class TableGrid:
@@ -32,7 +33,7 @@ class TableGrid:
         self.rows: dict[str, Cells] = {}
         self.codes: list[str] = []
         self._children: dict[str, list[str]] | None = None
-        self._printed: set[str] | None = None
+        self._printed: dict[str, bool] = {}
         self._lists: dict[object, list[str]] = {}  # parents / level(n) / parent_of, computed once
         self._sums: dict[str, dict[str, tuple[Decimal, int]]] = {}
 
@@ -81,21 +82,19 @@ class TableGrid:
                 value = rows[code].get(column)
                 if value is None:
                     continue
-                acc, n = found.get(parent, (Decimal(0), 0))
+                acc, n = found.get(parent, _NONE)
                 found[parent] = (acc + value, n + 1)
             self._sums[column] = found
         return found
 
     def printed(self, column: str) -> bool:
-        """Whether any row of the table has a value in ``column``."""
-        if self._printed is None:
-            self._printed = {
-                c
-                for cells in self.rows.values()
-                for c, v in cells.items()
-                if v is not None and c not in _TEXT
-            }
-        return column in self._printed
+        """Whether any row of the table has a value in ``column`` (asked once per column)."""
+        found = self._printed.get(column)
+        if found is None:
+            found = self._printed[column] = column not in _TEXT and any(
+                cells.get(column) is not None for cells in self.rows.values()
+            )
+        return found
 
     def parents(self) -> list[str]:
         """Coded rows that have at least one child row in this table."""

@@ -371,7 +371,11 @@ def _precision(
                 # a two-decimal amount written with a trailing zero, not more precision
                 if value is None or value.__class__ is not Decimal:  # empty, or code / name
                     continue
-                if _more_than_cents(value):
+                try:  # _more_than_cents, its common case inline (it runs for every cell)
+                    more = value.quantize(_CENT) != value
+                except InvalidOperation:
+                    more = _more_than_cents(value)
+                if more:
                     loc = (
                         where(tid, key, column)
                         if key in grid[tid].codes
