@@ -296,11 +296,12 @@ class _Writer:
         self.emit(d, f"{v} = None if {missing} else {name}(({', '.join(args)},))")
         return v
 
-    def function(self, name: str, args: str, body: list[str]) -> Callable[..., Any]:
-        """Compile ``def name(args)``: the lookups hoisted before the loops, then ``body``."""
+    def function(self, name: str, args: str, body: list[str], label: str = "") -> Callable[..., Any]:
+        """Compile ``def name(args)``: the lookups hoisted before the loops, then ``body``.
+        ``label`` names it in profiles and tracebacks."""
         source = "\n".join([f"def {name}({args}):", *("    " + line for line in self.top), *body])
         namespace = dict(self.names)
-        exec(compile(source, f"<{name}>", "exec"), namespace)  # generated from the tree above
+        exec(compile(source, f"<{label or name}>", "exec"), namespace)  # generated from the tree above
         fn: Callable[..., Any] = namespace[name]
         fn.source = source  # type: ignore[attr-defined]
         return fn
@@ -381,4 +382,4 @@ def compile_plan(
         body.append("            if column in dead:")
         body.append("                append(new(Outcome, (RID, row, column, 'empty', ZERO, ZERO, 0, None)))")
         body.append("                continue")
-    return w.function("plan", "G, append, fail", body + w.lines)
+    return w.function("plan", "G, append, fail", body + w.lines, f"rule {rid}")

@@ -19,7 +19,7 @@ from jixiao.accounts.model import Accounts
 Cells = dict[str, Decimal | None]
 #: Keys of a row's dict that are not value columns.
 _TEXT = frozenset({"code", "name"})
-_NONE = (Decimal(0), 0)
+_ZERO = Decimal(0)
 
 
 class TableGrid:
@@ -76,14 +76,16 @@ class TableGrid:
         if found is None:
             found = {}
             rows = self.rows
-            for code, parent in self.parents_of().items():
-                if parent is None:
-                    continue
-                value = rows[code].get(column)
-                if value is None:
-                    continue
-                acc, n = found.get(parent, _NONE)
-                found[parent] = (acc + value, n + 1)
+            self.children("")  # the index of children, built once
+            for parent, kids in (self._children or {}).items():
+                acc, n = _ZERO, 0
+                for code in kids:
+                    value = rows[code].get(column)
+                    if value is not None:
+                        acc += value
+                        n += 1
+                if n:
+                    found[parent] = (acc, n)
             self._sums[column] = found
         return found
 
@@ -100,7 +102,9 @@ class TableGrid:
         """Coded rows that have at least one child row in this table."""
         found = self._lists.get("parents")
         if found is None:
-            found = self._lists["parents"] = [c for c in self.codes if self.children(c)]
+            self.children("")  # the index of children, built once
+            index = self._children or {}
+            found = self._lists["parents"] = [c for c in self.codes if c in index]
         return found
 
     def level(self, n: int) -> list[str]:

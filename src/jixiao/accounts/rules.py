@@ -25,7 +25,7 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -146,6 +146,20 @@ class Rule:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @cached_property
+    def point(self) -> tuple[str, str | None, str | None] | None:
+        """Where its Findings point, decided once: (table, the row — None for the current
+        one —, the column — ``$`` for the current one, None for none)."""
+        anchor = self.anchor
+        if anchor is None:
+            return None
+        sel = anchor.rows[0]
+        fixed = None if sel.kind == "at" or not anchor.single else sel.arg
+        col = anchor.column
+        if col is None and anchor.single:
+            col = expr.implied_column(anchor)
+        return anchor.table, fixed, col
 
     @cached_property
     def left(self) -> evaluate.Compiled:
@@ -466,6 +480,9 @@ def _places(value: Decimal) -> int:
 def _shown_pair(left: Decimal, right: Decimal) -> tuple[str, str, int]:
     """Both sides at two decimals, or at as many more as it takes for them to differ:
     123.453 against 123.45 reads "123.453 与 123.450", never "123.45 与 123.45"."""
+    shown_left, shown_right = _show(left), _show(right)
+    if shown_left != shown_right:  # the usual case: they differ at two decimals
+        return shown_left, shown_right, 2
     most = max(_places(left), _places(right), 2)
     places = 2
     while places < most and _show(left, places) == _show(right, places):
@@ -516,25 +533,22 @@ class _Context:
         return None
 
     def location(self, rule: Rule, row: str | None, column: str | None) -> Location:
-        anchor = rule.anchor
-        if anchor is None:
+        point = rule.point
+        if point is None:
             return Location(file=self.file)
-        sel = anchor.rows[0]
-        key = row if sel.kind == "at" or not anchor.single else sel.arg
-        col = anchor.column
+        table, fixed, col = point
+        key = row if fixed is None else fixed
         if col == "$":
             col = column
-        elif col is None and anchor.single:
-            col = expr.implied_column(anchor)
-        cache_key = (anchor.table, key, col)
+        cache_key = (table, key, col)
         where = self._locations.get(cache_key)
         if where is None:
-            spec = tables()[anchor.table]
+            spec = tables()[table]
             where = Location(
                 file=self.file,
-                line=self.lines.get((anchor.table, key)) if key else None,
-                sheet=self.sheets.get(anchor.table),
-                table=table_name(anchor.table, self.layout),
+                line=self.lines.get((table, key)) if key else None,
+                sheet=self.sheets.get(table),
+                table=table_name(table, self.layout),
                 row=spec.row_name(key) if key else None,
                 column=spec.column_label(col) if col and not spec.single_column else None,
             )
@@ -581,7 +595,7 @@ def _run_rule(
     outcomes: list[Outcome],
 ) -> None:
     """Every instance of ``rule`` through its compiled plan; a Finding only for those that fail."""
-    rid, tails = rule.id, rule.spec.tails
+    rid, tails = rule.spec.id, rule.spec.tails
 
     def fail(*instance: Any) -> Outcome:
         row, column, left, right, n, gap = instance
@@ -620,7 +634,6 @@ def _failed(
         left=left,
         right=right,
         n=n,
-        tolerance=tolerance,
         tail=is_tail,
         explanation=ctx.explanation(rule, row, column),
     )
@@ -635,7 +648,6 @@ def _finding(
     left: Decimal,
     right: Decimal,
     n: int,
-    tolerance: Decimal,
     tail: bool,
     explanation: str | None,
 ) -> Finding:
@@ -658,7 +670,7 @@ def _finding(
         params["column"] = (spec.column_label(column) if spec else column) if column else ""
     if "table" in fields:
         params["table"] = where.table or ""
-    shown_tolerance = _show(tolerance, max(2, _places(tolerance.normalize())))
+    shown_tolerance = _shown_tolerance(n)
     params["n"] = str(n)
     params["tolerance"] = shown_tolerance
     text = rule.spec.message.format(**params)
@@ -682,6 +694,13 @@ def _finding(
         expected=shown_right,
         explanation=explanation,
     )
+
+
+@lru_cache(maxsize=1024)
+def _shown_tolerance(n: int) -> str:
+    """The tolerance of ``n`` terms as messages show it."""
+    tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
+    return _show(tolerance, max(2, _places(tolerance.normalize())))
 
 
 @cache
