@@ -82,7 +82,7 @@ def _compile_selector(table: str, sel: Sel) -> RowsFn:
     if kind == "parents":
         return lambda g, r, c: g[table].parents()
     if kind == "leaves":
-        return lambda g, r, c: [c for c in g[table].codes if not g[table].children(c)]
+        return lambda g, r, c: g[table].leaves()
     if kind == "coded":
         return lambda g, r, c: list(g[table].codes)
     if kind == "all":

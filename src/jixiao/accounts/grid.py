@@ -107,6 +107,15 @@ class TableGrid:
             found = self._lists["parents"] = [c for c in self.codes if c in index]
         return found
 
+    def leaves(self) -> list[str]:
+        """Coded rows without a child row in this table."""
+        found = self._lists.get("leaves")
+        if found is None:
+            self.children("")  # the index of children, built once
+            index = self._children or {}
+            found = self._lists["leaves"] = [c for c in self.codes if c not in index]
+        return found
+
     def level(self, n: int) -> list[str]:
         """Coded rows of level ``n`` (1 类, 2 款, 3 项), in table order."""
         found = self._lists.get(n)
