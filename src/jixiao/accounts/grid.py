@@ -141,8 +141,11 @@ def _coded(tid: str, table: BaseModel) -> TableGrid:
     # extra keys (code, name) are never asked for as columns.
     grid = TableGrid(tid, function_catalog())
     grid.add("total", table.total.__dict__)  # type: ignore[attr-defined]
+    rows, codes = grid.rows, grid.codes
     for row in table.rows:  # type: ignore[attr-defined]
-        grid.add(row.code, row.__dict__, coded=True)
+        if row.code not in rows:  # add(), inline: it runs for every row of every table
+            rows[row.code] = row.__dict__
+            codes.append(row.code)
     return grid
 
 
