@@ -360,26 +360,29 @@ def compile_plan(
     w.names.update(RID=rid, DOMAIN=domain, COLUMNS=columns, DOLLAR=dollar_tables, Outcome=outcome)
     w.names["PRINTED"] = lambda g, c, tables: (g[t].printed(c) for t in tables)
     w.names["new"] = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
-    w.emit(3, "n = 0")
-    w.emit(3, f"left = {w.expr(left, 3)}")
-    w.emit(3, f"right = {w.expr(right, 3)}")
+    # the loops over rows and columns only where the rule has them
+    outer = 2 if domain is not None else 1
+    d = outer + 1 if columns != (None,) else outer
+    w.emit(d, "n = 0")
+    w.emit(d, f"left = {w.expr(left, d)}")
+    w.emit(d, f"right = {w.expr(right, d)}")
     gap, holds = _COMPARE[op]
-    w.emit(3, "if left is None or right is None:")
-    w.emit(4, "append(new(Outcome, (RID, row, column, 'skip', left, right, n, None)))")
-    w.emit(3, "else:")
-    w.emit(4, gap)
-    w.emit(4, f"if {holds}:")
-    w.emit(5, "append(new(Outcome, (RID, row, column, 'pass' if n else 'empty', left, right, n, None)))")
-    w.emit(4, "else: append(fail(row, column, left, right, n, gap))")
+    w.emit(d, "if left is None or right is None:")
+    w.emit(d + 1, "append(new(Outcome, (RID, row, column, 'skip', left, right, n, None)))")
+    w.emit(d, "else:")
+    w.emit(d + 1, gap)
+    w.emit(d + 1, f"if {holds}:")
+    w.emit(d + 2, "append(new(Outcome, (RID, row, column, 'pass' if n else 'empty', left, right, n, None)))")
+    w.emit(d + 1, "else: append(fail(row, column, left, right, n, gap))")
     body: list[str] = []
     if dollar_tables:
         # nothing printed in a column of the $ tables: 0 = 0 without evaluating
         body.append("    dead = {c for c in COLUMNS if c is not None and not any(PRINTED(G, c, DOLLAR))}")
-    body.append(f"    for row in {'DOMAIN(G, None, None)' if domain is not None else '(None,)'}:")
-    body += ["        " + line for line in w.per_row]
-    body.append("        for column in COLUMNS:")
+    body.append("    for row in DOMAIN(G, None, None):" if domain is not None else "    row = None")
+    body += ["    " * outer + line for line in w.per_row]
+    body.append("    " * outer + ("for column in COLUMNS:" if d > outer else "column = None"))
     if dollar_tables:
-        body.append("            if column in dead:")
-        body.append("                append(new(Outcome, (RID, row, column, 'empty', ZERO, ZERO, 0, None)))")
-        body.append("                continue")
+        body.append("    " * d + "if column in dead:")
+        body.append("    " * d + "    append(new(Outcome, (RID, row, column, 'empty', ZERO, ZERO, 0, None)))")
+        body.append("    " * d + "    continue")
     return w.function("plan", "G, append, fail", body + w.lines, f"rule {rid}")
