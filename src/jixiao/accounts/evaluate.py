@@ -219,6 +219,8 @@ class _Writer:
             a = self.expr(node.left, d)
             b = self.expr(node.right, d)
             v = self.var()
+            if node.op not in ("+", "-", "*", "/"):  # pragma: no cover - the parser makes no other
+                raise ExprError(f"未知的运算符“{node.op}”", node.pos)
             if node.op == "/":
                 self.emit(d, f"{v} = _divide({a}, {b})")
             else:
@@ -292,6 +294,8 @@ class _Writer:
         if name == "abs":
             self.emit(d, f"{v} = None if {args[0]} is None else abs({args[0]})")
             return v
+        if name not in ("min", "max"):  # pragma: no cover - the parser knows no other
+            raise ExprError(f"未知函数“{name}”", node.pos)
         missing = " or ".join(f"{a} is None" for a in args)
         self.emit(d, f"{v} = None if {missing} else {name}(({', '.join(args)},))")
         return v
