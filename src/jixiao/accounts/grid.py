@@ -63,7 +63,11 @@ class TableGrid:
         found = self._lists.get("parent_of")
         if found is None:
             catalog = self.catalog
-            found = {c: catalog.parent(c) if catalog is not None else None for c in self.codes}
+            if catalog is None:
+                found = dict.fromkeys(self.codes)
+            else:  # a catalog code's parent is looked up; any other is worked out
+                known, parent = catalog.parent_map, catalog.parent
+                found = {c: known[c] if c in known else parent(c) for c in self.codes}
             self._lists["parent_of"] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
