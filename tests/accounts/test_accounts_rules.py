@@ -113,10 +113,10 @@ def test_an_explained_failure_is_kept_as_a_note_with_its_explanation():
 def test_a_crashing_rule_becomes_an_internal_error_and_the_others_run():
     good = builtin_rules().get("T02-ROW")
 
-    def boom(grid, row, column):
+    def boom(grid, append, fail):
         raise ZeroDivisionError("测试")
 
-    bad = dataclasses.replace(builtin_rules().get("T02-TREE"), left=boom)
+    bad = dataclasses.replace(builtin_rules().get("T02-TREE"), plan=boom)
     findings, out = _outcomes(_accounts(INCOME), RuleSet((bad, good)))
     crash = [f for f in findings if f.code == "internal-error"]
     assert len(crash) == 1

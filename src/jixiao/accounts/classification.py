@@ -12,7 +12,7 @@ import csv
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from types import MappingProxyType
 
@@ -58,8 +58,17 @@ class Classification:
 
     def parent(self, code: str) -> str | None:
         """The code one level up (206 for 20601), None for a 类 or an invalid code."""
+        known = self.parent_map
+        if code in known:  # it runs for every row of every check: a catalog code is looked up
+            return known[code]
         length = _PARENT_LENGTH[self.lengths].get(len(code))
         return code[:length] if length is not None and code.isdigit() else None
+
+    @cached_property
+    def parent_map(self) -> dict[str, str | None]:
+        """The parent of every code of the catalog, computed once (see :meth:`parent`)."""
+        lengths = _PARENT_LENGTH[self.lengths]
+        return {c: c[: lengths[len(c)]] if len(c) in lengths and c.isdigit() else None for c in self.names}
 
     def name(self, code: str) -> str | None:
         return self.names.get(code)

@@ -1,8 +1,14 @@
-"""Compile a checked expression (:mod:`expr`) into a Python closure — no ``eval``.
+"""Compile checked expressions (:mod:`expr`) into Python functions — never ``eval`` of the
+rule's text: the source is generated here from the parsed tree, and every string or number
+of the rule enters it as a literal (``repr`` of a checked name) or a bound constant.
 
-A compiled expression is a function of (grid, row, column) returning ``(value, terms)``:
-the value (None when missing) and how many printed cells it read (for rounding tails).
-``row`` is the current row of a rule with ``each`` (@), ``column`` its current column ($).
+An expression evaluates to ``(value, terms)``: the value (None when missing) and how many
+printed cells it read (for rounding tails). ``row`` is the current row of a rule with
+``each`` (@), ``column`` its current column ($).
+
+:func:`compile_expr` gives one side as a function of (grid, row, column);
+:func:`compile_plan` gives a whole rule — its instances over rows and columns, both sides
+and the comparison — as one function, the table lookups hoisted out of the loops.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Any
 
 from jixiao.accounts.expr import BinOp, Call, ExprError, Neg, Node, Num, Ref, Sel, implied_column
 from jixiao.accounts.grid import TableGrid
@@ -75,7 +82,7 @@ def _compile_selector(table: str, sel: Sel) -> RowsFn:
     if kind == "parents":
         return lambda g, r, c: g[table].parents()
     if kind == "leaves":
-        return lambda g, r, c: [c for c in g[table].codes if not g[table].children(c)]
+        return lambda g, r, c: g[table].leaves()
     if kind == "coded":
         return lambda g, r, c: list(g[table].codes)
     if kind == "all":
@@ -83,79 +90,225 @@ def _compile_selector(table: str, sel: Sel) -> RowsFn:
     raise ExprError(f"未知的行选择“{kind}”", sel.pos)  # pragma: no cover - parser refuses
 
 
-def compile_expr(node: Node, *, zero: bool) -> Compiled:
-    """Compile ``node``. With ``zero`` a missing cell counts as 0, else it makes the value
-    missing (None). An empty set in sum() is missing too (or 0 with ``zero``)."""
-    if isinstance(node, Num):
-        value = node.value
-        return lambda g, r, c: (value, 0)
-    if isinstance(node, Ref):
-        return _compile_ref(node, zero=zero)
-    if isinstance(node, Neg):
-        inner = compile_expr(node.operand, zero=zero)
-
-        def neg(g: Grid, r: str | None, c: str | None) -> Value:
-            v, n = inner(g, r, c)
-            return (None if v is None else -v), n
-
-        return neg
-    if isinstance(node, BinOp):
-        terms: list[tuple[int, Ref]] = []
-        if _flatten(node, 1, terms):
-            return _compile_flat(terms, zero=zero)
-        return _compile_binop(node, zero=zero)
-    if isinstance(node, Call):
-        return _compile_call(node, zero=zero)
-    raise TypeError(node)  # pragma: no cover
+# --------------------------------------------------------------------------- helpers
+# What the generated code calls for the rarer nodes (sets of rows): plain functions.
 
 
-#: What a compiled side reads when it is one of the two halves of the commonest rule,
-#: ``cell(@, col) = sum(children(@), col)``: (table, column or None for the current one $,
-#: the value of a missing cell). Set as the attribute ``cell`` of the current row's cell
-#: and ``children`` of the sum of its children, so that the rules engine can read those
-#: two directly (see :func:`tree_of`); a side replaced by anything else has neither.
-Reads = tuple[str, str | None, Decimal | None]
+def _count(rows: dict[str, dict[str, Decimal | None]], keys: list[str], col: str) -> Value:
+    n = 0
+    for key in keys:
+        cells = rows.get(key)
+        if cells is not None and cells.get(col) is not None:
+            n += 1
+    return Decimal(n), 0
 
 
-def tree_of(left: Compiled, right: Compiled) -> tuple[Reads, Reads] | None:
-    """What the two sides read when the left is the current row's cell and the right the
-    sum of the current row's children, with the same rule for a missing cell; else None."""
-    cell: Reads | None = getattr(left, "cell", None)
-    children: Reads | None = getattr(right, "children", None)
-    if cell is None or children is None or cell[2] != children[2]:
+def _total(rows: dict[str, dict[str, Decimal | None]], keys: list[str], col: str, zero: bool) -> Value:
+    acc = ZERO
+    n = 0
+    for key in keys:
+        cells = rows.get(key)
+        if cells is None:
+            continue
+        v = cells.get(col)
+        if v is not None:
+            acc += v
+            n += 1
+    if n == 0:
+        return (ZERO, 0) if zero else (None, 0)
+    return acc, n
+
+
+def _divide(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None or b is None or b == 0:
         return None
-    return cell, children
+    try:
+        return a / b
+    except (DivisionByZero, InvalidOperation):  # pragma: no cover - b == 0 handled
+        return None
 
 
-def _compile_ref(ref: Ref, *, zero: bool) -> Compiled:
-    table = ref.table
-    column = ref.column if ref.column is not None else implied_column(ref)
-    use_current_column = column == "$"
-    missing: Value = (ZERO, 0) if zero else (None, 0)
-    sel = ref.rows[0]
-    if ref.single and sel.kind == "at":
+# --------------------------------------------------------------------------- code generation
 
-        def cell_at(g: Grid, r: str | None, c: str | None) -> Value:
-            cells = g[table].rows.get(r)  # type: ignore[arg-type]
-            if cells is None:
-                return missing
-            v = cells.get(c if use_current_column else column)  # type: ignore[arg-type]
-            return missing if v is None else (v, 1)
 
-        cell_at.cell = (table, None if use_current_column else column, missing[0])  # type: ignore[attr-defined]
-        return cell_at
-    if ref.single:
-        key = sel.arg
+class _Writer:
+    """Python source for one function, built from the tree; constants bound by name."""
 
-        def cell(g: Grid, r: str | None, c: str | None) -> Value:
-            cells = g[table].rows.get(key)
-            if cells is None:
-                return missing
-            v = cells.get(c if use_current_column else column)  # type: ignore[arg-type]
-            return missing if v is None else (v, 1)
+    def __init__(self, zero: bool) -> None:
+        self.zero = zero
+        self.missing = "ZERO" if zero else "None"
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {
+            "ZERO": ZERO,
+            "Decimal": Decimal,
+            "_count": _count,
+            "_total": _total,
+            "_divide": _divide,
+        }
+        self.tables: dict[str, str] = {}  # table id -> local name of its grid
+        self.serial = 0
+        #: lookups hoisted out of the loops: the cells of a fixed row, before them (``top``);
+        #: those of the current row, once per row (``per_row``); by (table, row) the local
+        #: holding them (the grid does not change while a rule runs)
+        self.top: list[str] = []
+        self.per_row: list[str] = []
+        self.cells: dict[tuple[str, str], str] = {}
 
-        return cell
-    raise ExprError("多行的引用只能用在 sum() 或 count() 中", ref.pos)
+    def bind(self, value: object) -> str:
+        name = f"k{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def var(self) -> str:
+        self.serial += 1
+        return f"v{self.serial}"
+
+    def table(self, tid: str) -> str:
+        """The local holding the TableGrid of ``tid`` (fetched once, before the loops)."""
+        if tid not in self.tables:
+            t = self.tables[tid] = f"t{len(self.tables)}"
+            self.top.append(f"{t} = G[{tid!r}]")
+            self.top.append(f"{t}_rows = {t}.rows")
+        return self.tables[tid]
+
+    def row_cells(self, ref: Ref) -> str:
+        """The local holding the cells of the reference's row (None when the row is absent)."""
+        row = self.row(ref.rows[0])
+        key = (ref.table, row)
+        if key not in self.cells:
+            c = self.cells[key] = f"c{len(self.cells)}"
+            t = self.table(ref.table)
+            (self.per_row if row == "row" else self.top).append(f"{c} = {t}_rows.get({row})")
+        return self.cells[key]
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    @staticmethod
+    def column(ref: Ref) -> str:
+        column = ref.column if ref.column is not None else implied_column(ref)
+        return "column" if column == "$" else repr(column)
+
+    @staticmethod
+    def row(sel: Sel) -> str:
+        return "row" if sel.kind == "at" else repr(sel.arg)
+
+    def expr(self, node: Node, d: int) -> str:
+        """Statements at depth ``d`` computing ``node``; the name holding its value. Each
+        printed cell read adds 1 to the local ``n``."""
+        if isinstance(node, Num):
+            return self.bind(node.value)
+        if isinstance(node, Ref):
+            if not node.single:
+                raise ExprError("多行的引用只能用在 sum() 或 count() 中", node.pos)
+            v, c = self.var(), self.row_cells(node)
+            self.emit(d, f"{v} = None if {c} is None else {c}.get({self.column(node)})")
+            self.emit(d, f"if {v} is not None: n += 1" if not self.zero else f"if {v} is None: {v} = ZERO")
+            if self.zero:
+                self.emit(d, "else: n += 1")
+            return v
+        if isinstance(node, Neg):
+            a = self.expr(node.operand, d)
+            v = self.var()
+            self.emit(d, f"{v} = None if {a} is None else -{a}")
+            return v
+        if isinstance(node, BinOp):
+            terms: list[tuple[int, Ref]] = []
+            if _flatten(node, 1, terms):
+                return self.flat(terms, d)
+            a = self.expr(node.left, d)
+            b = self.expr(node.right, d)
+            v = self.var()
+            if node.op not in ("+", "-", "*", "/"):  # pragma: no cover - the parser makes no other
+                raise ExprError(f"未知的运算符“{node.op}”", node.pos)
+            if node.op == "/":
+                self.emit(d, f"{v} = _divide({a}, {b})")
+            else:
+                self.emit(d, f"{v} = None if {a} is None or {b} is None else {a} {node.op} {b}")
+            return v
+        if isinstance(node, Call):
+            return self.call(node, d)
+        raise TypeError(node)  # pragma: no cover
+
+    def flat(self, terms: list[tuple[int, Ref]], d: int) -> str:
+        """A chain of + and − over single cells: cells of the same row read from one row
+        lookup (the terms grouped by row, in order of first appearance). Under ``missing:
+        skip`` the first missing cell makes it missing and stops the reading."""
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for sign, ref in terms:
+            groups.setdefault(self.row_cells(ref), []).append(("+" if sign > 0 else "-", self.column(ref)))
+        v = self.var()
+        self.emit(d, f"{v} = ZERO")
+        if not self.zero:
+            self.emit(d, "while True:")
+            d += 1
+        for c, cols in groups.items():
+            if self.zero:
+                self.emit(d, f"if {c} is not None:")
+            else:
+                self.emit(d, f"if {c} is None: {v} = None; break")
+            inner = d + 1 if self.zero else d
+            for op, column in cols:
+                self.emit(inner, f"x = {c}.get({column})")
+                if self.zero:
+                    self.emit(inner, f"if x is not None: {v} = {v} {op} x; n += 1")
+                else:
+                    self.emit(inner, f"if x is None: {v} = None; break")
+                    self.emit(inner, f"{v} = {v} {op} x; n += 1")
+        if not self.zero:
+            self.emit(d, "break")
+        return v
+
+    def call(self, node: Call, d: int) -> str:
+        name = node.name
+        v = self.var()
+        if name in ("sum", "count"):
+            ref = node.args[0]
+            if not isinstance(ref, Ref):  # pragma: no cover - refused by check()
+                raise ExprError(f"{name}() 的参数应为单元格集合", node.pos)
+            t, column = self.table(ref.table), self.column(ref)
+            sel = ref.rows[0]
+            if name == "sum" and len(ref.rows) == 1 and sel.kind == "children":
+                # the sum of a row's children: looked up in the table's per-column sums
+                parent = "row" if sel.arg == "@" else repr(sel.arg)
+                if column == "column":  # per column, looked up once per rule run
+                    sums = f"{t}_sums"
+                    if f"{sums} = {{}}" not in self.top:
+                        self.top.append(f"{sums} = {{}}")
+                    self.emit(d, f"s = {sums}.get(column)")
+                    self.emit(d, f"if s is None: s = {sums}[column] = {t}.child_sums(column)")
+                    self.emit(d, f"f = s.get({parent})")
+                else:
+                    self.emit(d, f"f = {t}.child_sums({column}).get({parent})")
+                self.emit(d, f"if f is None: {v} = {self.missing}")
+                self.emit(d, f"else: {v}, m = f; n += m")
+                return v
+            rows = self.bind(compile_rows(ref))
+            if name == "count":
+                self.emit(d, f"{v}, m = _count({t}_rows, {rows}(G, row, column), {column})")
+            else:
+                self.emit(d, f"{v}, m = _total({t}_rows, {rows}(G, row, column), {column}, {self.zero})")
+            self.emit(d, "n += m")
+            return v
+        args = [self.expr(a, d) for a in node.args]
+        if name == "abs":
+            self.emit(d, f"{v} = None if {args[0]} is None else abs({args[0]})")
+            return v
+        if name not in ("min", "max"):  # pragma: no cover - the parser knows no other
+            raise ExprError(f"未知函数“{name}”", node.pos)
+        missing = " or ".join(f"{a} is None" for a in args)
+        self.emit(d, f"{v} = None if {missing} else {name}(({', '.join(args)},))")
+        return v
+
+    def function(self, name: str, args: str, body: list[str], label: str = "") -> Callable[..., Any]:
+        """Compile ``def name(args)``: the lookups hoisted before the loops, then ``body``.
+        ``label`` names it in profiles and tracebacks."""
+        source = "\n".join([f"def {name}({args}):", *("    " + line for line in self.top), *body])
+        namespace = dict(self.names)
+        exec(compile(source, f"<{label or name}>", "exec"), namespace)  # generated from the tree above
+        fn: Callable[..., Any] = namespace[name]
+        fn.source = source  # type: ignore[attr-defined]
+        return fn
 
 
 def _flatten(node: Node, sign: int, out: list[tuple[int, Ref]]) -> bool:
@@ -168,159 +321,72 @@ def _flatten(node: Node, sign: int, out: list[tuple[int, Ref]]) -> bool:
     return False
 
 
-def _compile_flat(terms: list[tuple[int, Ref]], *, zero: bool) -> Compiled:
-    """A sum of single cells as one loop (the commonest right-hand side; cheaper than a
-    tree of closures). Cells of the same row are read from one row lookup."""
-    groups: dict[tuple[str, str | None], list[tuple[bool, str | None]]] = {}
-    for sign, ref in terms:
-        sel = ref.rows[0]
-        key = None if sel.kind == "at" else sel.arg
-        column = ref.column if ref.column is not None else implied_column(ref)
-        groups.setdefault((ref.table, key), []).append((sign > 0, None if column == "$" else column))
-    plan = [(table, key, tuple(cols)) for (table, key), cols in groups.items()]
-
-    def flat(g: Grid, r: str | None, c: str | None) -> Value:
-        acc = ZERO
-        n = 0
-        for table, key, cols in plan:
-            cells = g[table].rows.get(r if key is None else key)  # type: ignore[arg-type]
-            if cells is None:
-                if zero:
-                    continue
-                return None, n
-            for positive, column in cols:
-                v = cells.get(c if column is None else column)  # type: ignore[arg-type]
-                if v is None:
-                    if zero:
-                        continue
-                    return None, n
-                acc = acc + v if positive else acc - v
-                n += 1
-        return acc, n
-
-    return flat
+def compile_expr(node: Node, *, zero: bool) -> Compiled:
+    """Compile ``node``. With ``zero`` a missing cell counts as 0, else it makes the value
+    missing (None). An empty set in sum() is missing too (or 0 with ``zero``)."""
+    w = _Writer(zero)
+    w.emit(1, "n = 0")
+    w.emit(1, f"return {w.expr(node, 1)}, n")
+    w.top += w.per_row
+    return w.function("side", "G, row, column", w.lines)
 
 
-def _compile_binop(node: BinOp, *, zero: bool) -> Compiled:
-    left = compile_expr(node.left, zero=zero)
-    right = compile_expr(node.right, zero=zero)
-    op = node.op
-    if op == "+":
+#: A compiled rule: (grid, outcomes.append, fail) -> None, where ``fail(row, column, left,
+#: right, n, gap)`` records a failing instance and returns its Outcome.
+Plan = Callable[[Grid, Callable[[Any], None], Callable[..., Any]], None]
 
-        def add(g: Grid, r: str | None, c: str | None) -> Value:
-            a, na = left(g, r, c)
-            b, nb = right(g, r, c)
-            return (None if a is None or b is None else a + b), na + nb
-
-        return add
-    if op == "-":
-
-        def sub(g: Grid, r: str | None, c: str | None) -> Value:
-            a, na = left(g, r, c)
-            b, nb = right(g, r, c)
-            return (None if a is None or b is None else a - b), na + nb
-
-        return sub
-    if op == "*":
-
-        def mul(g: Grid, r: str | None, c: str | None) -> Value:
-            a, na = left(g, r, c)
-            b, nb = right(g, r, c)
-            return (None if a is None or b is None else a * b), na + nb
-
-        return mul
-
-    def div(g: Grid, r: str | None, c: str | None) -> Value:
-        a, na = left(g, r, c)
-        b, nb = right(g, r, c)
-        if a is None or b is None or b == 0:
-            return None, na + nb
-        try:
-            return a / b, na + nb
-        except (DivisionByZero, InvalidOperation):  # pragma: no cover - b == 0 handled
-            return None, na + nb
-
-    return div
+_COMPARE = {
+    "=": ("gap = left - right", "not gap"),
+    "≤": ("gap = left - right", "gap <= 0"),
+    "≥": ("gap = right - left", "gap <= 0"),
+    "≠": ("gap = ZERO", "left != right"),
+}
 
 
-def _compile_call(node: Call, *, zero: bool) -> Compiled:
-    name = node.name
-    if name in ("sum", "count"):
-        ref = node.args[0]
-        if not isinstance(ref, Ref):  # pragma: no cover - refused by check()
-            raise ExprError(f"{name}() 的参数应为单元格集合", node.pos)
-        table = ref.table
-        column = ref.column if ref.column is not None else implied_column(ref)
-        use_current_column = column == "$"
-        rows = compile_rows(ref)
-        if name == "count":
+def compile_plan(
+    left: Node,
+    right: Node,
+    *,
+    op: str,
+    zero: bool,
+    rid: str,
+    domain: RowsFn | None,
+    columns: tuple[str | None, ...],
+    dollar_tables: tuple[str, ...],
+    outcome: type,
+) -> Plan:
+    """The whole rule as one function: for each row of ``domain`` (one pass with row None
+    without it) and each of ``columns``, both sides evaluated inline, compared with ``op``,
+    and an ``outcome`` appended (made by ``fail`` for an instance that does not hold).
 
-            def count(g: Grid, r: str | None, c: str | None) -> Value:
-                col = c if use_current_column else column
-                grid_rows = g[table].rows
-                n = 0
-                for key in rows(g, r, c):
-                    cells = grid_rows.get(key)
-                    if cells is not None and cells.get(col) is not None:  # type: ignore[arg-type]
-                        n += 1
-                return Decimal(n), 0
-
-            return count
-
-        sel = ref.rows[0]
-        if len(ref.rows) == 1 and sel.kind == "children":
-            # the sum of a row's children: looked up in the table's per-column sums
-            of_row = sel.arg == "@"
-            parent_code = sel.arg
-            empty: Value = (ZERO, 0) if zero else (None, 0)
-
-            def children_total(g: Grid, r: str | None, c: str | None) -> Value:
-                col = c if use_current_column else column
-                parent = r if of_row else parent_code
-                found = g[table].child_sums(col).get(parent)  # type: ignore[arg-type]
-                return empty if found is None else found
-
-            if of_row:
-                children_total.children = (  # type: ignore[attr-defined]
-                    table,
-                    None if use_current_column else column,
-                    empty[0],
-                )
-            return children_total
-
-        def total(g: Grid, r: str | None, c: str | None) -> Value:
-            col = c if use_current_column else column
-            grid_rows = g[table].rows
-            acc = ZERO
-            n = 0
-            for key in rows(g, r, c):
-                cells = grid_rows.get(key)
-                if cells is None:
-                    continue
-                v = cells.get(col)  # type: ignore[arg-type]
-                if v is not None:
-                    acc += v
-                    n += 1
-            if n == 0:
-                return (ZERO, 0) if zero else (None, 0)
-            return acc, n
-
-        return total
-    args = [compile_expr(a, zero=zero) for a in node.args]
-    if name == "abs":
-        inner = args[0]
-
-        def absolute(g: Grid, r: str | None, c: str | None) -> Value:
-            v, n = inner(g, r, c)
-            return (None if v is None else abs(v)), n
-
-        return absolute
-    pick = min if name == "min" else max
-
-    def extreme(g: Grid, r: str | None, c: str | None) -> Value:
-        values = [a(g, r, c) for a in args]
-        if any(v is None for v, _ in values):
-            return None, sum(n for _, n in values)
-        return pick(v for v, _ in values), sum(n for _, n in values)  # type: ignore[type-var]
-
-    return extreme
+    ``dollar_tables``: a column printed in none of them holds trivially (status empty)."""
+    w = _Writer(zero)
+    w.names.update(RID=rid, DOMAIN=domain, COLUMNS=columns, DOLLAR=dollar_tables, Outcome=outcome)
+    w.names["PRINTED"] = lambda g, c, tables: (g[t].printed(c) for t in tables)
+    w.names["new"] = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
+    # the loops over rows and columns only where the rule has them
+    outer = 2 if domain is not None else 1
+    d = outer + 1 if columns != (None,) else outer
+    w.emit(d, "n = 0")
+    w.emit(d, f"left = {w.expr(left, d)}")
+    w.emit(d, f"right = {w.expr(right, d)}")
+    gap, holds = _COMPARE[op]
+    w.emit(d, "if left is None or right is None:")
+    w.emit(d + 1, "append(new(Outcome, (RID, row, column, 'skip', left, right, n, None)))")
+    w.emit(d, "else:")
+    w.emit(d + 1, gap)
+    w.emit(d + 1, f"if {holds}:")
+    w.emit(d + 2, "append(new(Outcome, (RID, row, column, 'pass' if n else 'empty', left, right, n, None)))")
+    w.emit(d + 1, "else: append(fail(row, column, left, right, n, gap))")
+    body: list[str] = []
+    if dollar_tables:
+        # nothing printed in a column of the $ tables: 0 = 0 without evaluating
+        body.append("    dead = {c for c in COLUMNS if c is not None and not any(PRINTED(G, c, DOLLAR))}")
+    body.append("    for row in DOMAIN(G, None, None):" if domain is not None else "    row = None")
+    body += ["    " * outer + line for line in w.per_row]
+    body.append("    " * outer + ("for column in COLUMNS:" if d > outer else "column = None"))
+    if dollar_tables:
+        body.append("    " * d + "if column in dead:")
+        body.append("    " * d + "    append(new(Outcome, (RID, row, column, 'empty', ZERO, ZERO, 0, None)))")
+        body.append("    " * d + "    continue")
+    return w.function("plan", "G, append, fail", body + w.lines, f"rule {rid}")

@@ -19,6 +19,7 @@ from jixiao.accounts.model import Accounts
 Cells = dict[str, Decimal | None]
 #: Keys of a row's dict that are not value columns.
 _TEXT = frozenset({"code", "name"})
+_ZERO = Decimal(0)
 
 
 class TableGrid:
@@ -32,7 +33,7 @@ class TableGrid:
         self.rows: dict[str, Cells] = {}
         self.codes: list[str] = []
         self._children: dict[str, list[str]] | None = None
-        self._printed: set[str] | None = None
+        self._printed: dict[str, bool] = {}
         self._lists: dict[object, list[str]] = {}  # parents / level(n) / parent_of, computed once
         self._sums: dict[str, dict[str, tuple[Decimal, int]]] = {}
 
@@ -62,7 +63,11 @@ class TableGrid:
         found = self._lists.get("parent_of")
         if found is None:
             catalog = self.catalog
-            found = {c: catalog.parent(c) if catalog is not None else None for c in self.codes}
+            if catalog is None:
+                found = dict.fromkeys(self.codes)
+            else:  # a catalog code's parent is looked up; any other is worked out
+                known, parent = catalog.parent_map, catalog.parent
+                found = {c: known[c] if c in known else parent(c) for c in self.codes}
             self._lists["parent_of"] = found  # type: ignore[assignment]
         return found  # type: ignore[return-value]
 
@@ -75,33 +80,44 @@ class TableGrid:
         if found is None:
             found = {}
             rows = self.rows
-            for code, parent in self.parents_of().items():
-                if parent is None:
-                    continue
-                value = rows[code].get(column)
-                if value is None:
-                    continue
-                acc, n = found.get(parent, (Decimal(0), 0))
-                found[parent] = (acc + value, n + 1)
+            self.children("")  # the index of children, built once
+            for parent, kids in (self._children or {}).items():
+                acc, n = _ZERO, 0
+                for code in kids:
+                    value = rows[code].get(column)
+                    if value is not None:
+                        acc += value
+                        n += 1
+                if n:
+                    found[parent] = (acc, n)
             self._sums[column] = found
         return found
 
     def printed(self, column: str) -> bool:
-        """Whether any row of the table has a value in ``column``."""
-        if self._printed is None:
-            self._printed = {
-                c
-                for cells in self.rows.values()
-                for c, v in cells.items()
-                if v is not None and c not in _TEXT
-            }
-        return column in self._printed
+        """Whether any row of the table has a value in ``column`` (asked once per column)."""
+        found = self._printed.get(column)
+        if found is None:
+            found = self._printed[column] = column not in _TEXT and any(
+                cells.get(column) is not None for cells in self.rows.values()
+            )
+        return found
 
     def parents(self) -> list[str]:
         """Coded rows that have at least one child row in this table."""
         found = self._lists.get("parents")
         if found is None:
-            found = self._lists["parents"] = [c for c in self.codes if self.children(c)]
+            self.children("")  # the index of children, built once
+            index = self._children or {}
+            found = self._lists["parents"] = [c for c in self.codes if c in index]
+        return found
+
+    def leaves(self) -> list[str]:
+        """Coded rows without a child row in this table."""
+        found = self._lists.get("leaves")
+        if found is None:
+            self.children("")  # the index of children, built once
+            index = self._children or {}
+            found = self._lists["leaves"] = [c for c in self.codes if c not in index]
         return found
 
     def level(self, n: int) -> list[str]:
@@ -129,8 +145,11 @@ def _coded(tid: str, table: BaseModel) -> TableGrid:
     # extra keys (code, name) are never asked for as columns.
     grid = TableGrid(tid, function_catalog())
     grid.add("total", table.total.__dict__)  # type: ignore[attr-defined]
+    rows, codes = grid.rows, grid.codes
     for row in table.rows:  # type: ignore[attr-defined]
-        grid.add(row.code, row.__dict__, coded=True)
+        if row.code not in rows:  # add(), inline: it runs for every row of every table
+            rows[row.code] = row.__dict__
+            codes.append(row.code)
     return grid
 
 

@@ -295,8 +295,10 @@ def data_findings(
         catalog = tables()[tid].classification
         if catalog is None:  # pragma: no cover - coded tables always have one
             continue
+        names = catalog.names
         for row in table.rows:
-            out += _code_findings(catalog, row.code, row.name, tid, where)
+            if not row.name or names.get(row.code) != row.name:  # else known, named as the catalog
+                out += _code_findings(catalog, row.code, row.name, tid, where)
             parent = catalog.parent(row.code)
             if parent and parent not in codes:
                 out.append(
@@ -310,8 +312,10 @@ def data_findings(
         catalog = tables()[tid].classification
         if catalog is None:  # pragma: no cover
             continue
+        names = catalog.names
         for code in codes:
-            out += _code_findings(catalog, code, None, tid, where)
+            if code not in names:  # else a known code
+                out += _code_findings(catalog, code, None, tid, where)
     for code in acc.narrative.initial_budget.items:
         if function_catalog().level(code) != 3:
             out.append(
@@ -371,7 +375,11 @@ def _precision(
                 # a two-decimal amount written with a trailing zero, not more precision
                 if value is None or value.__class__ is not Decimal:  # empty, or code / name
                     continue
-                if _more_than_cents(value):
+                try:  # _more_than_cents, its common case inline (it runs for every cell)
+                    more = value.quantize(_CENT) != value
+                except InvalidOperation:
+                    more = _more_than_cents(value)
+                if more:
                     loc = (
                         where(tid, key, column)
                         if key in grid[tid].codes

@@ -25,10 +25,10 @@ import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -127,8 +127,8 @@ class Rule:
 
     spec: RuleSpec
     op: str
-    left: evaluate.Compiled
-    right: evaluate.Compiled
+    #: the parsed left and right sides
+    nodes: tuple[expr.Node, expr.Node]
     domain: evaluate.RowsFn | None
     anchor: expr.Ref | None
     line: int | None = None
@@ -140,10 +140,35 @@ class Rule:
     fields: frozenset[str] = frozenset()
     #: the columns it runs over ((None,) without ``columns``)
     columns: tuple[str | None, ...] = (None,)
+    #: every instance of the rule, both sides and the comparison, as one function
+    plan: evaluate.Plan | None = None
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @cached_property
+    def point(self) -> tuple[str, str | None, str | None] | None:
+        """Where its Findings point, decided once: (table, the row — None for the current
+        one —, the column — ``$`` for the current one, None for none)."""
+        anchor = self.anchor
+        if anchor is None:
+            return None
+        sel = anchor.rows[0]
+        fixed = None if sel.kind == "at" or not anchor.single else sel.arg
+        col = anchor.column
+        if col is None and anchor.single:
+            col = expr.implied_column(anchor)
+        return anchor.table, fixed, col
+
+    @cached_property
+    def left(self) -> evaluate.Compiled:
+        """The left side alone, as a function of (grid, row, column) (the plan inlines it)."""
+        return evaluate.compile_expr(self.nodes[0], zero=self.spec.missing == "zero")
+
+    @cached_property
+    def right(self) -> evaluate.Compiled:
+        return evaluate.compile_expr(self.nodes[1], zero=self.spec.missing == "zero")
 
 
 @dataclass(frozen=True)
@@ -289,7 +314,6 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
             problems.append(_fail(doc, [*base, "columns"], "invalid-value", value=col, what="列名", hint=""))
     scope = expr.Scope(at=bool(each), columns=spec.columns)
     zero = spec.missing == "zero"
-    compiled: dict[str, evaluate.Compiled] = {}
     nodes: dict[str, expr.Node] = {}
     for side in ("left", "right"):
         text = getattr(spec, side)
@@ -297,7 +321,6 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
             node = expr.parse(text)
             expr.check(node, scope)
             nodes[side] = node
-            compiled[side] = evaluate.compile_expr(node, zero=zero)
         except expr.ExprError as exc:
             problems.append(_expr_finding(doc, [*base, side], spec, side=side, text=text, exc=exc))
     if problems:
@@ -306,33 +329,53 @@ def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
         (r for r, _ in expr.refs(nodes["right"])), None
     )
 
-    domain = None
-    if domains:
-        if len(domains) == 1:
-            domain = domains[0]
-        else:
-            parts = tuple(domains)
-
-            def domain(g: evaluate.Grid, r: str | None, c: str | None) -> list[str]:
-                seen: dict[str, None] = {}
-                for part in parts:
-                    for key in part(g, r, c):
-                        seen.setdefault(key, None)
-                return list(seen)
-
+    domain = _union(domains)
+    columns = spec.columns or (None,)
+    dollar = _dollar_tables(nodes["left"], nodes["right"]) if zero else ()
+    try:
+        plan = evaluate.compile_plan(
+            nodes["left"],
+            nodes["right"],
+            op=op or "=",
+            zero=zero,
+            rid=spec.id,
+            domain=domain,
+            columns=columns,
+            dollar_tables=dollar,
+            outcome=Outcome,
+        )
+    except expr.ExprError as exc:  # pragma: no cover - check() refuses what cannot compile
+        where = [*base, "left"]
+        raise InputError([_expr_finding(doc, where, spec, side="left", text=spec.left, exc=exc)]) from None
     return Rule(
-        columns=spec.columns or (None,),
+        columns=columns,
         fields=frozenset(fields),
-        dollar_tables=_dollar_tables(nodes["left"], nodes["right"]) if spec.missing == "zero" else (),
+        dollar_tables=dollar,
         spec=spec,
         op=op or "=",
-        left=compiled["left"],
-        right=compiled["right"],
+        nodes=(nodes["left"], nodes["right"]),
         domain=domain,
         anchor=anchor,
         line=doc.line_of(base),
         source=doc.name,
+        plan=plan,
     )
+
+
+def _union(domains: list[evaluate.RowsFn]) -> evaluate.RowsFn | None:
+    """The rows of several ``each`` sets, in order, each once (None without any)."""
+    if len(domains) <= 1:
+        return domains[0] if domains else None
+    parts = tuple(domains)
+
+    def domain(g: evaluate.Grid, r: str | None, c: str | None) -> list[str]:
+        seen: dict[str, None] = {}
+        for part in parts:
+            for key in part(g, r, c):
+                seen.setdefault(key, None)
+        return list(seen)
+
+    return domain
 
 
 def _dollar_tables(*nodes: expr.Node) -> tuple[str, ...]:
@@ -437,6 +480,9 @@ def _places(value: Decimal) -> int:
 def _shown_pair(left: Decimal, right: Decimal) -> tuple[str, str, int]:
     """Both sides at two decimals, or at as many more as it takes for them to differ:
     123.453 against 123.45 reads "123.453 与 123.450", never "123.45 与 123.45"."""
+    shown_left, shown_right = _show(left), _show(right)
+    if shown_left != shown_right:  # the usual case: they differ at two decimals
+        return shown_left, shown_right, 2
     most = max(_places(left), _places(right), 2)
     places = 2
     while places < most and _show(left, places) == _show(right, places):
@@ -487,25 +533,22 @@ class _Context:
         return None
 
     def location(self, rule: Rule, row: str | None, column: str | None) -> Location:
-        anchor = rule.anchor
-        if anchor is None:
+        point = rule.point
+        if point is None:
             return Location(file=self.file)
-        sel = anchor.rows[0]
-        key = row if sel.kind == "at" or not anchor.single else sel.arg
-        col = anchor.column
+        table, fixed, col = point
+        key = row if fixed is None else fixed
         if col == "$":
             col = column
-        elif col is None and anchor.single:
-            col = expr.implied_column(anchor)
-        cache_key = (anchor.table, key, col)
+        cache_key = (table, key, col)
         where = self._locations.get(cache_key)
         if where is None:
-            spec = tables()[anchor.table]
+            spec = tables()[table]
             where = Location(
                 file=self.file,
-                line=self.lines.get((anchor.table, key)) if key else None,
-                sheet=self.sheets.get(anchor.table),
-                table=table_name(anchor.table, self.layout),
+                line=self.lines.get((table, key)) if key else None,
+                sheet=self.sheets.get(table),
+                table=table_name(table, self.layout),
                 row=spec.row_name(key) if key else None,
                 column=spec.column_label(col) if col and not spec.single_column else None,
             )
@@ -551,73 +594,20 @@ def _run_rule(
     findings: list[Finding],
     outcomes: list[Outcome],
 ) -> None:
-    rows: list[str | None] = list(rule.domain(grid, None, None)) if rule.domain is not None else [None]
-    columns: Sequence[str | None] = rule.columns
-    left_fn, right_fn, op, tails, rid = rule.left, rule.right, rule.op, rule.spec.tails, rule.id
-    equal, zero = op == "=", Decimal(0)
-    append = outcomes.append
-    new = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
-    dead = _dead_columns(rule, grid)
-    tree = evaluate.tree_of(left_fn, right_fn)
-    if tree is not None:
-        # cell(@, col) against sum(children(@), col): what the two compiled sides compute,
-        # read here directly (the commonest rule instance: no call per side)
-        (left_table, left_col, absent), (right_table, right_col, _) = tree
-        left_rows, right_grid = grid[left_table].rows, grid[right_table]
-        sums: dict[str | None, dict[str, tuple[Decimal, int]]] = {}
-    for row in rows:
-        for column in columns:
-            if column in dead:  # nothing printed in this column: 0 = 0 without evaluating
-                append(new(Outcome, (rid, row, column, "empty", zero, zero, 0, None)))
-                continue
-            if tree is not None:
-                cells = left_rows.get(row)  # type: ignore[arg-type]
-                value = None if cells is None else cells.get(left_col or column)  # type: ignore[arg-type]
-                left, nl = (absent, 0) if value is None else (value, 1)
-                of = sums.get(column)
-                if of is None:
-                    of = sums[column] = right_grid.child_sums(right_col or column)  # type: ignore[arg-type]
-                found = of.get(row)  # type: ignore[arg-type]
-                right, nr = (absent, 0) if found is None else found
-            else:
-                left, nl = left_fn(grid, row, column)
-                right, nr = right_fn(grid, row, column)
-            n = nl + nr
-            if left is None or right is None:
-                append(new(Outcome, (rid, row, column, "skip", left, right, n, None)))
-                continue
-            # inline comparison: this loop runs hundreds of times per department
-            if equal:
-                gap = left - right
-                ok = not gap
-            elif op == "≤":
-                gap = left - right
-                ok = gap <= 0
-            elif op == "≥":
-                gap = right - left
-                ok = gap <= 0
-            else:
-                ok = left != right
-                gap = zero
-            if ok:
-                append(new(Outcome, (rid, row, column, "pass" if n else "empty", left, right, n, None)))
-                continue
-            f = _failed(rule, ctx, row=row, column=column, left=left, right=right, n=n, gap=gap, tails=tails)
-            findings.append(f)
-            status = "tail" if f.code == _TAIL else ("explained" if f.explanation else "fail")
-            append(new(Outcome, (rid, row, column, status, left, right, n, f)))
+    """Every instance of ``rule`` through its compiled plan; a Finding only for those that fail."""
+    rid, tails = rule.spec.id, rule.spec.tails
+
+    def fail(*instance: Any) -> Outcome:
+        row, column, left, right, n, gap = instance
+        f = _failed(rule, ctx, row=row, column=column, left=left, right=right, n=n, gap=gap, tails=tails)
+        findings.append(f)
+        status = "tail" if f.code == _TAIL else ("explained" if f.explanation else "fail")
+        return Outcome(rid, row, column, status, left, right, n, f)
+
+    rule.plan(grid, outcomes.append, fail)  # type: ignore[misc]
 
 
 _TAIL = "accounts-rounding-tail"
-
-
-def _dead_columns(rule: Rule, grid: dict[str, TableGrid]) -> set[str | None] | tuple[()]:
-    """The columns where a rule that reads only ``$`` columns has nothing printed to read."""
-    if not rule.dollar_tables:
-        return ()
-    return {
-        c for c in rule.columns if c is not None and not any(grid[t].printed(c) for t in rule.dollar_tables)
-    }
 
 
 def _failed(
@@ -644,7 +634,6 @@ def _failed(
         left=left,
         right=right,
         n=n,
-        tolerance=tolerance,
         tail=is_tail,
         explanation=ctx.explanation(rule, row, column),
     )
@@ -659,7 +648,6 @@ def _finding(
     left: Decimal,
     right: Decimal,
     n: int,
-    tolerance: Decimal,
     tail: bool,
     explanation: str | None,
 ) -> Finding:
@@ -682,7 +670,7 @@ def _finding(
         params["column"] = (spec.column_label(column) if spec else column) if column else ""
     if "table" in fields:
         params["table"] = where.table or ""
-    shown_tolerance = _show(tolerance, max(2, _places(tolerance.normalize())))
+    shown_tolerance = _shown_tolerance(n)
     params["n"] = str(n)
     params["tolerance"] = shown_tolerance
     text = rule.spec.message.format(**params)
@@ -706,6 +694,13 @@ def _finding(
         expected=shown_right,
         explanation=explanation,
     )
+
+
+@lru_cache(maxsize=1024)
+def _shown_tolerance(n: int) -> str:
+    """The tolerance of ``n`` terms as messages show it."""
+    tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
+    return _show(tolerance, max(2, _places(tolerance.normalize())))
 
 
 @cache

@@ -84,6 +84,8 @@ class _Job:
     where: Location
     stated: Decimal | None
     out: LeafScore
+    #: the target as read when the rule was inferred from it (read once per leaf)
+    target: Measure | None = None
 
     def report(self, code: str, fld: str | None = None, **params: Any) -> None:
         self.out.findings.append(finding(code, self.where.merged(field=fld), **params))
@@ -127,7 +129,7 @@ class LeafScorer:
         if entry.score_rate is not None and entry.actual is None and entry.tier is None and rule is None:
             self._summary(job)
             return out
-        out.rule = rule or self._infer_rule(node, entry)
+        out.rule = rule or self._infer_rule(job)
         if out.rule is RuleKind.qualitative:
             self._qualitative(job)
             return out
@@ -136,8 +138,9 @@ class LeafScorer:
         return out
 
     # -- inputs ---------------------------------------------------------------------------
-    def _infer_rule(self, node: Node, entry: Entry) -> RuleKind:
+    def _infer_rule(self, job: _Job) -> RuleKind:
         """The rule of an indicator that declares none, from what the entry gives."""
+        node, entry = job.node, job.entry
         if entry.cases is not None:
             return RuleKind.deduction
         if entry.tier is not None:
@@ -147,6 +150,7 @@ class LeafScorer:
             measure = parse_measure(target) if target is not None else None
         except NumberFormatError:
             return RuleKind.quantitative  # a malformed number: reported when it is read
+        job.target = measure
         if measure is not None and measure.is_number:
             return RuleKind.quantitative
         pass_values = (node.spec.pass_values if node.spec else None) or self.fw.pass_values
@@ -268,7 +272,7 @@ class LeafScorer:
     def _quantitative(self, job: _Job) -> None:
         entry, out, spec = job.entry, job.out, job.node.spec
         target_written = entry.target if entry.target is not None else (spec.target if spec else None)
-        target = self._measure(job, target_written, "target")
+        target = job.target or self._measure(job, target_written, "target")
         actual = self._measure(job, entry.actual, "actual")
         derived = self._derived(job, actual)
         direction = self._direction(job, target)

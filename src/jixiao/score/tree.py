@@ -135,7 +135,6 @@ def build(plan: Plan, submission: Submission, file: str | None) -> tuple[list[No
             continue
         node.entry = entry
     _prune(roots)
-    _resolve_weights(roots)
     return roots, findings
 
 
@@ -237,10 +236,13 @@ def _slips(plan: Plan, names: tuple[str, ...]) -> tuple[tuple[str, str, str, str
 
 
 def _prune(nodes: list[Node]) -> None:
-    """Drop optional framework leaves (no weight) that the submission did not fill in."""
+    """Drop optional framework leaves (no weight) that the submission did not fill in, and
+    resolve the weights of what remains, bottom up (one pass)."""
     for node in nodes:
         _prune(node.children)
     nodes[:] = [n for n in nodes if not _optional_unused(n)]
+    for node in nodes:
+        node.weight = _own_weight(node)
 
 
 def _optional_unused(node: Node) -> bool:
@@ -250,12 +252,6 @@ def _optional_unused(node: Node) -> bool:
     if spec is None:
         return False
     return spec.weight is None or (spec.weight == 0 and node.entry is None)
-
-
-def _resolve_weights(nodes: list[Node]) -> None:
-    for node in nodes:
-        _resolve_weights(node.children)
-        node.weight = _own_weight(node)
 
 
 def weight_of(node: Node) -> Decimal | None:
