@@ -131,3 +131,16 @@ def test_a_word_template_without_a_content_type_is_refused_before_writing(tmp_pa
     assert info.value.findings[0].code == "template-broken"
     assert "/word/settings.xml" in info.value.findings[0].message
     assert not any(out.glob("*.docx"))  # nothing written
+
+
+def test_a_huge_raw_score_is_rounded_exactly():
+    # reproducer: fuzz submission-yaml, seed 1, cases 8806 and 9995 (a raw score of more
+    # digits than the default decimal context raised InvalidOperation when rounded)
+    from decimal import Decimal
+
+    from jixiao.core.numbers import Rounding
+
+    assert Rounding(places=2).apply(Decimal("12345678901234567890123456789.125")) == Decimal(
+        "12345678901234567890123456789.13"
+    )
+    assert Rounding(places=2).apply(Decimal("1.005")) == Decimal("1.01")

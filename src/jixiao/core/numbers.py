@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 from typing import Annotated
@@ -79,7 +79,19 @@ def _step(places: int) -> Decimal:
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """四舍五入 ``value`` to ``places`` decimal places."""
-    return value.quantize(_step(places), rounding=ROUND_HALF_UP)
+    return quantized(value, _step(places))
+
+
+def quantized(value: Decimal, step: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """``value`` rounded to ``step`` in a context wide enough for its digits: a huge value is
+    rounded exactly, not refused by the default 28-digit context."""
+    try:
+        return value.quantize(step, rounding=rounding)
+    except InvalidOperation:
+        if not value.is_finite():
+            raise
+    digits = value.adjusted() - int(step.as_tuple().exponent) + 2
+    return value.quantize(step, rounding=rounding, context=Context(prec=max(28, digits)))
 
 
 class RoundingMode(StrEnum):
@@ -97,7 +109,7 @@ class Rounding(BaseModel):
 
     def apply(self, value: Decimal) -> Decimal:
         rounding = ROUND_HALF_UP if self.mode is RoundingMode.half_up else ROUND_DOWN
-        return value.quantize(_step(self.places), rounding=rounding)
+        return quantized(value, _step(self.places), rounding)
 
     def describe(self) -> str:
         how = "四舍五入" if self.mode is RoundingMode.half_up else "截断"

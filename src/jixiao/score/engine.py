@@ -8,11 +8,11 @@ subtotals, total, score rates and grade with the computed ones.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.core.findings import Finding, Location, finding, sort_findings
-from jixiao.core.numbers import ZERO, percent_text, plain, round_half_up
+from jixiao.core.numbers import ZERO, percent_text, plain, quantized, round_half_up
 from jixiao.derive.ratios import check_figures, tail_tolerance
 from jixiao.model.framework import Framework
 from jixiao.model.submission import Submission
@@ -311,4 +311,4 @@ _RATE_STEP = Decimal("0.0001")
 def _rate(score: Decimal | None, weight: Decimal | None) -> Decimal | None:
     if score is None or not weight:
         return None
-    return (score / weight).quantize(_RATE_STEP, rounding=ROUND_HALF_UP)  # round_half_up(…, 4)
+    return quantized(score / weight, _RATE_STEP)  # round_half_up(…, 4)
