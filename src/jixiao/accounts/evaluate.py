@@ -14,7 +14,7 @@ and the comparison — as one function, the table lookups hoisted out of the loo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
 
@@ -43,6 +43,12 @@ def compile_rows(ref: Ref) -> RowsFn:
         parts.append(_compile_selector(table, sel))
     if len(parts) == 1:
         return parts[0]
+    return union_rows(parts)
+
+
+def union_rows(parts: Sequence[RowsFn]) -> RowsFn:
+    """The rows of every one of ``parts``, in order, each once."""
+    parts = tuple(parts)
 
     def union(g: Grid, r: str | None, c: str | None) -> list[str]:
         seen: dict[str, None] = {}

@@ -366,16 +366,7 @@ def _union(domains: list[evaluate.RowsFn]) -> evaluate.RowsFn | None:
     """The rows of several ``each`` sets, in order, each once (None without any)."""
     if len(domains) <= 1:
         return domains[0] if domains else None
-    parts = tuple(domains)
-
-    def domain(g: evaluate.Grid, r: str | None, c: str | None) -> list[str]:
-        seen: dict[str, None] = {}
-        for part in parts:
-            for key in part(g, r, c):
-                seen.setdefault(key, None)
-        return list(seen)
-
-    return domain
+    return evaluate.union_rows(domains)
 
 
 def _dollar_tables(*nodes: expr.Node) -> tuple[str, ...]:
