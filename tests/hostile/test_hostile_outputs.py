@@ -151,3 +151,27 @@ def test_a_word_template_with_a_shell_payload_is_refused_and_runs_nothing(tmp_pa
     assert name in info.value.findings[0].message or "cycler" in info.value.findings[0].message
     assert not marker.exists()
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_user_word_template_is_rendered_in_the_sandbox_past_the_preflight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package's own templates are rendered without the sandbox; a user's never is,
+    even where the preflight would not look (here switched off)."""
+    import jixiao.render
+
+    monkeypatch.setattr(jixiao.render, "_preflight", lambda *_: None)
+    folder = tmp_path / "templates"
+    exported = {p.name: p for p in api.export_templates(folder)}
+    name = next(n for n in exported if n.startswith("report-xinxiang-2024"))
+    payload = "{{ ''.__class__.__mro__[1].__subclasses__() }}"
+    bad = tmp_path / name
+    bad.write_bytes(
+        rezip(
+            exported[name].read_bytes(), lambda n, d: put_text(d, payload) if n == "word/document.xml" else d
+        )
+    )
+    with pytest.raises(InputError) as info:
+        api.render([department(tmp_path)], tmp_path / "out", formats=["docx"], templates=[bad])
+    assert info.value.findings[0].code == "template-render-error"
+    assert "__class__" in info.value.findings[0].message or "不安全" in info.value.findings[0].message

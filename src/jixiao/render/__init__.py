@@ -11,9 +11,9 @@ import atexit
 import importlib
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import BrokenExecutor
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import BrokenExecutor, Future
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -114,31 +114,26 @@ def render_pairs(
         findings += doc.findings
         written += [Written(out_dir / f"{doc.stem}.{fmt}", fmt, doc.kind, doc.title) for fmt in wanted]
 
-    def prepared(order: list[tuple[Doc, tuple[str, ...]]]) -> Iterator[tuple[Doc, tuple[str, ...], Any]]:
-        for doc, wanted in order:
-            charts = bool(VISUAL & set(wanted)) and doc.kind in ("report", "accounts")
-            yield doc, wanted, build_context(doc, with_findings=with_findings, want_charts=charts)
-
-    # this process writes files too: ``processes - 1`` workers beside it
+    # this process writes documents too: ``processes - 1`` workers beside it
     helpers = _workers(jobs, chosen) - 1
     pool = _pool(helpers)
-    # the longest first (the layout of the PDFs is the largest part of a full set), each sent
-    # to a worker as soon as its context is built when one is free, else written here
+    # a document (its context and every file of it) is the unit of work, so a context is
+    # built once, by the process that writes its files; the longest first (the 部门决算 with
+    # its PDF is the largest part of a full set), each to a worker when one is free, else
+    # written here
     order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
-    work: Iterable[tuple[Doc, tuple[str, ...], dict[str, Any]]] = prepared(order)
+    work = [_Job(doc, wanted, with_findings) for doc, wanted in order]
     if templates.overrides:  # every user template is checked before anything is written
-        work = list(work)
+        work = [job.prepared() for job in work]
         _preflight(work, templates)
     prepare_folder(out_dir, [w.path for w in written])  # no symlink followed, no file for a folder
-    futures = []
+    futures: list[Future[list[Finding]]] = []
     try:
-        for doc, wanted, ctx in work:
-            for fmt in sorted(wanted, key=lambda f: f != "pdf"):
-                path = out_dir / f"{doc.stem}.{fmt}"
-                if pool is not None and sum(not f.done() for f in futures) < helpers:
-                    futures.append(pool.submit(_task, fmt, doc, ctx, path, templates))
-                else:
-                    _write(fmt, doc, ctx, path, templates)
+        for job in work:
+            if pool is not None and sum(not f.done() for f in futures) < helpers:
+                futures.append(pool.submit(_task, job, out_dir, templates))
+            else:
+                job.write(out_dir, templates)
         problems = [f for future in futures for f in future.result()]
     except BaseException as exc:
         for future in futures:
@@ -157,11 +152,34 @@ def _cost(item: tuple[Doc, tuple[str, ...]]) -> tuple[bool, bool, int]:
     return "pdf" in wanted, doc.kind == "accounts", len(wanted)
 
 
-def _task(fmt: str, doc: Doc, ctx: Mapping[str, Any], path: Path, templates: Templates) -> list[Finding]:
-    """One file, in a worker process; its problems come back as Findings (an exception
+@dataclass(frozen=True)
+class _Job:
+    """A document to write in ``wanted`` formats: the unit of work of a render, so that its
+    context is built once, by the process that writes its files (unless built beforehand
+    for the preflight of user templates)."""
+
+    doc: Doc
+    wanted: tuple[str, ...]
+    with_findings: bool
+    context: dict[str, Any] | None = None
+
+    def prepared(self) -> _Job:
+        charts = bool(VISUAL & set(self.wanted)) and self.doc.kind in ("report", "accounts")
+        ctx = build_context(self.doc, with_findings=self.with_findings, want_charts=charts)
+        return replace(self, context=ctx)
+
+    def write(self, out_dir: Path, templates: Templates) -> None:
+        ctx = self.context if self.context is not None else self.prepared().context
+        assert ctx is not None
+        for fmt in sorted(self.wanted, key=lambda f: f != "pdf"):
+            _write(fmt, self.doc, ctx, out_dir / f"{self.doc.stem}.{fmt}", templates)
+
+
+def _task(job: _Job, out_dir: Path, templates: Templates) -> list[Finding]:
+    """One document, in a worker process; its problems come back as Findings (an exception
     with Findings does not survive the trip between processes)."""
     try:
-        _write(fmt, doc, ctx, path, templates)
+        job.write(out_dir, templates)
     except InputError as exc:
         return list(exc.findings)
     return []
@@ -248,7 +266,7 @@ def _write_failed(path: Path, exc: OSError) -> InputError:
     return InputError([finding("write-failed", None, path=str(path), detail=exc.strerror or str(exc))])
 
 
-def _preflight(jobs: Sequence[tuple[Doc, tuple[str, ...], dict[str, Any]]], templates: Templates) -> None:
+def _preflight(jobs: Sequence[_Job], templates: Templates) -> None:
     """Check every user template against its document's context before writing anything."""
     if not templates.overrides:
         return
@@ -258,11 +276,12 @@ def _preflight(jobs: Sequence[tuple[Doc, tuple[str, ...], dict[str, Any]]], temp
     from jixiao.render.fmt import environment
 
     checked: set[str] = set()
-    for doc, wanted, ctx in jobs:
-        if "docx" in wanted and doc.template in templates.overrides and doc.template not in checked:
+    for job in jobs:
+        doc = job.doc
+        if "docx" in job.wanted and doc.template in templates.overrides and doc.template not in checked:
             checked.add(doc.template)
             tpl = DocxTemplate(templates.docx(doc.template))
-            docx_out.check(tpl, environment(), ctx, templates.source(doc.template))
+            docx_out.check(tpl, environment(), job.context or {}, templates.source(doc.template))
 
 
 def _write(fmt: str, doc: Doc, ctx: Mapping[str, Any], path: Path, templates: Templates) -> None:

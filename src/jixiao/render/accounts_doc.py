@@ -242,11 +242,11 @@ def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None
         style = sheet.style(
             size=9, bold=cell.bold, align=cell.align, fill=cell.head, fmt=money_format if cell.money else None
         )
-        target.style = style
+        sheet.put(target, style)
         if cell.rowspan > 1 or cell.colspan > 1:
             edge = sheet.style(size=9)
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
                     if dr or dc:
-                        ws.cell(row + dr, col + dc).style = edge
+                        sheet.put(ws.cell(row + dr, col + dc), edge)
             merge(ws, row, col, row + cell.rowspan - 1, col + cell.colspan - 1)

@@ -44,7 +44,7 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path, templates: Templates
 
     source = templates.source(doc.template)
     tpl = _template_class()(templates.docx(doc.template))
-    env = _environment()
+    env = _environment(trusted=doc.template not in templates.overrides)
     try:
         # the built-in templates are checked by the tests; a user's is checked before any
         # file is written (render_pairs' preflight), so no check here
@@ -78,11 +78,12 @@ def write(doc: Doc, context: Mapping[str, Any], path: Path, templates: Templates
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def _environment(*, trusted: bool) -> jinja2.Environment:
     """The Jinja environment of the Word documents, one per process, whose ``from_string``
     compiles a source once: docxtpl hands it the same XML for every document of a template
-    (the parsing and compiling was a third of a Word file's time)."""
-    env = environment()
+    (the parsing and compiling was a third of a Word file's time). A user's template is
+    rendered in the sandbox; the package's own (``trusted``) are not."""
+    env = environment(trusted=trusted)
     env.from_string = lru_cache(maxsize=64)(env.from_string)  # type: ignore[method-assign]
     return env
 

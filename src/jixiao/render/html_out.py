@@ -25,8 +25,9 @@ from jixiao.render.fonts import css_families
 
 @cache
 def _env() -> jinja2.Environment:
-    """The environment of the built-in HTML templates (compiled once per process)."""
-    env = environment()
+    """The environment of the built-in HTML templates and outlines (compiled once per
+    process); no user writes an HTML template, so it is not sandboxed."""
+    env = environment(trusted=True)
     env.loader = jinja2.PackageLoader("jixiao.render", "templates")
     return env
 

@@ -7,6 +7,7 @@ cells marked. :mod:`jixiao.read.self_table` reads both back into a Submission.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -55,16 +56,18 @@ def info_sheet(
         cell = ws.cell(1, col, text)
         cell.font = Font(bold=True)
         cell.border = _BORDER
-    row = 2
-    for label, key in INFO_FIELDS:
-        _line(ws, row, label, key, fields.get(key))
-        row += 1
     units = figure_units()
-    for key, label in figure_labels().items():
-        _line(ws, row, f"{label}（{units.get(key, '')}）", f"figures.{key}", figures.get(key))
-        row += 1
-    for path, weight in (weights or {}).items():
-        _line(ws, row, f"分值：{path}", f"weight.{path}", weight)
+    lines = [
+        *((label, key, fields.get(key)) for label, key in INFO_FIELDS),
+        *(
+            (f"{label}（{units.get(key, '')}）", f"figures.{key}", figures.get(key))
+            for key, label in figure_labels().items()
+        ),
+        *((f"分值：{path}", f"weight.{path}", weight) for path, weight in (weights or {}).items()),
+    ]
+    row = 2
+    for label, key, value in lines:
+        _line(ws, row, (label, key, value))
         row += 1
     ws.cell(
         row + 1,
@@ -75,14 +78,20 @@ def info_sheet(
     return ws
 
 
-def _line(ws: Worksheet, row: int, label: str, key: str, value: Any) -> None:
-    ws.cell(row, 1, label).border = _BORDER
-    ws.cell(row, 2, key).border = _BORDER
-    cell = ws.cell(row, 3, value)
-    cell.border = _BORDER
-    cell.fill = INPUT_FILL
-    cell.protection = Protection(locked=False)
-    cell.alignment = Alignment(horizontal="left")
+def _line(ws: Worksheet, row: int, values: tuple[str, str, Any]) -> None:
+    """One line of the 填报信息 sheet: label, key and the value a user fills in. The styles
+    are set on the first line and copied to the others (setting each one costs a lookup of
+    the workbook's style lists: most of the sheet's time)."""
+    cells = [ws.cell(row, col, value) for col, value in enumerate(values, start=1)]
+    if row > 2:
+        for col, cell in enumerate(cells, start=1):
+            cell._style = copy(ws.cell(2, col)._style)
+        return
+    for cell in cells:
+        cell.border = _BORDER
+    cells[2].fill = INPUT_FILL
+    cells[2].protection = Protection(locked=False)
+    cells[2].alignment = Alignment(horizontal="left")
 
 
 def mark_inputs(ws: Worksheet) -> int:

@@ -82,6 +82,18 @@ class Sheet:
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         self._styles: set[str] = set(ws.parent.named_styles)
+        self._records: dict[str, Any] = {}
+
+    def put(self, cell: Any, name: str) -> None:
+        """Give ``cell`` the named style ``name`` (from :meth:`style`). After its first use the
+        style's record is copied: openpyxl looks a named style up by name in a list and
+        rebuilds its record on every assignment, most of a workbook's time."""
+        record = self._records.get(name)
+        if record is None:
+            cell.style = name
+            self._records[name] = copy(cell._style)
+        else:
+            cell._style = copy(record)
 
     def style(
         self,
@@ -137,11 +149,11 @@ class Sheet:
         cell = ws.cell(self.row, first, text)
         size = font.size if font is not None else 10.5
         bold = bool(font.bold) if font is not None else False
-        cell.style = self.style(size=size, bold=bold, align=align, border=border, wrap=wrap)
+        self.put(cell, self.style(size=size, bold=bold, align=align, border=border, wrap=wrap))
         if border:
             edge = self.style(border=True)
             for c in range(first + 1, last + 1):
-                ws.cell(self.row, c).style = edge
+                self.put(ws.cell(self.row, c), edge)
         if last > first:
             merge(ws, self.row, first, self.row, last)
         if height:
@@ -171,7 +183,7 @@ class Sheet:
             fmt = formats[i - 1] if i <= len(formats) else None
             if not isinstance(value, Decimal | int):
                 fmt = None
-            cell.style = self.style(bold=head or bold, align=align or "center", fill=head, fmt=fmt)
+            self.put(cell, self.style(bold=head or bold, align=align or "center", fill=head, fmt=fmt))
         for first, last in spans:
             merge(ws, self.row, first, self.row, last)
         self.fit_height([None if i in merged_down else v for i, v in enumerate(values, start=1)], spans)
