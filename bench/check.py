@@ -61,9 +61,7 @@ def _ECONOMIC_SECTIONS() -> list[str]:  # a constant, computed once
     """The 款 of the economic catalog whose 类 公开06表 prints (the ones a department's basic
     expenditure is broken down by), less those tied to the “三公” table."""
     catalog, kinds = economic_catalog(), economic_classes()
-    return [
-        c for c in catalog.names if len(c) == 5 and c not in _SHARED and catalog.parent(c) in kinds
-    ]
+    return [c for c in catalog.names if len(c) == 5 and c not in _SHARED and catalog.parent(c) in kinds]
 
 
 def department(i: int) -> Accounts:

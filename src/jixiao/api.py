@@ -88,9 +88,7 @@ def write_self_evaluation_template(path: Path, framework: str, *, frameworks: Ca
     write_blank(framework, path, catalog=frameworks or builtin())
 
 
-def write_self_evaluation(
-    submission: Submission, path: Path, *, frameworks: Catalog | None = None
-) -> None:
+def write_self_evaluation(submission: Submission, path: Path, *, frameworks: Catalog | None = None) -> None:
     """The self-evaluation workbook (自评表.xlsx) of a filled-in submission, in the layout of
     :func:`write_self_evaluation_template`; :func:`load_self_evaluation_data` reads it back."""
     from jixiao.render.selfeval_xlsx import write_filled
