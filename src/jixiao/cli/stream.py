@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from jixiao import api
 from jixiao.cli import show
+from jixiao.core.batch import many_inputs
 
 
 def expand(paths: Iterable[Path], suffixes: Sequence[str]) -> list[Path]:
@@ -129,7 +130,7 @@ def run(
     Returns the exit code."""
     tally = show.Tally()
     out = JsonList() if as_json else None
-    with progress(total, label, out=console) as advance, out or nullcontext():
+    with many_inputs(), progress(total, label, out=console) as advance, out or nullcontext():
         for path, result in results:
             if isinstance(result, api.InputError):
                 tally.unreadable += 1
