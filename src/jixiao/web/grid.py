@@ -7,6 +7,8 @@ indicators; ``c|income.rows.3.fiscal`` for a final-accounts cell."""
 from __future__ import annotations
 
 import copy
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
@@ -173,7 +175,7 @@ def _row(
                 "name": f"c|{base}.{c}",
                 "target": f"{base}.{c}",
                 "where": f"{title} · {line} · {head}",
-                "value": _text(row.get(c)),
+                "value": _money(row.get(c)),
             }
             for c, head in heads.items()
         ],
@@ -289,10 +291,10 @@ def _set(root: dict[str, Any], parts: list[str], value: str) -> None:
         node = nxt
     last = parts[-1]
     if isinstance(node, dict):
-        if value:
-            node[last] = value
-        else:
+        if not value:
             node.pop(last, None)
+        elif not _same_amount(node.get(last), value):
+            node[last] = value
     elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
         node[int(last)] = value or None
 
@@ -305,3 +307,24 @@ def _value(form: QueryDict, key: str) -> str:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+#: An amount written with at most two decimals: shown with two, as the tables print it.
+_AMOUNT = re.compile(r"-?\d{1,15}(\.\d{1,2})?")
+
+
+def _money(value: Any) -> str:
+    """A table cell as its input shows it: an amount of at most two decimals with two
+    (``187.4`` as ``187.40``); anything else (more decimals, text) exactly as stored, so
+    that the checks' findings about it match what the user sees."""
+    text = _text(value)
+    if _AMOUNT.fullmatch(text):
+        return f"{Decimal(text).quantize(Decimal('0.01')):f}"
+    return text
+
+
+def _same_amount(old: Any, new: str) -> bool:
+    """Whether a cell sent back holds the amount already stored (``187.40`` for ``187.4``):
+    then the stored value is kept and no change is recorded."""
+    old_text = _text(old)
+    return bool(_AMOUNT.fullmatch(old_text) and _AMOUNT.fullmatch(new)) and Decimal(old_text) == Decimal(new)
