@@ -140,6 +140,41 @@ def test_submitting_counts_the_errors_found_now(world: Any, login: Any) -> None:
     assert world.sub.errors == 1
 
 
+def test_the_shares_of_the_background_job_derive_each_stale_row_once(world: Any) -> None:
+    """n task workers each take one share (ids i modulo n): together every stale row, each
+    by one share only."""
+    from jixiao.web import workflow as wf
+
+    subs = [world.sub, world.other_sub]
+    subs += [
+        wf.create(world.dept, 2020 + k, Submission.Kind.PROJECT, dict(world.sub.data), project=f"项目{k}")
+        for k in range(5)
+    ]
+    for sub in subs:
+        _stored_by(sub, OLD)
+    counts = [wf.rederive_stale(part=(i, 3)) for i in range(3)]
+    assert sum(counts) == len(subs)
+    assert all(c > 0 for c in counts)  # 7 consecutive ids fall into all three shares
+    assert not wf.stale().exists()
+    assert wf.rederive_stale(part=(0, 3)) == 0
+
+
+def test_the_background_job_is_queued_in_shares(world: Any, settings: Any, monkeypatch: Any) -> None:
+    settings.REDERIVE_SHARES = 3
+    queued: list[tuple[int, int]] = []
+
+    class Task:  # the real one is a frozen dataclass
+        module_path = tasks.rederive_job.module_path
+
+        def enqueue(self, *args: int) -> None:
+            queued.append(args)
+
+    monkeypatch.setattr(tasks, "rederive_job", Task())
+    _stored_by(world.sub, OLD)
+    assert tasks.schedule_rederive(now=True)
+    assert queued == [(0, 3), (1, 3), (2, 3)]
+
+
 def test_rederive_command_derives_every_stale_result(world: Any) -> None:
     from typer.testing import CliRunner
 

@@ -102,6 +102,9 @@ FILES_DIR = DATA_DIR / "files"
 
 # ---------------------------------------------------------------- background work
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: Shares the background re-derivation of stale submissions is queued in: as many task
+#: workers (``jixiao worker``, on any machines) derive them side by side.
+REDERIVE_SHARES = env.envint("JIXIAO_REDERIVE_SHARES", 8, minimum=1)
 
 # ---------------------------------------------------------------- uploads
 UPLOAD_MAX_BYTES = env.envint("JIXIAO_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024

@@ -167,12 +167,14 @@ def import_job(job_id: int) -> None:
 
 
 @task()
-def rederive_job() -> int:
+def rederive_job(part: int = 0, parts: int = 1) -> int:
     """Derive again every submission whose stored results an older (or other) version,
-    framework or rule set computed; returns how many."""
-    done = workflow.rederive_stale()
+    framework or rule set computed, of the ``part``-th of ``parts`` shares (by id);
+    returns how many."""
+    done = workflow.rederive_stale(part=(part, parts))
     if done:
-        log.warning("re-derived %s submissions with %s", done, stamp.current())
+        share = f"{part + 1}/{parts}"
+        log.warning("re-derived %s submissions (share %s) with %s", done, share, stamp.current())
     return done
 
 
@@ -184,8 +186,10 @@ SCHEDULE_EVERY = 60.0
 
 def schedule_rederive(*, now: bool = False) -> bool:
     """Queue :func:`rederive_job` when some submission is stale and none is queued or
-    running; a page that met a stale row calls this (at most once a minute per process),
-    ``jixiao serve``, ``migrate`` and ``worker`` on start (``now``). True when queued."""
+    running, in ``settings.REDERIVE_SHARES`` shares that as many task workers (on any
+    machines) take side by side; a page that met a stale row calls this (at most once a
+    minute per process), ``jixiao serve``, ``migrate`` and ``worker`` on start (``now``).
+    True when queued."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -200,5 +204,7 @@ def schedule_rederive(*, now: bool = False) -> bool:
     waiting = (TaskResultStatus.READY, TaskResultStatus.RUNNING)
     if DBTaskResult.objects.filter(task_path=path, status__in=waiting).exists():
         return False
-    rederive_job.enqueue()
+    shares = max(1, int(settings.REDERIVE_SHARES))
+    for part in range(shares):
+        rederive_job.enqueue(part, shares)
     return True

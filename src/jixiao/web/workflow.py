@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from jixiao import api
+from jixiao.core.batch import many_inputs
 from jixiao.web import stamp
 from jixiao.web.models import Change, Comment, Submission
 
@@ -130,24 +131,33 @@ def stale() -> QuerySet[Submission]:
 
 
 def rederive_stale(
-    *, every: bool = False, batch: int = 200, progress: Callable[[int, int], None] | None = None
+    *,
+    every: bool = False,
+    batch: int = 200,
+    progress: Callable[[int, int], None] | None = None,
+    part: tuple[int, int] = (0, 1),
 ) -> int:
     """Derive again every stale submission (``every``: all of them), ``batch`` rows at a
-    time in id order; returns how many were derived. Safe to run in several processes at
-    once: a row derived meanwhile is derived once more, with the same result."""
+    time in id order; returns how many were derived. ``part`` (i, n) takes only the rows
+    whose id is i modulo n, so that n task workers share the work. Safe to run in several
+    processes at once: a row derived meanwhile is derived once more, with the same result."""
     qs = Submission.objects.all() if every else stale()
+    index, parts = part
+    if parts > 1:
+        qs = qs.alias(part=F("pk") % parts).filter(part=index)
     total = qs.count()
     done, last = 0, 0
-    while True:
-        rows = list(qs.filter(pk__gt=last).order_by("pk").only("pk", "kind", "data", "version")[:batch])
-        if not rows:
-            break
-        for sub in rows:
-            rederive(sub)
-            done += 1
-        last = rows[-1].pk
-        if progress is not None:
-            progress(done, total)
+    with many_inputs():
+        while True:
+            rows = list(qs.filter(pk__gt=last).order_by("pk").only("pk", "kind", "data", "version")[:batch])
+            if not rows:
+                break
+            for sub in rows:
+                rederive(sub)
+                done += 1
+            last = rows[-1].pk
+            if progress is not None:
+                progress(done, total)
     return done
 
 
