@@ -16,7 +16,7 @@ the functions ``jixiao score`` and ``jixiao check`` stream many files with
 department, the share of reading / scoring / checking, and the peak memory (max RSS) after
 a tenth of the departments and at the end: the two are the same when memory is flat.
 
-The same work spread over the web application's task workers is not part of this run.
+The same work spread over the web application's task workers: bench/scale_web.py.
 """
 
 from __future__ import annotations

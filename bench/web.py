@@ -65,13 +65,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _database(url: str) -> str:
+def _database(url: str, name: str = "jixiao_bench") -> str:
+    """A fresh database ``name`` on the server at ``url`` (dropped first if it exists)."""
     import psycopg
 
     with psycopg.connect(url + "postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS jixiao_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE jixiao_bench")
-    return url + "jixiao_bench"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return url + name
 
 
 def _seed(departments: int) -> dict[str, Any]:
@@ -239,20 +240,24 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def _server_cpu(server_pid: int, database_url: str) -> dict[int, float]:
-    """CPU seconds so far of every process serving the bench: the application server's
-    processes and the PostgreSQL backends connected to the bench database."""
+def _backends(database_url: str) -> list[int]:
+    """The PostgreSQL backends connected to the database (this connection's left out)."""
     import psycopg
 
     with psycopg.connect(database_url, autocommit=True) as conn:
-        backends = [
+        return [
             r[0]
             for r in conn.execute(
                 "SELECT pid FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         ]
-    return {pid: _proc_cpu(pid) for pid in _descendants(server_pid) + backends}
+
+
+def _server_cpu(server_pid: int, database_url: str) -> dict[int, float]:
+    """CPU seconds so far of every process serving the bench: the application server's
+    processes and the PostgreSQL backends connected to the bench database."""
+    return {pid: _proc_cpu(pid) for pid in _descendants(server_pid) + _backends(database_url)}
 
 
 def _pct(values: list[float], q: float) -> float:
