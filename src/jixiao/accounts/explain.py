@@ -3,8 +3,10 @@ the sentences of :mod:`statements`, in the order and paragraphs of the published
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from jixiao.accounts.model import Accounts
@@ -171,8 +173,9 @@ def _plan(acc: Accounts) -> dict[str, list[str | None]]:
     return plan
 
 
-def _needs() -> dict[str, str]:
-    """Each section's data, as explain.yaml describes it (``needs``)."""
+@cache
+def _needs() -> Mapping[str, str]:
+    """Each section's data, as explain.yaml describes it (``needs``); read once."""
     from importlib import resources
 
     import yaml
@@ -180,7 +183,7 @@ def _needs() -> dict[str, str]:
     raw = yaml.safe_load(
         resources.files("jixiao.accounts").joinpath("explain.yaml").read_text(encoding="utf-8")
     )
-    return {str(s["id"]): str(s.get("needs", "")) for s in raw["sections"]}
+    return MappingProxyType({str(s["id"]): str(s.get("needs", "")) for s in raw["sections"]})
 
 
 def _filled(acc: Accounts, paragraphs: list[str | None], needs: str) -> tuple[str, ...]:
