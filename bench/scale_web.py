@@ -1,7 +1,7 @@
 """Scale run over the web application's task workers: a province's year in PostgreSQL,
 derived by ``jixiao worker`` processes side by side.
 
-    python bench/scale_web.py [--departments N] [--workers W] [--shares S]
+    python bench/scale_web.py [--departments N] [--workers W] [--shares S] [--again]
 
 The same departments as ``bench/scale.py`` (each: its department self-evaluation, 8 project
 self-evaluations and its final accounts, 10 submissions) are stored in a fresh PostgreSQL
@@ -94,9 +94,12 @@ def main() -> None:
         "--workers", type=int, default=2, help="jixiao worker processes (default 2: the cores)"
     )
     parser.add_argument("--shares", type=int, default=8, help="shares the work is queued in")
+    parser.add_argument(
+        "--again", action="store_true", help="derive the database of the last run again (no loading)"
+    )
     args = parser.parse_args()
     server_url = os.environ.get("JIXIAO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/")
-    db = web_bench._database(server_url, "jixiao_scale")
+    db = server_url + "jixiao_scale" if args.again else web_bench._database(server_url, "jixiao_scale")
     os.environ.update(
         JIXIAO_DATABASE_URL=db,
         JIXIAO_DATA_DIR=tempfile.mkdtemp(prefix="jixiao-scale-web-"),
@@ -112,7 +115,16 @@ def main() -> None:
     from jixiao.web import tasks, workflow
 
     t0 = time.perf_counter()
-    stored = _load(args.departments)
+    if args.again:
+        from django_tasks_db.models import DBTaskResult
+
+        from jixiao.web.models import Submission
+
+        DBTaskResult.objects.all().delete()
+        stored = Submission.objects.update(derived_by="")
+        args.departments = Submission.objects.values("department").distinct().count()
+    else:
+        stored = _load(args.departments)
     print(
         f"stored {stored:,} submissions of {args.departments:,} departments in PostgreSQL, all to derive, "
         f"in {time.perf_counter() - t0:,.0f} s (not counted)"
