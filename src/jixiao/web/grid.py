@@ -315,7 +315,7 @@ _AMOUNT = re.compile(r"-?\d{1,15}(\.\d{1,2})?")
 
 def _money(value: Any) -> str:
     """A table cell as its input shows it: an amount of at most two decimals with two
-    (``187.4`` as ``187.40``); anything else (more decimals, text) exactly as stored, so
+    (``12.5`` as ``12.50``); anything else (more decimals, text) exactly as stored, so
     that the checks' findings about it match what the user sees."""
     text = _text(value)
     if _AMOUNT.fullmatch(text):
@@ -324,7 +324,7 @@ def _money(value: Any) -> str:
 
 
 def _same_amount(old: Any, new: str) -> bool:
-    """Whether a cell sent back holds the amount already stored (``187.40`` for ``187.4``):
+    """Whether a cell sent back holds the amount already stored (``12.50`` for ``12.5``):
     then the stored value is kept and no change is recorded."""
     old_text = _text(old)
     return bool(_AMOUNT.fullmatch(old_text) and _AMOUNT.fullmatch(new)) and Decimal(old_text) == Decimal(new)
