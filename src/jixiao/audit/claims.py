@@ -30,14 +30,15 @@ from jixiao.audit.statements.bind import Reading, canonical
 from jixiao.audit.statements.parse import Figure, Role, parse, verb_of
 from jixiao.core.findings import Finding, finding
 from jixiao.core.numbers import (
-    HUNDRED,
     MONEY_UNITS,
     ZERO,
     money_text,
     percent_possible,
+    percent_text,
     plain,
     round_half_up,
     rounding_interval,
+    tail_tolerance,
 )
 
 #: A number as printed. It never starts inside another number (the lookbehinds) and never
@@ -47,8 +48,6 @@ NUM = r"(?<!\d)(?<!\d,)(?<!\d\.)(\d++(?:,\d{3})*+(?:\.\d++)?+)"
 AMOUNT = re.compile(NUM + r"\s*(万元|亿元|元)")
 PERCENT = re.compile(NUM + r"\s*[%％]")
 _TO_WAN = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
-#: Printed amounts in 万元 are taken as exact to 0.01: half a cent either way.
-AMOUNT_TOLERANCE = Decimal("0.005")
 _DELIMS = "，,。；;：:、（）()\n"
 _FILLERS = re.compile(r"(为|是|均为|各为|共|达|达到|约|合计为|总额为)$")
 _PREFIX = re.compile(r"^(\d{4}\s*年度?|我单位|我部门|本单位|本部门|其中|全年共|共)+")
@@ -115,7 +114,7 @@ def percent_agrees(num: Decimal, den: Decimal, printed: Decimal, places: int) ->
 def pct(num: Decimal, den: Decimal, places: int = 2) -> str:
     if den == 0:
         return "0%"
-    return f"{round_half_up(num / den * HUNDRED, max(places, 2))}%"
+    return percent_text(num / den, max(places, 2))
 
 
 # -- shares --------------------------------------------------------------------------------
@@ -388,7 +387,7 @@ def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
         diff = abs(summed - total)
         if diff == 0:
             continue
-        code = "sum-tail" if diff <= AMOUNT_TOLERANCE * (len(parts) + 1) else "sum-mismatch"
+        code = "sum-tail" if diff <= tail_tolerance(len(parts) + 1) else "sum-mismatch"
         yield finding(
             code,
             sentence.location(name, m.group(0), m.start()),

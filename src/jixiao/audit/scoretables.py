@@ -24,7 +24,7 @@ from functools import cache
 from jixiao.audit.document import Document, Paragraph, Table
 from jixiao.audit.flow import clean
 from jixiao.core.findings import Finding, finding
-from jixiao.core.numbers import NumberFormatError, parse_measure, plain
+from jixiao.core.numbers import NumberFormatError, half_unit, parse_measure, percent_of, percent_text, plain
 from jixiao.frameworks.catalog import Catalog, builtin
 from jixiao.model.framework import Framework, IndicatorSpec
 
@@ -598,7 +598,7 @@ def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
                         "score-rate-mismatch",
                         table.location(name, index["得分率"], label),
                         printed=written,
-                        expected=f"{(s / w * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%",
+                        expected=percent_text(s / w),
                         score=plain(s),
                         weight=plain(w),
                     )
@@ -656,13 +656,10 @@ def _rate_differs(rate: Decimal, score: Decimal, weight: Decimal, written: str) 
     printed (38.49 may be 38.4875), so any rate between those of the lowest and highest
     score it may stand for is right."""
     places = len(written.split(".")[1].rstrip("%％")) if "." in written else 0
-    q = Decimal(1).scaleb(-places)
-    half = (
-        Decimal(5).scaleb(score.as_tuple().exponent - 1) if isinstance(score.as_tuple().exponent, int) else 0
-    )
-    low = ((score - half) / weight * 100).quantize(q, ROUND_HALF_UP)
-    high = ((score + half) / weight * 100).quantize(q, ROUND_HALF_UP)
-    return not low <= (rate * 100).quantize(q, ROUND_HALF_UP) <= high
+    half = half_unit(score)
+    low = percent_of((score - half) / weight, places)
+    high = percent_of((score + half) / weight, places)
+    return not low <= percent_of(rate, places) <= high
 
 
 # -- document facts ---------------------------------------------------------------------------
