@@ -4,7 +4,7 @@ Each checker reads sentences (see :mod:`jixiao.audit.flow`) and reports Findings
 
 * shares: "A万元，占B%" against the sentence's total (or the named base "占支出合计的B%");
 * completion: "预算为A万元，支出决算为B万元，完成预算的C%";
-* rates: "预算执行率为C%" against the labelled amounts before it (rates.yaml);
+* rates: "预算执行率为C%" against the labelled amounts before it (synonyms.yaml);
 * changes: "增加/减少X万元，增长/下降Y%" against the amount of this year;
 * sums: "…共计T万元" against the amounts listed before it.
 
@@ -19,11 +19,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-import yaml
-
+from jixiao.audit import synonyms
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements import bind
 from jixiao.audit.statements.bind import Reading, canonical
@@ -217,15 +214,9 @@ def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
 
 
 # -- named rates "预算执行率为C%" -------------------------------------------------------------
-@cache
-def rate_specs() -> tuple[dict, ...]:
-    text = resources.files("jixiao.audit").joinpath("rates.yaml").read_text("utf-8")
-    return tuple(yaml.safe_load(text))
-
-
 def check_rates(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
     """A named rate ("预算执行率为91.25%") against the two amounts it is computed from
-    (``rates.yaml``), each bound with certainty: the one figure before the rate in its
+    (``synonyms.yaml``), each bound with certainty: the one figure before the rate in its
     sentence (after the same rate named earlier) whose name holds the spec's words, else
     the one such figure of the sentence before. Two candidates of different value: silent."""
     index = known.index_of(sentence) if known is not None else None
@@ -234,7 +225,7 @@ def check_rates(sentence: Sentence, name: str, known: Reading | None = None) -> 
     st = known.statements[index]
     figures = [f for c in st.clauses for f in c.figures]
     earlier, earlier_text = _previous_sentence(sentence)
-    for spec in rate_specs():
+    for spec in synonyms.rates():
         named = re.compile(re.escape(spec["rate"]) + r"\s*(?:为|是|达到|达)?\s*$")
         since = 0
         for k, rate in enumerate(figures):
@@ -411,7 +402,7 @@ def _inside(pos: int, text: str) -> bool:
 _INITIAL = ("年初预算",)
 _INCREASE = ("增加", "追加", "调增")
 _DECREASE = ("减少", "调减", "追减")
-_FULL_YEAR = ("全年预算资金总额", "全年总预算", "全年预算总额", "调整后预算", "全年预算数", "全年预算资金")
+_FULL_YEAR = synonyms.words("full_year_endings")
 
 
 def check_budget_identity(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
@@ -428,7 +419,7 @@ def check_budget_identity(sentence: Sentence, name: str, known: Reading | None =
     earlier, _ = _previous_sentence(sentence)
     for k, total in enumerate(here):
         name_ = _named(total)
-        if not any(name_.endswith(w) or name_ == w for w in _FULL_YEAR):
+        if not name_.endswith(_FULL_YEAR):
             continue
         before = [*earlier, *here[:k]]
         initials = [i for i, f in enumerate(before) if any(w in f.name for w in _INITIAL)]
