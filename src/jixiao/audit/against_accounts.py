@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from jixiao.audit import synonyms
+from jixiao.audit.accounts import AccountsRead
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements.bind import Reading, canonical
 from jixiao.audit.statements.parse import Role
@@ -32,12 +32,12 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _YUAN = Decimal(10000)
 
 
-def check(sentences: list[Sentence], known: Reading, read: dict[str, Any], name: str) -> Iterator[Finding]:
+def check(sentences: list[Sentence], known: Reading, read: AccountsRead, name: str) -> Iterator[Finding]:
     acc = read.get("accounts")
     year = read.get("year")
     if acc is None or year is None:
         return
-    explanation: set[int] = read.get("explanation") or set()
+    explanation = read.get("explanation") or set()
     totals = {
         "spent": [
             ("收入支出决算总表“本年支出合计”", acc.summary.expense_total),

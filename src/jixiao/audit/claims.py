@@ -191,24 +191,24 @@ def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
         )
     for m in _COMPLETION.finditer(text):
         found = amounts(text[: m.start()])
-        actual = next((a for a in reversed(found) if re.search(r"决算|执行", a.label)), None)
-        if actual is None:
+        spent = next((a for a in reversed(found) if re.search(r"决算|执行", a.label)), None)
+        if spent is None:
             continue
         budget = next(
-            (a for a in reversed(found) if a.start < actual.start and "预算" in a.label),
+            (a for a in reversed(found) if a.start < spent.start and "预算" in a.label),
             None,
         )
         if budget is None:
             continue
         printed = _number(m.group(1))
-        if not percent_agrees(actual.wan, budget.wan, printed, _places(m.group(1))):
+        if not percent_agrees(spent.wan, budget.wan, printed, _places(m.group(1))):
             yield finding(
                 "percent-mismatch",
                 sentence.location(name, m.group(0), m.start()),
                 printed=f"{m.group(1)}%",
-                expected=pct(actual.wan, budget.wan),
+                expected=pct(spent.wan, budget.wan),
                 what="完成预算的比例",
-                numerator=f"{actual.label} {plain(actual.wan)}",
+                numerator=f"{spent.label} {plain(spent.wan)}",
                 denominator=f"{budget.label} {plain(budget.wan)}",
             )
 

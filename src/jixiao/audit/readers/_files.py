@@ -32,7 +32,7 @@ def location(path: Path) -> Location:
 
 def fail(file: Path, code: str, **params: object) -> InputError:
     """An InputError carrying one Finding of ``code`` located at ``file``."""
-    return InputError([finding(code, location(file), **params)])
+    return InputError([finding(code, location(file), severity=None, **params)])
 
 
 def check_size(path: Path, limit: int | None = None) -> int:
