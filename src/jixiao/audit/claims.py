@@ -157,16 +157,6 @@ def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Find
         )
 
 
-def _sentence_total(text: str, first_item: int) -> Amount | None:
-    """The total a sentence breaks down: its first amount, followed by 其中/主要用于."""
-    head = text[:first_item]
-    marker = max(head.rfind("其中"), head.rfind("主要用于"))
-    if marker < 0:
-        return None
-    found = amounts(head[:marker])
-    return found[-1] if found else None
-
-
 # -- completion "预算为A，决算为B，完成预算的C%" ------------------------------------------------
 _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的\s*" + NUM + r"\s*[%％]")
 
@@ -456,10 +446,6 @@ def check_budget_identity(sentence: Sentence, name: str, known: Reading | None =
 
 
 # -- known quantities -------------------------------------------------------------------------
-def _normal(label: str) -> str:
-    return re.sub(r"[\s“”\"']", "", label)
-
-
 def known_quantities(sentences: list[Sentence]) -> Reading:
     """The document read as statements: its named quantities and lists (see statements)."""
     return bind.read_sentences(sentences)

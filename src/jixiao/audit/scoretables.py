@@ -91,22 +91,6 @@ def match_framework(
     return None
 
 
-def _level_weights(entries: list[RawData], level1: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
-    """Level-1 weights: printed ("产出指标（40分）") or the sum of the rows' weights."""
-    out = dict(level1)
-    for name, weight in level1.items():
-        if weight is not None:
-            continue
-        rows = [e.get("weight") for e in entries if e["path"].split("/")[0] == name]
-        try:
-            values = [parse_measure(w).value for w in rows if w is not None]
-        except NumberFormatError:
-            continue
-        if rows and len(values) == len(rows) and None not in values:
-            out[name] = sum((v for v in values if v is not None), Decimal(0))
-    return out
-
-
 def adhoc_framework(level1: dict[str, Decimal | None], execution: Decimal | None) -> Framework:
     """A framework built from what the table shows, with the national rules."""
     specs = []
