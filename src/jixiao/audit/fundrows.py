@@ -32,10 +32,8 @@ from jixiao.core.numbers import ZERO, Interval, plain, rounding_interval
 _COLUMN_NAMES = tuple(c for c, _ in synonyms.groups("fund_columns"))
 _AMOUNT_COLUMNS = _COLUMN_NAMES[:3]
 _SAME_COLUMN = {word: c for c, words in synonyms.groups("fund_columns") for word in words}
-_HEADER_WORD = re.compile(
-    "(" + "|".join(sorted(_COLUMN_NAMES + tuple(_SAME_COLUMN), key=len, reverse=True)) + ")"
-    r"\s*(?:[（(][A-Za-z/×*]+[)）])?"
-)
+_WORDS = sorted(_COLUMN_NAMES + tuple(_SAME_COLUMN), key=len, reverse=True)  # 年初预算数 before 年初预算
+_HEADER_WORD = re.compile("(" + "|".join(map(re.escape, _WORDS)) + r")\s*(?:[（(][A-Za-z/×*]+[)）])?")
 _TOTAL_LABEL = re.compile(r"年度资金总额\s*[:：]?")
 #: The total row of a fund block in a table: 年度资金总额, or 总额 under its header.
 _TABLE_TOTAL = re.compile(r"年度资金总额|^总额[:：]?$")

@@ -34,4 +34,5 @@ def groups(key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def rates() -> tuple[RateSpec, ...]:
+    """The named rates (``rates``) that claims.check_rates checks."""
     return tuple(cast(list[RateSpec], _data()["rates"]))
