@@ -39,7 +39,7 @@ from jixiao.accounts.model import Accounts
 from jixiao.core import fieldnames, limits
 from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
-from jixiao.derive.ratios import tail_tolerance
+from jixiao.core.numbers import tail_tolerance
 from jixiao.read.structured import Document, load, parse, validation_findings
 
 OPERATORS = {"=": "=", "==": "=", "≤": "≤", "<=": "≤", "≥": "≥", ">=": "≥", "≠": "≠", "!=": "≠"}

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
+from jixiao.audit import synonyms
+from jixiao.audit.accounts import AccountsRead
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements.bind import Reading, canonical
 from jixiao.audit.statements.parse import Role
@@ -23,32 +24,20 @@ from jixiao.core.findings import Finding, finding
 from jixiao.core.numbers import plain, rounding_interval
 
 #: Bare names of the department's totals: spending, income, and budget figures that may
-#: open the same sentence.
-_SPENT = frozenset(
-    {
-        "全年执行数",
-        "全年实际执行数",
-        "实际执行数",
-        "全年预算执行数",
-        "本年支出合计",
-        "支出决算总额",
-        "本年支出决算",
-    }
-)
-_INCOME = frozenset({"本年收入合计", "收入决算总额", "本年收入决算"})
-_BUDGET = frozenset(
-    {"全年预算数", "全年预算", "年初预算数", "年初预算", "调整后预算数", "全年预算资金总额", "预算资金总额"}
-)
+#: open the same sentence (synonyms.yaml, ``accounts_totals``).
+_TOTALS = {kind: frozenset(labels) for kind, labels in synonyms.groups("accounts_totals")}
+_SPENT, _INCOME = _TOTALS["spent"], _TOTALS["income"]
+_NAMES = _SPENT | _INCOME | _TOTALS["budget"]
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _YUAN = Decimal(10000)
 
 
-def check(sentences: list[Sentence], known: Reading, read: dict[str, Any], name: str) -> Iterator[Finding]:
+def check(sentences: list[Sentence], known: Reading, read: AccountsRead, name: str) -> Iterator[Finding]:
     acc = read.get("accounts")
     year = read.get("year")
     if acc is None or year is None:
         return
-    explanation: set[int] = read.get("explanation") or set()
+    explanation = read.get("explanation") or set()
     totals = {
         "spent": [
             ("收入支出决算总表“本年支出合计”", acc.summary.expense_total),
@@ -70,7 +59,7 @@ def check(sentences: list[Sentence], known: Reading, read: dict[str, Any], name:
             if not f.is_money:
                 continue
             label = canonical(f.label)
-            if label not in _SPENT | _INCOME | _BUDGET or f.role is Role.previous or f.aside:
+            if label not in _NAMES or f.role is Role.previous or f.aside:
                 break  # the run of the department's own figures ends
             if any(int(y) != year for y in _YEAR.findall(f.label)):
                 break

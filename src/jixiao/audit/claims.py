@@ -4,7 +4,7 @@ Each checker reads sentences (see :mod:`jixiao.audit.flow`) and reports Findings
 
 * shares: "A万元，占B%" against the sentence's total (or the named base "占支出合计的B%");
 * completion: "预算为A万元，支出决算为B万元，完成预算的C%";
-* rates: "预算执行率为C%" against the labelled amounts before it (rates.yaml);
+* rates: "预算执行率为C%" against the labelled amounts before it (synonyms.yaml);
 * changes: "增加/减少X万元，增长/下降Y%" against the amount of this year;
 * sums: "…共计T万元" against the amounts listed before it.
 
@@ -19,25 +19,23 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-import yaml
-
+from jixiao.audit import synonyms
 from jixiao.audit.flow import Sentence
 from jixiao.audit.statements import bind
 from jixiao.audit.statements.bind import Reading, canonical
 from jixiao.audit.statements.parse import Figure, Role, parse, verb_of
 from jixiao.core.findings import Finding, finding
 from jixiao.core.numbers import (
-    HUNDRED,
     MONEY_UNITS,
     ZERO,
     money_text,
     percent_possible,
+    percent_text,
     plain,
     round_half_up,
     rounding_interval,
+    tail_tolerance,
 )
 
 #: A number as printed. It never starts inside another number (the lookbehinds) and never
@@ -47,8 +45,6 @@ NUM = r"(?<!\d)(?<!\d,)(?<!\d\.)(\d++(?:,\d{3})*+(?:\.\d++)?+)"
 AMOUNT = re.compile(NUM + r"\s*(万元|亿元|元)")
 PERCENT = re.compile(NUM + r"\s*[%％]")
 _TO_WAN = {"万元": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
-#: Printed amounts in 万元 are taken as exact to 0.01: half a cent either way.
-AMOUNT_TOLERANCE = Decimal("0.005")
 _DELIMS = "，,。；;：:、（）()\n"
 _FILLERS = re.compile(r"(为|是|均为|各为|共|达|达到|约|合计为|总额为)$")
 _PREFIX = re.compile(r"^(\d{4}\s*年度?|我单位|我部门|本单位|本部门|其中|全年共|共)+")
@@ -115,7 +111,7 @@ def percent_agrees(num: Decimal, den: Decimal, printed: Decimal, places: int) ->
 def pct(num: Decimal, den: Decimal, places: int = 2) -> str:
     if den == 0:
         return "0%"
-    return f"{round_half_up(num / den * HUNDRED, max(places, 2))}%"
+    return percent_text(num / den, max(places, 2))
 
 
 # -- shares --------------------------------------------------------------------------------
@@ -161,16 +157,6 @@ def check_shares(sentence: Sentence, name: str, known: Reading) -> Iterator[Find
         )
 
 
-def _sentence_total(text: str, first_item: int) -> Amount | None:
-    """The total a sentence breaks down: its first amount, followed by 其中/主要用于."""
-    head = text[:first_item]
-    marker = max(head.rfind("其中"), head.rfind("主要用于"))
-    if marker < 0:
-        return None
-    found = amounts(head[:marker])
-    return found[-1] if found else None
-
-
 # -- completion "预算为A，决算为B，完成预算的C%" ------------------------------------------------
 _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的\s*" + NUM + r"\s*[%％]")
 
@@ -195,38 +181,32 @@ def check_completion(sentence: Sentence, name: str) -> Iterator[Finding]:
         )
     for m in _COMPLETION.finditer(text):
         found = amounts(text[: m.start()])
-        actual = next((a for a in reversed(found) if re.search(r"决算|执行", a.label)), None)
-        if actual is None:
+        spent = next((a for a in reversed(found) if re.search(r"决算|执行", a.label)), None)
+        if spent is None:
             continue
         budget = next(
-            (a for a in reversed(found) if a.start < actual.start and "预算" in a.label),
+            (a for a in reversed(found) if a.start < spent.start and "预算" in a.label),
             None,
         )
         if budget is None:
             continue
         printed = _number(m.group(1))
-        if not percent_agrees(actual.wan, budget.wan, printed, _places(m.group(1))):
+        if not percent_agrees(spent.wan, budget.wan, printed, _places(m.group(1))):
             yield finding(
                 "percent-mismatch",
                 sentence.location(name, m.group(0), m.start()),
                 printed=f"{m.group(1)}%",
-                expected=pct(actual.wan, budget.wan),
+                expected=pct(spent.wan, budget.wan),
                 what="完成预算的比例",
-                numerator=f"{actual.label} {plain(actual.wan)}",
+                numerator=f"{spent.label} {plain(spent.wan)}",
                 denominator=f"{budget.label} {plain(budget.wan)}",
             )
 
 
 # -- named rates "预算执行率为C%" -------------------------------------------------------------
-@cache
-def rate_specs() -> tuple[dict, ...]:
-    text = resources.files("jixiao.audit").joinpath("rates.yaml").read_text("utf-8")
-    return tuple(yaml.safe_load(text))
-
-
 def check_rates(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
     """A named rate ("预算执行率为91.25%") against the two amounts it is computed from
-    (``rates.yaml``), each bound with certainty: the one figure before the rate in its
+    (``synonyms.yaml``), each bound with certainty: the one figure before the rate in its
     sentence (after the same rate named earlier) whose name holds the spec's words, else
     the one such figure of the sentence before. Two candidates of different value: silent."""
     index = known.index_of(sentence) if known is not None else None
@@ -235,7 +215,7 @@ def check_rates(sentence: Sentence, name: str, known: Reading | None = None) -> 
     st = known.statements[index]
     figures = [f for c in st.clauses for f in c.figures]
     earlier, earlier_text = _previous_sentence(sentence)
-    for spec in rate_specs():
+    for spec in synonyms.rates():
         named = re.compile(re.escape(spec["rate"]) + r"\s*(?:为|是|达到|达)?\s*$")
         since = 0
         for k, rate in enumerate(figures):
@@ -388,7 +368,7 @@ def check_sums(sentence: Sentence, name: str) -> Iterator[Finding]:
         diff = abs(summed - total)
         if diff == 0:
             continue
-        code = "sum-tail" if diff <= AMOUNT_TOLERANCE * (len(parts) + 1) else "sum-mismatch"
+        code = "sum-tail" if diff <= tail_tolerance(len(parts) + 1) else "sum-mismatch"
         yield finding(
             code,
             sentence.location(name, m.group(0), m.start()),
@@ -412,7 +392,7 @@ def _inside(pos: int, text: str) -> bool:
 _INITIAL = ("年初预算",)
 _INCREASE = ("增加", "追加", "调增")
 _DECREASE = ("减少", "调减", "追减")
-_FULL_YEAR = ("全年预算资金总额", "全年总预算", "全年预算总额", "调整后预算", "全年预算数", "全年预算资金")
+_FULL_YEAR = synonyms.words("full_year_endings")
 
 
 def check_budget_identity(sentence: Sentence, name: str, known: Reading | None = None) -> Iterator[Finding]:
@@ -429,7 +409,7 @@ def check_budget_identity(sentence: Sentence, name: str, known: Reading | None =
     earlier, _ = _previous_sentence(sentence)
     for k, total in enumerate(here):
         name_ = _named(total)
-        if not any(name_.endswith(w) or name_ == w for w in _FULL_YEAR):
+        if not name_.endswith(_FULL_YEAR):
             continue
         before = [*earlier, *here[:k]]
         initials = [i for i, f in enumerate(before) if any(w in f.name for w in _INITIAL)]
@@ -466,10 +446,6 @@ def check_budget_identity(sentence: Sentence, name: str, known: Reading | None =
 
 
 # -- known quantities -------------------------------------------------------------------------
-def _normal(label: str) -> str:
-    return re.sub(r"[\s“”\"']", "", label)
-
-
 def known_quantities(sentences: list[Sentence]) -> Reading:
     """The document read as statements: its named quantities and lists (see statements)."""
     return bind.read_sentences(sentences)

@@ -8,10 +8,8 @@ from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from jixiao.audit import synonyms
 from jixiao.audit.claims import NUM, _number, amounts
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, clean
@@ -174,19 +172,13 @@ def check_numbering(doc: Document, name: str) -> Iterator[Finding]:
 
 
 # -- the same quantity stated twice -----------------------------------------------------------
-@cache
-def synonym_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    text = resources.files("jixiao.audit").joinpath("synonyms.yaml").read_text("utf-8")
-    return tuple((k, tuple(v)) for k, v in yaml.safe_load(text).items())
-
-
 def check_conflicts(sentences: list[Sentence], name: str) -> Iterator[Finding]:
     """A quantity named by one of a group's labels must have one value in the document."""
     seen: dict[str, tuple[Decimal, Sentence, str]] = {}
     reported: set[tuple[str, Decimal]] = set()
     for s in sentences:
         for a in amounts(s.text):
-            for group, labels in synonym_groups():
+            for group, labels in synonyms.groups("conflicts"):
                 if a.label not in labels:
                     continue
                 first = seen.get(group)

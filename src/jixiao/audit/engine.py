@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from jixiao.audit import against_accounts, claims, consistency, fundrows, scoretables
-from jixiao.audit.accounts import check_accounts_tables
+from jixiao.audit.accounts import AccountsRead, check_accounts_tables
 from jixiao.audit.document import Document
 from jixiao.audit.flow import Sentence, sentences
 from jixiao.audit.readers import read_document
@@ -92,7 +92,7 @@ def audit_document(doc: Document, selected: set[str] | None = None) -> AuditRepo
 
     recognised: list[str] = []
 
-    accounts_read: dict[str, object] = {}
+    accounts_read: AccountsRead = {}
 
     def accounts() -> Iterable[Finding]:
         described, found = check_accounts_tables(doc, accounts_read)
@@ -193,8 +193,8 @@ def _text_against_tables(
 def _unique(findings: list[Finding]) -> list[Finding]:
     """Each problem once: the same finding twice, or two errors on the same printed figure
     of the same line (two checks that caught one slip), keep the first."""
-    seen: set[tuple] = set()
-    figures: set[tuple] = set()
+    seen: set[tuple[object, ...]] = set()
+    figures: set[tuple[object, ...]] = set()
     out = []
     for f in findings:
         key = (f.code, f.location.page, f.location.line, f.location.quote, f.printed, f.expected)

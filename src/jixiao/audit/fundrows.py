@@ -21,33 +21,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from jixiao.audit import synonyms
 from jixiao.audit.document import Document, Paragraph, Table
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import ZERO, Interval, plain, rounding_interval
 
 # -- columns and labels of the project form's fund block ------------------------------------
-#: The columns of the fund block, by the words of their header, in the template's order.
-_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("年初预算数", "年初预算数"),
-    ("全年预算数", "全年预算数"),
-    ("全年执行数", "全年执行数"),
-    ("分值", "分值"),
-    ("执行率", "执行率"),
-    ("得分", "得分"),
-)
-_AMOUNT_COLUMNS = ("年初预算数", "全年预算数", "全年执行数")
-_HEADER_WORD = re.compile(
-    r"(年初预算数?|全年预算数|调整后预算数|全年执行数|预算执行数|分值|权重|预算执行率|执行率|得分)"
-    r"\s*(?:[（(][A-Za-z/×*]+[)）])?"
-)
-#: Other templates' words for the same columns (四川: 年初预算 / 调整后预算数 / 预算执行数 / 权重).
-_SAME_COLUMN = {
-    "年初预算": "年初预算数",
-    "调整后预算数": "全年预算数",
-    "预算执行数": "全年执行数",
-    "权重": "分值",
-    "预算执行率": "执行率",
-}
+#: The columns of the fund block in the template's order, the first three the amounts, and
+#: other templates' words for each (synonyms.yaml, ``fund_columns``).
+_COLUMN_NAMES = tuple(c for c, _ in synonyms.groups("fund_columns"))
+_AMOUNT_COLUMNS = _COLUMN_NAMES[:3]
+_SAME_COLUMN = {word: c for c, words in synonyms.groups("fund_columns") for word in words}
+_WORDS = sorted(_COLUMN_NAMES + tuple(_SAME_COLUMN), key=len, reverse=True)  # 年初预算数 before 年初预算
+_HEADER_WORD = re.compile("(" + "|".join(map(re.escape, _WORDS)) + r")\s*(?:[（(][A-Za-z/×*]+[)）])?")
 _TOTAL_LABEL = re.compile(r"年度资金总额\s*[:：]?")
 #: The total row of a fund block in a table: 年度资金总额, or 总额 under its header.
 _TABLE_TOTAL = re.compile(r"年度资金总额|^总额[:：]?$")
@@ -288,10 +274,9 @@ def _text_header(before: str) -> list[str]:
     amount columns lead (the only order in which a short row can be bound)."""
     words = [_SAME_COLUMN.get(m.group(1), m.group(1)) for m in _HEADER_WORD.finditer(before)]
     # the header is the last run of column words before the total row
-    names = [c for c, _ in _COLUMNS]
     run: list[str] = []
     for w in words:
-        if run and names.index(w) <= names.index(run[-1]):
+        if run and _COLUMN_NAMES.index(w) <= _COLUMN_NAMES.index(run[-1]):
             run = []
         run.append(w)
     amounts = [c for c in run if c in _AMOUNT_COLUMNS]

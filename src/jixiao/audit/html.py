@@ -29,7 +29,7 @@ def render_html(report: AuditReport, doc: Document) -> str:
     for n, f in numbered:
         if f.location.line is not None:
             by_line.setdefault((f.location.page, f.location.line), []).append((n, f))
-    blocks = []
+    blocks: list[dict[str, object]] = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             marks = by_line.get((block.page, block.line or -1), [])

@@ -20,13 +20,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from typing import Any
 
 from jixiao.audit.document import Document, Paragraph, Table
 from jixiao.audit.flow import clean
 from jixiao.core.findings import Finding, finding
-from jixiao.core.numbers import NumberFormatError, parse_measure, plain
+from jixiao.core.numbers import NumberFormatError, half_unit, parse_measure, percent_of, percent_text, plain
 from jixiao.frameworks.catalog import Catalog, builtin
-from jixiao.model.framework import Framework, IndicatorSpec
+from jixiao.model.framework import Framework, IndicatorSpec, RuleKind
+
+#: Submission data as a table gives it, before Submission.model_validate reads it.
+RawData = dict[str, Any]
 
 _WEIGHT_IN_NAME = re.compile(r"^(.*?)\s*[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 _ROW_END = re.compile(r"^(.*?)(?:^|\s)(\d+(?:\.\d+)?)\s+(\d+(?:\.\d+)?%?)\s*$")
@@ -42,7 +46,7 @@ class Recognised:
 
     description: str
     framework: Framework
-    data: dict
+    data: RawData
     findings: list[Finding] = field(default_factory=list)
     level_claims: dict[str, Decimal] = field(default_factory=dict)  # printed level-1 score sums
 
@@ -87,27 +91,13 @@ def match_framework(
     return None
 
 
-def _level_weights(entries: list[dict], level1: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
-    """Level-1 weights: printed ("产出指标（40分）") or the sum of the rows' weights."""
-    out = dict(level1)
-    for name, weight in level1.items():
-        if weight is not None:
-            continue
-        rows = [e.get("weight") for e in entries if e["path"].split("/")[0] == name]
-        try:
-            values = [parse_measure(w).value for w in rows if w is not None]
-        except NumberFormatError:
-            continue
-        if rows and len(values) == len(rows) and None not in values:
-            out[name] = sum((v for v in values if v is not None), Decimal(0))
-    return out
-
-
 def adhoc_framework(level1: dict[str, Decimal | None], execution: Decimal | None) -> Framework:
     """A framework built from what the table shows, with the national rules."""
     specs = []
     if execution is not None:
-        specs.append(IndicatorSpec(name="预算执行情况", weight=execution, fixed=True, rule="execution_rate"))
+        specs.append(
+            IndicatorSpec(name="预算执行情况", weight=execution, fixed=True, rule=RuleKind.execution_rate)
+        )
     specs += [IndicatorSpec(name=n, weight=w, open=True) for n, w in level1.items()]
     weights = [s.weight for s in specs]
     total = sum((w for w in weights if w is not None), Decimal(0)) if None not in weights else Decimal(100)
@@ -147,7 +137,7 @@ def _header_map(row: Sequence[str]) -> dict[str, int] | None:
     return None
 
 
-def _execution_block(table: Table, start: int) -> tuple[dict, Decimal | None] | None:
+def _execution_block(table: Table, start: int) -> tuple[RawData, Decimal | None] | None:
     """预算数(A) / 执行数(B) / 执行率 / 得分(20分*执行率) header and the row below it."""
     for i in range(start, min(start + 6, len(table.rows) - 1)):
         cells = [_norm(c) for c in table.rows[i]]
@@ -192,7 +182,7 @@ def indicator_tables(doc: Document) -> Iterator[tuple[Table, int, dict[str, int]
 
 
 def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict[str, int]) -> Recognised:
-    entries: list[dict] = []
+    entries: list[RawData] = []
     level1: dict[str, Decimal | None] = {}
     filled = {"l1": "", "l2": ""}
     stated_total = None
@@ -223,7 +213,7 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
         l1_name, l1_weight = _split_weight(filled["l1"])
         level1.setdefault(l1_name, l1_weight)
         l2_name = _split_weight(filled["l2"])[0] if filled["l2"] else "（未列二级指标）"
-        entry: dict = {"path": "/".join(_safe(n) for n in (l1_name, l2_name, name)), "line": line}
+        entry: RawData = {"path": "/".join(_safe(n) for n in (l1_name, l2_name, name)), "line": line}
         for key in ("target", "actual", "weight", "score"):
             value = cell(key)
             if value:
@@ -233,7 +223,7 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
             entry["deviation_reason"] = reason
         entries.append(entry)
     execution = _execution_of(doc, table)
-    figures: dict = {}
+    figures: RawData = {}
     exec_weight = None
     if execution:
         block, exec_weight = execution
@@ -259,19 +249,19 @@ def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict
 
 def _level1_row(
     l1: str, weight: str, score: str, line: int | None, level1: dict[str, Decimal | None]
-) -> dict:
+) -> RawData:
     """A level-1 row with its own weight and score and no indicators below it (a form
     that reports by level-1 results only, or the 预算执行情况 row): its entry; its weight
     goes into ``level1``."""
     name, named_weight = _split_weight(l1)
     level1.setdefault(name, named_weight if named_weight is not None else _decimal(weight))
-    entry: dict = {"path": _safe(name), "line": line}
+    entry: RawData = {"path": _safe(name), "line": line}
     if score:
         entry["score"] = score
     return entry
 
 
-def _execution_of(doc: Document, table: Table) -> tuple[dict, Decimal | None] | None:
+def _execution_of(doc: Document, table: Table) -> tuple[RawData, Decimal | None] | None:
     """The budget-execution block of the form: in the table, or in the table above it."""
     execution = _execution_block(table, 0)
     if execution is None:
@@ -344,7 +334,7 @@ def recognise_broken(doc: Document, first: int, last: int) -> Recognised | None:
             text = clean(b.text)
             if text and text not in ("……", "…"):
                 lines.append((text, b.line))
-    entries: list[dict] = []
+    entries: list[RawData] = []
     stated_total = None
     level1: dict[str, Decimal | None] = {}
     l1 = l2 = ""
@@ -367,7 +357,7 @@ def recognise_broken(doc: Document, first: int, last: int) -> Recognised | None:
             continue
         name, target, actual = _split_row(body)
         level1.setdefault(l1, None)
-        entry: dict = {
+        entry: RawData = {
             "path": "/".join(_safe(n) for n in (l1, l2 or "（未列二级指标）", name)),
             "weight": weight,
             "score": score,
@@ -519,7 +509,7 @@ def recognise_summary(
         project = cell(cols["name"])
         if not project:
             continue
-        indicators: list[dict] = []
+        indicators: list[RawData] = []
         exec_name = next((s.name for s in fw.indicators if s.rule and s.rule.value == "execution_rate"), None)
         if exec_name and cell(cols.get("rate")):
             indicators.append({"path": exec_name, "actual": cell(cols.get("rate")), "line": line})
@@ -598,7 +588,7 @@ def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
                         "score-rate-mismatch",
                         table.location(name, index["得分率"], label),
                         printed=written,
-                        expected=f"{(s / w * 100).quantize(Decimal('0.01'), ROUND_HALF_UP)}%",
+                        expected=percent_text(s / w),
                         score=plain(s),
                         weight=plain(w),
                     )
@@ -656,13 +646,10 @@ def _rate_differs(rate: Decimal, score: Decimal, weight: Decimal, written: str) 
     printed (38.49 may be 38.4875), so any rate between those of the lowest and highest
     score it may stand for is right."""
     places = len(written.split(".")[1].rstrip("%％")) if "." in written else 0
-    q = Decimal(1).scaleb(-places)
-    half = (
-        Decimal(5).scaleb(score.as_tuple().exponent - 1) if isinstance(score.as_tuple().exponent, int) else 0
-    )
-    low = ((score - half) / weight * 100).quantize(q, ROUND_HALF_UP)
-    high = ((score + half) / weight * 100).quantize(q, ROUND_HALF_UP)
-    return not low <= (rate * 100).quantize(q, ROUND_HALF_UP) <= high
+    half = half_unit(score)
+    low = percent_of((score - half) / weight, places)
+    high = percent_of((score + half) / weight, places)
+    return not low <= percent_of(rate, places) <= high
 
 
 # -- document facts ---------------------------------------------------------------------------

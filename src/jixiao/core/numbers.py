@@ -67,6 +67,16 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+#: Half a cent: a figure printed to two decimals (an amount in 万元, a score) stands for any
+#: value less than this away; two such figures agree when they differ by less.
+HALF_CENT = Decimal("0.005")
+
+
+def tail_tolerance(n_terms: int) -> Decimal:
+    """The rounding tail (尾差) allowed between a sum and ``n_terms`` printed terms: each term
+    rounded to the cent is off by at most half a cent, so n × 0.005. Callers count the printed
+    total as a term where it is itself rounded (parts + 1)."""
+    return HALF_CENT * n_terms
 
 
 #: 1, 0.1, 0.01 … : the quantum of each number of decimal places (built once).
@@ -132,9 +142,14 @@ def money_text(value: Decimal) -> str:
     return f"{round_half_up(value, 2)}"
 
 
+def percent_of(rate: Decimal, places: int = 2) -> Decimal:
+    """A fraction as the percentage printed with ``places`` decimals, 四舍五入: 0.8765 -> 87.65."""
+    return round_half_up(rate * HUNDRED, places)
+
+
 def percent_text(rate: Decimal, places: int = 2) -> str:
     """0.8765 -> '87.65%'."""
-    return f"{round_half_up(rate * HUNDRED, places)}%"
+    return f"{percent_of(rate, places)}%"
 
 
 def plain(value: Decimal) -> str:

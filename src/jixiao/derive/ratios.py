@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from jixiao.core.findings import Finding, Location, finding
-from jixiao.core.numbers import ZERO, money_text
+from jixiao.core.numbers import ZERO, money_text, tail_tolerance
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +131,6 @@ def identities() -> tuple[Identity, ...]:
         left, right = text.split("=")
         out.append(Identity(left.strip(), Term.parse(right)))
     return tuple(out)
-
-
-def tail_tolerance(n_terms: int) -> Decimal:
-    """The rounding tail allowed for a sum of ``n_terms`` printed terms (n × 0.005)."""
-    return Decimal("0.005") * n_terms
 
 
 def check_figures(

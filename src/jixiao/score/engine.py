@@ -12,8 +12,8 @@ from decimal import Decimal
 from functools import lru_cache
 
 from jixiao.core.findings import Finding, Location, finding, sort_findings
-from jixiao.core.numbers import ZERO, percent_text, plain, quantized, round_half_up
-from jixiao.derive.ratios import check_figures, tail_tolerance
+from jixiao.core.numbers import ZERO, percent_text, plain, quantized, round_half_up, tail_tolerance
+from jixiao.derive.ratios import check_figures
 from jixiao.model.framework import Framework
 from jixiao.model.submission import Submission
 from jixiao.score import stated

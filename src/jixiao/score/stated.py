@@ -10,22 +10,29 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jixiao.core.findings import Finding, Location, finding
-from jixiao.core.numbers import HUNDRED, Measure, NumberFormatError, parse_measure, plain, round_half_up
+from jixiao.core.numbers import (
+    HALF_CENT,
+    HUNDRED,
+    Measure,
+    NumberFormatError,
+    parse_measure,
+    percent_of,
+    percent_text,
+    plain,
+)
 from jixiao.model.submission import Written
 from jixiao.score.results import IndicatorResult
 
-#: Two scores agree when they differ by less than half a hundredth.
-HALF_CENT = Decimal("0.005")
-
 
 def close(a: Decimal, b: Decimal) -> bool:
+    """Two scores agree when they differ by less than half a hundredth."""
     return abs(a - b) < HALF_CENT
 
 
 def rate_close(stated: Decimal, computed: Decimal, written: Written | None) -> bool:
     """A printed rate agrees when it equals the computed one at the printed precision."""
     places = percent_places(written)
-    return round_half_up(stated * HUNDRED, places) == round_half_up(computed * HUNDRED, places)
+    return percent_of(stated, places) == percent_of(computed, places)
 
 
 def percent_places(written: Written | None) -> int:
@@ -136,7 +143,7 @@ def rate_mismatch(
                 "score-rate-mismatch",
                 where.merged(field="score_rate"),
                 printed=text(written),
-                expected=f"{round_half_up(expected * HUNDRED, 2)}%",
+                expected=percent_text(expected),
                 score=plain(basis),
                 weight=plain(weight),
             )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from jixiao.audit.accounts.cells import Reader
 from jixiao.audit.accounts.coded import read_coded
@@ -29,6 +29,19 @@ from jixiao.audit.document import Block, Document, Paragraph, Table
 from jixiao.audit.flow import clean
 from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, finding
+
+if TYPE_CHECKING:  # jixiao.accounts is imported when a document has the tables
+    from jixiao.accounts.model import Accounts
+    from jixiao.accounts.rules import RuleSet
+
+
+class AccountsRead(TypedDict, total=False):
+    """What the tables gave, for other checks: the model, its year, the 情况说明's paragraph ids."""
+
+    accounts: Accounts
+    year: int | None
+    explanation: set[int]
+
 
 # --------------------------------------------------------------------------- the document
 
@@ -113,9 +126,7 @@ def _read_tables(
     return data, lines, findings
 
 
-def check_accounts_tables(
-    doc: Document, read: dict[str, Any] | None = None
-) -> tuple[list[str], list[Finding]]:
+def check_accounts_tables(doc: Document, read: AccountsRead | None = None) -> tuple[list[str], list[Finding]]:
     """(descriptions of what was recognised, Findings) — empty lists when the document has
     no final-accounts tables. ``read``, when given, receives what other checks may compare
     with: ``accounts`` (the model), ``year``, ``explanation`` (ids of the 情况说明's
@@ -130,7 +141,7 @@ def check_accounts_tables(
     findings += _check_tables(acc, found.present, found.sources, found.lines, doc.name)
     paragraphs = _explanation(doc, found.sources)
     if read is not None:
-        read.update(accounts=acc, year=found.year, explanation={id(p) for p in paragraphs})
+        read.update(AccountsRead(accounts=acc, year=found.year, explanation={id(p) for p in paragraphs}))
     if paragraphs:
         descriptions.append(f"部门决算情况说明（{_sections_named(paragraphs)}个部分）")
         if found.year is None:
@@ -151,7 +162,7 @@ class _Recognised:
     descriptions: list[str]
     findings: list[Finding]
     lines: dict[tuple[str, str], int]
-    accounts: Any  # jixiao.accounts.model.Accounts | None
+    accounts: Accounts | None
     present: set[str]
     year: int | None
 
@@ -188,7 +199,7 @@ def _recognise(doc: Document) -> _Recognised | None:
     return found
 
 
-def _accounts(data: dict[str, Any], name: str) -> Any:
+def _accounts(data: dict[str, Any], name: str) -> Accounts:
     from jixiao.accounts.read import from_data
 
     return from_data(data, name)
@@ -225,7 +236,7 @@ def _missing(read: list[str], missing: list[str], layout: str, name: str) -> Fin
 _TABLE_REF = re.compile(r"\b(summary|income|expense|fiscal|general|basic|fund|capital|three_public)\[")
 
 
-def _rules(present: set[str]) -> Any:
+def _rules(present: set[str]) -> RuleSet:
     """The standard rules, less those reading a table the document does not have."""
     from jixiao.accounts.rules import RuleSet, builtin_rules
 
@@ -242,7 +253,7 @@ def _rules(present: set[str]) -> Any:
 
 
 def _check_tables(
-    acc: Any, present: set[str], sources: dict[str, Source], lines: dict[tuple[str, str], int], name: str
+    acc: Accounts, present: set[str], sources: dict[str, Source], lines: dict[tuple[str, str], int], name: str
 ) -> list[Finding]:
     from jixiao.accounts.check import check
 
@@ -353,7 +364,9 @@ def _sections_named(paragraphs: list[Paragraph]) -> int:
     return len({s for p in paragraphs if (s := _section_of(p))})
 
 
-def _check_explanation(acc: Any, paragraphs: list[Paragraph], present: set[str], name: str) -> list[Finding]:
+def _check_explanation(
+    acc: Accounts, paragraphs: list[Paragraph], present: set[str], name: str
+) -> list[Finding]:
     from jixiao.accounts.textcheck import check_text
 
     text = "\n".join(" ".join(clean(p.text).split()) for p in paragraphs)

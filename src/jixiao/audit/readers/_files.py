@@ -32,7 +32,7 @@ def location(path: Path) -> Location:
 
 def fail(file: Path, code: str, **params: object) -> InputError:
     """An InputError carrying one Finding of ``code`` located at ``file``."""
-    return InputError([finding(code, location(file), **params)])
+    return InputError([finding(code, location(file), severity=None, **params)])
 
 
 def check_size(path: Path, limit: int | None = None) -> int:
@@ -122,7 +122,6 @@ def translated(path: Path, kind: str) -> Iterator[None]:
 # CJK ideographs and punctuation, full-width forms, and the quotes/dashes Chinese text uses.
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 
 
 def join_lines(parts: Iterable[str], *, wrapped: bool = False) -> str:
@@ -150,9 +149,3 @@ def join_lines(parts: Iterable[str], *, wrapped: bool = False) -> str:
 def is_cjk(char: str) -> bool:
     """Whether ``char`` is a Chinese character or Chinese punctuation."""
     return bool(_CJK_CHAR.match(char))
-
-
-def squeeze_cjk(text: str) -> str:
-    """Drop the spaces a PDF text layer puts between two Chinese characters (letter
-    spacing, justification); spaces next to digits and Latin letters stay."""
-    return _SPACE_BETWEEN_CJK.sub("", text)

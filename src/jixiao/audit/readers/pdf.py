@@ -333,7 +333,7 @@ def _lead(chars: list[dict[str, Any]]) -> float:
     digits and letters ("100.00%") with the punctuation that may not begin a line ("，");
     a single character when the line starts with a Chinese one. A line before it that
     ends short by less than this width was still full."""
-    end = chars[0]["x1"]
+    end: float = chars[0]["x1"]
     for k, char in enumerate(chars):
         glyph = char["text"]
         if k and is_cjk(glyph) and glyph not in _NO_LINE_START:
@@ -341,7 +341,7 @@ def _lead(chars: list[dict[str, Any]]) -> float:
         end = char["x1"]
         if k and is_cjk(glyph):
             break
-    return end - chars[0]["x0"]
+    return end - float(chars[0]["x0"])
 
 
 def _size(chars: list[dict[str, Any]]) -> float:
@@ -413,15 +413,15 @@ def _grid(table: Any, chars: list[dict[str, Any]], taken: set[int]) -> _Grid:
     for row, cells in zip(table.rows, cells_by_row, strict=True):
         texts = []
         for k, cell in enumerate(cells):
-            found = cell
-            if found is None:
+            cell_chars = cell
+            if cell_chars is None:
                 # No closed cell here: merged into a neighbour, or a cell whose rule the
                 # page break cut (a tall merged cell split over two pages). Text in no
                 # cell at all belongs to the latter.
                 x0, _, x1, _ = columns[k].bbox if k < len(columns) else (0, 0, -1, 0)
-                found = [c for c in chars_in((x0, row.bbox[1], x1, row.bbox[3])) if id(c) not in used]
-                used.update(id(c) for c in found)
-            texts.append(_cell_text(found))
+                cell_chars = [c for c in chars_in((x0, row.bbox[1], x1, row.bbox[3])) if id(c) not in used]
+                used.update(id(c) for c in cell_chars)
+            texts.append(_cell_text(cell_chars))
         rows.append(texts)
     return _Grid(rows, [column.bbox[0] for column in columns])
 

@@ -216,18 +216,18 @@ def read(texts: list[str]) -> Reading:
                 _collect(open_list, i, st, 0)
             else:
                 open_list = None
-        c = next((c for c in st.clauses if c.marker >= 0), None)  # the first list only
-        if c is not None:
-            head = _head(c)
-            if head is None and c is st.clauses[0] and _opens_with_marker(st.text) and i > 0:
+        listed = next((c for c in st.clauses if c.marker >= 0), None)  # the first list only
+        if listed is not None:
+            head = _head(listed)
+            if head is None and listed is st.clauses[0] and _opens_with_marker(st.text) and i > 0:
                 head = _only_current(statements[i - 1])
             # without a total the list is still read: its shares may add up to 100%
             name = canonical(head.name) if head is not None else ""
             listing = Listing(head=head, head_key=i, head_name=name)
-            _collect(listing, i, st, c.marker)
+            _collect(listing, i, st, listed.marker)
             listings.append(listing)
             figures = st.figures
-            if not figures or figures[-1].start < c.marker:
+            if not figures or figures[-1].start < listed.marker:
                 open_list = listing
         elif st.clauses and st.clauses[0].subject.endswith("中") and st.clauses[0].figures:
             # "…支出决算中，因公出国(境)费…，占…": the total is named, not stated here

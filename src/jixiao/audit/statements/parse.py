@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
+from jixiao.audit import synonyms
 from jixiao.audit.statements.script import normalise
 from jixiao.core.numbers import MONEY_UNITS
 
@@ -54,7 +55,7 @@ _FUNDS = re.compile(r"一般公共预算|政府性基金预算|国有资本经�
 _VERBS = tuple(sorted(_UP + _DOWN, key=len, reverse=True))
 _COMPARE = re.compile(r"(?<!占)[比较]|同比|相比|对比")
 _ACTUAL = ("决算", "执行", "实际", "支出数")
-_ADJUSTED = ("调整后", "全年预算", "预算总额", "总预算", "预算资金总额")
+_ADJUSTED = synonyms.words("adjusted_words")
 _COMPLETION = ("完成", "执行率", "执行进度", "达成率")
 _LIST_MARKERS = ("其中", "主要用于", "具体是", "分别是", "分别为")
 
