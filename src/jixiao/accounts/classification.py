@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from types import MappingProxyType
+from typing import Any, cast
 
 import yaml
 
@@ -123,7 +124,7 @@ def _build(
     label: str,
     lengths: tuple[int, ...],
     names: dict[str, str],
-    raw: dict | None = None,
+    raw: dict[str, Any] | None = None,
     *,
     evidence: dict[str, tuple[str, ...]] | None = None,
 ) -> Classification:
@@ -152,8 +153,8 @@ def _text(name: str) -> str:
     return resources.files("jixiao.accounts").joinpath("catalogs", name).read_text(encoding="utf-8")
 
 
-def _data(name: str) -> dict:
-    return yaml.safe_load(_text(name))
+def _data(name: str) -> dict[str, Any]:
+    return cast("dict[str, Any]", yaml.safe_load(_text(name)))
 
 
 def _rows(name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:

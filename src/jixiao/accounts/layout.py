@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any, cast
 
 import yaml
 
@@ -112,18 +113,18 @@ class TableLayout:
         return len(self.all_columns()) == 1
 
 
-def _columns(raw: list[dict] | None) -> tuple[Column, ...]:
+def _columns(raw: list[dict[str, Any]] | None) -> tuple[Column, ...]:
     return tuple(Column(key=c["key"], label=c["label"], no=c.get("seq")) for c in raw or ())
 
 
-def _layout(tid: str, raw: dict) -> TableLayout:
+def _layout(tid: str, raw: dict[str, Any]) -> TableLayout:
     shape = raw["shape"]
     columns = _columns(raw.get("columns"))
     income_columns = _columns(raw.get("income_columns"))
     expense_columns = _columns(raw.get("expense_columns"))
     named: dict[str, NamedRow] = {}
 
-    def add(items: list[dict] | None, side: str | None, cols: tuple[Column, ...]) -> None:
+    def add(items: list[dict[str, Any]] | None, side: str | None, cols: tuple[Column, ...]) -> None:
         for r in items or ():
             named[r["key"]] = NamedRow(
                 key=r["key"],
@@ -172,9 +173,9 @@ def _layout(tid: str, raw: dict) -> TableLayout:
 
 
 @cache
-def _raw() -> dict:
+def _raw() -> dict[str, Any]:
     text = resources.files("jixiao.accounts").joinpath("catalogs", "tables.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return cast("dict[str, Any]", yaml.safe_load(text))
 
 
 @cache
