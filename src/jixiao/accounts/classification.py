@@ -153,7 +153,8 @@ def _text(name: str) -> str:
     return resources.files("jixiao.accounts").joinpath("catalogs", name).read_text(encoding="utf-8")
 
 
-def _data(name: str) -> dict[str, Any]:
+def catalog_data(name: str) -> dict[str, Any]:
+    """A YAML file of ``catalogs/``, parsed."""
     return cast("dict[str, Any]", yaml.safe_load(_text(name)))
 
 
@@ -173,7 +174,7 @@ def _rows(name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
 
 def _load(stem: str, kind: str, label: str, lengths: tuple[int, ...]) -> Classification:
     names, evidence = _rows(f"{stem}.csv")
-    return _build(kind, label, lengths, names, _data(f"{stem}.yaml"), evidence=evidence)
+    return _build(kind, label, lengths, names, catalog_data(f"{stem}.yaml"), evidence=evidence)
 
 
 @cache
@@ -191,7 +192,7 @@ def economic_catalog() -> Classification:
 @cache
 def economic_classes() -> Mapping[str, EconomicClass]:
     """The economic 类 printed in 公开06表, with what they count towards."""
-    raw = _data("economic.yaml")["classes"]
+    raw = catalog_data("economic.yaml")["classes"]
     return MappingProxyType(
         {str(k): EconomicClass(code=str(k), kind=v["kind"], group=int(v["group"])) for k, v in raw.items()}
     )

@@ -6,13 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any
 
-import yaml
-
-from jixiao.accounts.classification import Classification, economic_catalog, function_catalog
+from jixiao.accounts.classification import Classification, catalog_data, economic_catalog, function_catalog
 
 #: Chinese ordinal prefixes of the 类 rows of 公开01表 / 公开04表 (一、 … 二十六、).
 _DIGITS = "零一二三四五六七八九"
@@ -174,8 +171,7 @@ def _layout(tid: str, raw: dict[str, Any]) -> TableLayout:
 
 @cache
 def _raw() -> dict[str, Any]:
-    text = resources.files("jixiao.accounts").joinpath("catalogs", "tables.yaml").read_text(encoding="utf-8")
-    return cast("dict[str, Any]", yaml.safe_load(text))
+    return catalog_data("tables.yaml")
 
 
 @cache
