@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from types import MappingProxyType
+from typing import Any, cast
 
 import yaml
 
@@ -123,7 +124,7 @@ def _build(
     label: str,
     lengths: tuple[int, ...],
     names: dict[str, str],
-    raw: dict | None = None,
+    raw: dict[str, Any] | None = None,
     *,
     evidence: dict[str, tuple[str, ...]] | None = None,
 ) -> Classification:
@@ -152,8 +153,9 @@ def _text(name: str) -> str:
     return resources.files("jixiao.accounts").joinpath("catalogs", name).read_text(encoding="utf-8")
 
 
-def _data(name: str) -> dict:
-    return yaml.safe_load(_text(name))
+def catalog_data(name: str) -> dict[str, Any]:
+    """A YAML file of ``catalogs/``, parsed."""
+    return cast("dict[str, Any]", yaml.safe_load(_text(name)))
 
 
 def _rows(name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
@@ -172,7 +174,7 @@ def _rows(name: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
 
 def _load(stem: str, kind: str, label: str, lengths: tuple[int, ...]) -> Classification:
     names, evidence = _rows(f"{stem}.csv")
-    return _build(kind, label, lengths, names, _data(f"{stem}.yaml"), evidence=evidence)
+    return _build(kind, label, lengths, names, catalog_data(f"{stem}.yaml"), evidence=evidence)
 
 
 @cache
@@ -190,7 +192,7 @@ def economic_catalog() -> Classification:
 @cache
 def economic_classes() -> Mapping[str, EconomicClass]:
     """The economic 类 printed in 公开06表, with what they count towards."""
-    raw = _data("economic.yaml")["classes"]
+    raw = catalog_data("economic.yaml")["classes"]
     return MappingProxyType(
         {str(k): EconomicClass(code=str(k), kind=v["kind"], group=int(v["group"])) for k, v in raw.items()}
     )

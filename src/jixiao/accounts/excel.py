@@ -132,7 +132,7 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, *, money: bool = False, 
     """A bordered cell; ``money`` (an amount) and ``entry`` (a code or a name the user types)
     cells are input cells: filled, unlocked, and an amount only takes numbers."""
     if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else value
+        value = int(value) if isinstance(e := value.as_tuple().exponent, int) and e >= 0 else value
     cell = ws.cell(row, col, value)
     cell.border = _BORDER
     if money:

@@ -156,7 +156,7 @@ def read_workbook(path: Path, warnings: list[Finding] | None = None) -> tuple[di
         }[spec.shape]
         tracked = _Tracked(ws)
         try:
-            data[tid] = reader(tracked, spec, origin, str(path))  # type: ignore[arg-type]
+            data[tid] = reader(tracked, spec, origin, str(path))
         except InputError as exc:
             problems += exc.findings
             continue
@@ -320,11 +320,11 @@ def _read_two_sided(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str
             break
         no = _int(b)
         if no is not None and no in income_by_no:
-            key = income_by_no[no]
+            income_key = income_by_no[no]
             value = _value(ws.cell(r, 3).value)
             if value is not None:
-                data[key] = value
-                origin.cells[(spec.id, key)] = f"C{r}"
+                data[income_key] = value
+                origin.cells[(spec.id, income_key)] = f"C{r}"
         eno = _int(ws.cell(r, 5).value)
         label = _text(ws.cell(r, 4).value)
         values = [_value(ws.cell(r, 6 + j).value) for j in range(len(spec.code_columns))]

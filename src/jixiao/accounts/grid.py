@@ -25,7 +25,7 @@ _ZERO = Decimal(0)
 class TableGrid:
     """The rows of one table; ``codes`` are the coded rows in printed order."""
 
-    __slots__ = ("_children", "_lists", "_printed", "_sums", "catalog", "codes", "id", "rows")
+    __slots__ = ("_children", "_lists", "_parent_of", "_printed", "_sums", "catalog", "codes", "id", "rows")
 
     def __init__(self, tid: str, catalog: Classification | None) -> None:
         self.id = tid
@@ -34,7 +34,8 @@ class TableGrid:
         self.codes: list[str] = []
         self._children: dict[str, list[str]] | None = None
         self._printed: dict[str, bool] = {}
-        self._lists: dict[object, list[str]] = {}  # parents / level(n) / parent_of, computed once
+        self._lists: dict[object, list[str]] = {}  # parents / leaves / level(n), computed once
+        self._parent_of: dict[str, str | None] | None = None
         self._sums: dict[str, dict[str, tuple[Decimal, int]]] = {}
 
     def add(self, key: str, cells: Cells, *, coded: bool = False) -> None:
@@ -60,16 +61,14 @@ class TableGrid:
 
     def parents_of(self) -> dict[str, str | None]:
         """Each coded row's parent code (computed once per table)."""
-        found = self._lists.get("parent_of")
-        if found is None:
+        if self._parent_of is None:
             catalog = self.catalog
             if catalog is None:
-                found = dict.fromkeys(self.codes)
+                self._parent_of = dict.fromkeys(self.codes)
             else:  # a catalog code's parent is looked up; any other is worked out
                 known, parent = catalog.parent_map, catalog.parent
-                found = {c: known[c] if c in known else parent(c) for c in self.codes}
-            self._lists["parent_of"] = found  # type: ignore[assignment]
-        return found  # type: ignore[return-value]
+                self._parent_of = {c: known[c] if c in known else parent(c) for c in self.codes}
+        return self._parent_of
 
     def child_sums(self, column: str) -> dict[str, tuple[Decimal, int]]:
         """For each coded row with printed children in ``column``: (their sum, how many).

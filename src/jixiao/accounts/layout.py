@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
-import yaml
-
-from jixiao.accounts.classification import Classification, economic_catalog, function_catalog
+from jixiao.accounts.classification import Classification, catalog_data, economic_catalog, function_catalog
 
 #: Chinese ordinal prefixes of the 类 rows of 公开01表 / 公开04表 (一、 … 二十六、).
 _DIGITS = "零一二三四五六七八九"
@@ -112,18 +110,18 @@ class TableLayout:
         return len(self.all_columns()) == 1
 
 
-def _columns(raw: list[dict] | None) -> tuple[Column, ...]:
+def _columns(raw: list[dict[str, Any]] | None) -> tuple[Column, ...]:
     return tuple(Column(key=c["key"], label=c["label"], no=c.get("seq")) for c in raw or ())
 
 
-def _layout(tid: str, raw: dict) -> TableLayout:
+def _layout(tid: str, raw: dict[str, Any]) -> TableLayout:
     shape = raw["shape"]
     columns = _columns(raw.get("columns"))
     income_columns = _columns(raw.get("income_columns"))
     expense_columns = _columns(raw.get("expense_columns"))
     named: dict[str, NamedRow] = {}
 
-    def add(items: list[dict] | None, side: str | None, cols: tuple[Column, ...]) -> None:
+    def add(items: list[dict[str, Any]] | None, side: str | None, cols: tuple[Column, ...]) -> None:
         for r in items or ():
             named[r["key"]] = NamedRow(
                 key=r["key"],
@@ -172,9 +170,8 @@ def _layout(tid: str, raw: dict) -> TableLayout:
 
 
 @cache
-def _raw() -> dict:
-    text = resources.files("jixiao.accounts").joinpath("catalogs", "tables.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+def _raw() -> dict[str, Any]:
+    return catalog_data("tables.yaml")
 
 
 @cache

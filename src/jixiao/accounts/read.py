@@ -207,7 +207,7 @@ def _where(
         return base.merged(sheet=sheet_of.get(str(loc[0]))) if loc else base
     tid = str(loc[0])
     spec = tables()[tid]
-    layout = data.get("layout") if data.get("layout") in ("henan-2024", "mof") else "henan-2024"
+    layout = str(data.get("layout")) if data.get("layout") in ("henan-2024", "mof") else "henan-2024"
     row: str | None = None
     column: str | None = None
     rest = list(loc[1:])
@@ -304,7 +304,7 @@ def data_findings(
                 out.append(
                     finding("accounts-missing-parent", where(tid, row.code), item=row.code, parent=parent)
                 )
-    for tid, codes in (
+    for tid, coded in (
         ("summary", acc.summary.classes),
         ("fiscal", acc.fiscal.classes),
         ("basic", acc.basic.items),
@@ -313,7 +313,7 @@ def data_findings(
         if catalog is None:  # pragma: no cover
             continue
         names = catalog.names
-        for code in codes:
+        for code in coded:
             if code not in names:  # else a known code
                 out += _code_findings(catalog, code, None, tid, where)
     for code in acc.narrative.initial_budget.items:

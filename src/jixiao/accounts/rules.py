@@ -206,7 +206,7 @@ class RuleSet:
 
 
 def _fail(doc: Document, path: Sequence[int | str], code: str, **params: object) -> Finding:
-    return finding(code, doc.location(path), **params)
+    return finding(code, doc.location(path), severity=None, **params)
 
 
 def compile_rules(doc: Document, *, reserved: Iterable[str] = ()) -> RuleSet:

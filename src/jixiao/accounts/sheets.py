@@ -42,8 +42,8 @@ class SideRow:
 
 def two_sided_rows(spec: TableLayout) -> list[SideRow]:
     """The printed lines of 公开01表 / 公开04表, pairing 行次 i with i + offset as printed."""
-    income = {r.no: r for r in spec.named_rows.values() if r.side == "income"}
-    expense = {r.no: r for r in spec.named_rows.values() if r.side == "expense"}
+    income = {r.no: r for r in spec.named_rows.values() if r.side == "income" and r.no is not None}
+    expense = {r.no: r for r in spec.named_rows.values() if r.side == "expense" and r.no is not None}
     classes = function_catalog().classes()
     first = spec.class_first_no or 0
     last_income = max(income)

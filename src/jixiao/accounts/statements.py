@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.accounts.model import VEHICLE_CATEGORIES, Accounts
+from jixiao.accounts.model import VEHICLE_CATEGORIES, Accounts, FundValues, GeneralValues
 from jixiao.accounts.sentences import Derived, Missing, catalog
 from jixiao.core.numbers import ZERO
 
@@ -463,13 +463,13 @@ def _v_performance(kind: str) -> Callable[[Accounts, Any], Values]:
     def values(acc: Accounts, _key: Any) -> Values:
         p = acc.narrative.performance
         projects, funds = getattr(p, f"{kind}_projects"), getattr(p, f"{kind}_funds")
-        table = {"general": acc.general, "fund": acc.fund, "capital": acc.capital}[kind]
+        total: GeneralValues | FundValues = getattr(acc, kind).total  # the general / fund / capital table
         what = "项目绩效自评数据"
         return {
             "year": acc.year,
             "count": _missing_or(projects, what),
             "funds": _missing_or(funds, what),
-            "share": ratio(funds, _or0(table.total.project)) if funds is not None else Missing(what),
+            "share": ratio(funds, _or0(total.project)) if funds is not None else Missing(what),
         }
 
     return values

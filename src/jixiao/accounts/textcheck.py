@@ -189,7 +189,7 @@ def _resolve(
                 return code, None, True
         amount = _num("money", groups.get("amount"))
         for code in statements.general_classes(acc):
-            if statements.values("general_class", acc, code)["amount"] == amount:
+            if (statements.values("general_class", acc, code) or {})["amount"] == amount:
                 return code, statements.class_label(acc, code), False
         return ..., None, False
     if sid == "general_item":
@@ -202,7 +202,7 @@ def _resolve(
         budget = _num("money", groups.get("budget"))
         same_class = [c for c in candidates if statements.row_name(acc, c[:3]) == names[0]]
         for pool in (same_class, candidates):
-            hits = [c for c in pool if statements.values("general_item", acc, c)["actual"] == actual]
+            hits = [c for c in pool if (statements.values("general_item", acc, c) or {})["actual"] == actual]
             if len(hits) > 1:
                 hits = [c for c in hits if _budget_of(acc, c) == budget] or hits
             if len(hits) == 1:
@@ -362,8 +362,8 @@ def _same(kind: str, captured: str, expected: Any) -> tuple[bool, str]:
     if kind in ("count", "year"):
         return int(captured) == int(expected), str(expected)
     if kind == "names":
-        printed = {n for n in captured.split("、") if n}
-        return printed == set(expected), "、".join(expected)
+        printed_names = {n for n in captured.split("、") if n}
+        return printed_names == set(expected), "、".join(expected)
     return captured == expected, str(expected)
 
 
@@ -375,7 +375,7 @@ def _places(text: str) -> int:
 
 
 def _unchecked(doc: _Text, spans: Iterable[_Span], covered: list[tuple[int, int]]) -> list[Finding]:
-    covered_positions = set()
+    covered_positions: set[int] = set()
     for start, end in covered:
         covered_positions.update(range(start, end))
     by_sentence: dict[tuple[int, int], list[str]] = {}

@@ -214,7 +214,7 @@ def _many(files: list[Path], options: _Options) -> None:
     raise typer.Exit(EXIT_INPUT if unreadable else EXIT_OK)
 
 
-def _problems(result: dict[str, Any]) -> list[Any]:
+def _problems(result: dict[str, Any]) -> list[api.Finding]:
     from jixiao.core.findings import Location, finding
 
     if "input_errors" in result:
@@ -275,8 +275,8 @@ def _run(files: list[Path], options: _Options) -> list[dict[str, Any]]:
                 try:
                     result = future.result()
                 except Exception as exc:  # a worker that died (out of memory, killed)
-                    file = str(files[futures.index(future)])
-                    result = {"file": file, "crash": f"{type(exc).__name__}: {exc}"[:200]}
+                    failed = str(files[futures.index(future)])
+                    result = {"file": failed, "crash": f"{type(exc).__name__}: {exc}"[:200]}
                 results.append(result)
                 progress.update(task, description=Path(result["file"]).name)
                 progress.advance(task)

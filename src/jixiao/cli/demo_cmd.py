@@ -74,7 +74,8 @@ def demo_cmd() -> None:
         console.print(Text(name, style="cyan"))
         _first_errors(console, name, findings)
     for entry in (e for e in examples if e.name.startswith("accounts-")):
-        text = entry.parent.joinpath(entry.name.replace("-xinxiang-2024.yaml", "-explanation.txt"))
+        name = entry.name.replace("-xinxiang-2024.yaml", "-explanation.txt")
+        text = resources.files("jixiao").joinpath("examples", name)
         with resources.as_file(entry) as path, resources.as_file(text) as text_path:
             report = api.check_accounts_file(path, text_path=text_path if text_path.exists() else None)
         totals = count(report.findings)

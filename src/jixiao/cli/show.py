@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -22,10 +23,8 @@ from jixiao.score.results import Evaluation, IndicatorResult
 _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.note: "cyan"}
 
 
-def _num(value: object) -> str:
-    if value is None:
-        return "—"
-    return plain(value) if not isinstance(value, str) else value
+def _num(value: Decimal | str | None) -> str:
+    return "—" if value is None else value if isinstance(value, str) else plain(value)
 
 
 #: One policy for every command that lists Findings (score, check, audit): notes are
@@ -45,6 +44,7 @@ def evaluation(console: Console, ev: Evaluation, *, notes: bool = False) -> None
     title = f"{ev.title}（{ev.year}年度）"
     caption = f"指标体系：{ev.framework_name}"
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    justify: JustifyMethod
     for col, justify in (
         ("一级指标", "left"),
         ("二级指标", "left"),
@@ -177,7 +177,7 @@ def listed(console: Console, items: Iterable[Finding], *, notes: bool) -> None:
 def evaluation_line(console: Console, path: Path, ev: Evaluation, *, notes: bool = False) -> None:
     """One evaluation of a stream: a line with its total and grade, then its problems."""
     totals = count(ev.findings)
-    style = "red" if totals[Severity.error] else None
+    style = "red" if totals[Severity.error] else ""
     line = Text(f"{path}：{ev.title}（{ev.year}年度）", style=style)
     line.append(f" 总分 {_num(ev.total)}，等级 {ev.grade or '—'}")
     if not ev.complete:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,7 +55,7 @@ def is_stream(paths: Sequence[Path]) -> bool:
 
 
 @contextmanager
-def progress(total: int, label: str, *, out: Console) -> Iterator[Any]:
+def progress(total: int, label: str, *, out: Console) -> Iterator[Callable[[str], None]]:
     """A progress bar on standard error while it is a terminal (transient: it leaves no
     trace). Lines printed on ``out`` appear above it when both are the terminal; when the
     output is redirected the bar stays on the terminal and the output is left untouched."""

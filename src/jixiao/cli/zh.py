@@ -199,19 +199,20 @@ def _write_heading(self: Any, heading: str) -> None:
     self.write(f"{'':>{self.current_indent}}{heading}：\n")
 
 
-def _describe_range(low: float | None, high: float | None) -> str | None:
+def _describe_range(min: float | None, max: float | None) -> str | None:
     """A number option's range in the help: '≥1', '1–65535' (the framework writes 'x>=1')."""
-    if low is not None and high is not None:
-        return f"{low}–{high}"
-    if low is not None:
-        return f"≥{low}"
-    return None if high is None else f"≤{high}"
+    if min is not None and max is not None:
+        return f"{min}–{max}"
+    if min is not None:
+        return f"≥{min}"
+    return None if max is None else f"≤{max}"
 
 
 def _display_name(self: Any) -> str:
     if self.metavar is not None:
         return str(self.metavar)
-    return _NAMES.get(self.name, self.name)
+    name: str = _NAMES.get(self.name, self.name)
+    return name
 
 
 def _usage_name(self: Any) -> str:
@@ -229,7 +230,7 @@ def install() -> None:
     if _installed:
         return
     _installed.add("typer")
-    typer.core._ = lambda text: _WORDS.get(text, text)  # type: ignore[attr-defined]
+    typer.core._ = lambda message: _WORDS.get(message, message)  # type: ignore[attr-defined]
     exceptions = _click.exceptions
     exceptions.UsageError.show = _usage_show  # type: ignore[method-assign]
     exceptions.ClickException.show = _click_show  # type: ignore[method-assign]
@@ -243,7 +244,7 @@ def install() -> None:
     formatter.write_usage = _write_usage(formatter.write_usage)  # type: ignore[method-assign]
     formatter.write_heading = _write_heading  # type: ignore[method-assign]
     # Column widths in display cells, so that Chinese help text lines up.
-    _click.formatting.term_len = lambda text: cell_len(_click._compat.strip_ansi(text))
+    _click.formatting.term_len = lambda x: cell_len(_click._compat.strip_ansi(x))  # type: ignore[attr-defined]
     parameter = typer.core._TyperParameter
     parameter.display_type = _display_type(parameter.display_type)  # type: ignore[method-assign]
     parameter.display_name_raw = property(_display_name)  # type: ignore[assignment,method-assign]
