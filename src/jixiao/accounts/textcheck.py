@@ -140,8 +140,12 @@ def sections(norm: str) -> list[_Span]:
     return out
 
 
-def check_text(acc: Accounts, text: str, *, file: str | None = None) -> list[Finding]:
-    """Findings on the 情况说明 ``text`` of ``acc``."""
+def check_text(
+    acc: Accounts, text: str, *, file: str | None = None, missing: dict[int, str] | None = None
+) -> list[Finding]:
+    """Findings on the 情况说明 ``text`` of ``acc``. ``missing``, when given, receives for
+    each ``accounts-text-unverifiable`` Finding (by ``id``) the datum the data lacks, for a
+    caller that groups them (the audit) without reading the message back."""
     doc = _Text(text, file)
     findings: list[Finding] = []
     covered: list[tuple[int, int]] = []
@@ -151,7 +155,7 @@ def check_text(acc: Accounts, text: str, *, file: str | None = None) -> list[Fin
         templates = cat.of_section(span.section) if span.section else list(cat.sentences.values())
         for sentence in templates:
             for m in sentence.pattern.finditer(doc.norm, span.start, span.end):
-                findings += _check_match(acc, sentence, m, doc, covered)
+                findings += _check_match(acc, sentence, m, doc, covered, missing)
     findings += _unchecked(doc, spans, covered)
     found = {s.section for s in spans if s.section}
     if len(found) >= 3:
@@ -233,8 +237,13 @@ def _full_item_name(acc: Accounts, code: str) -> str:
     return f"{c}（类）{s}（款）{i}（项）"
 
 
-def _check_match(
-    acc: Accounts, sentence: Sentence, m: re.Match[str], doc: _Text, covered: list[tuple[int, int]]
+def _check_match(  # noqa: PLR0917 - the match, where it is, and the two outputs
+    acc: Accounts,
+    sentence: Sentence,
+    m: re.Match[str],
+    doc: _Text,
+    covered: list[tuple[int, int]],
+    missing: dict[int, str] | None,
 ) -> list[Finding]:
     groups = m.groupdict()
     out: list[Finding] = []
@@ -299,9 +308,7 @@ def _check_match(
         what = f"{context}{SLOT_LABELS.get(slot.name, slot.name)}"
         slot_where = doc.where(*m.span(slot.name), quote=where.quote)
         if isinstance(expected, Missing):
-            out.append(
-                finding("accounts-text-unverifiable", slot_where, printed=captured, what=expected.what)
-            )
+            out.append(_unverifiable(slot_where, captured, expected.what, missing))
             continue
         internal = isinstance(expected, Derived)
         if internal:
@@ -309,14 +316,7 @@ def _check_match(
             if expected is None and slot.kind not in ("pct", "pct_plain"):
                 continue
         if expected is None and slot.kind not in ("pct", "pct_plain"):
-            out.append(
-                finding(
-                    "accounts-text-unverifiable",
-                    slot_where,
-                    printed=captured,
-                    what=SLOT_LABELS.get(slot.name, slot.name),
-                )
-            )
+            out.append(_unverifiable(slot_where, captured, SLOT_LABELS.get(slot.name, slot.name), missing))
             continue
         ok, shown = _same(slot.kind, captured, expected)
         if not ok:
@@ -333,6 +333,13 @@ def _check_match(
                 )
             )
     return out
+
+
+def _unverifiable(where: Location, printed: str, what: str, missing: dict[int, str] | None) -> Finding:
+    found = finding("accounts-text-unverifiable", where, printed=printed, what=what)
+    if missing is not None:
+        missing[id(found)] = what
+    return found
 
 
 def _context(acc: Accounts, sentence: Sentence, key: Any) -> str:

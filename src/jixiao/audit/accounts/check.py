@@ -376,12 +376,13 @@ def _check_explanation(
         current = _section_of(p) or current
         sections.append(current)
     try:
-        found = check_text(acc, text, file=name)
+        missing: dict[int, str] = {}
+        found = check_text(acc, text, file=name, missing=missing)
     except TimeLimitExceeded:
         raise
     except Exception as exc:  # never let the text check stop the audit
         return [finding("internal-error", Location(file=name), rule="情况说明核对", detail=repr(exc))]
-    out: list[Finding] = []
+    out: list[tuple[Finding, str | None]] = []  # each with the datum it cannot be checked for
     for f in found:
         loc = f.location.model_copy(update={"file": name})
         index = (f.location.line or 0) - 1
@@ -391,22 +392,18 @@ def _check_explanation(
             needs = _SECTION_TABLES.get(sections[index] or "", set())
             if f.severity is not Severity.note and not needs <= present:
                 continue  # the table this sentence speaks of is not in the document
-        out.append(f.model_copy(update={"location": loc}))
-    return _merge_unverifiable(out, name)
+        out.append((f.model_copy(update={"location": loc}), missing.get(id(f))))
+    return _merge_unverifiable(out)
 
 
-_UNVERIFIABLE = "无法核对：数据中未提供"
-
-
-def _merge_unverifiable(findings: list[Finding], name: str) -> list[Finding]:
+def _merge_unverifiable(findings: list[tuple[Finding, str | None]]) -> list[Finding]:
     """One unverifiable note per sentence and missing datum, listing its figures."""
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     out: list[Finding | tuple[Any, ...]] = []
-    for f in findings:
-        if f.code != "accounts-text-unverifiable" or _UNVERIFIABLE not in f.message:
+    for f, what in findings:
+        if what is None:
             out.append(f)
             continue
-        what = f.message.rpartition(_UNVERIFIABLE)[2]
         key = (f.location.line, f.location.quote, what)
         if key not in groups:
             groups[key] = []
