@@ -229,6 +229,7 @@ def render(
     every Finding (of the inputs and of the render). Raises
     InputError, before writing anything, when an input, a template or an option is unusable.
     """
+    from jixiao.accounts.check import check_file
     from jixiao.render import RenderResult, accounts_doc, render_pairs, template_store
     from jixiao.render.context import Pair
 
@@ -240,15 +241,15 @@ def render(
     found: list[Finding] = []
     for path in paths:
         if accounts_doc.is_accounts(path):
-            loaded = accounts_doc.read(path)
-            accounts.append(loaded)
-            found += loaded.findings
+            checked = check_file(path)
+            accounts.append(checked)
+            found += checked.findings
             continue
         for sub in load_submissions(path):
             evaluation = score(sub, frameworks=frameworks, file=str(path))
             pairs.append(Pair(sub, evaluation, str(path)))
             found += evaluation.findings
-    extra = [accounts_doc.plan(loaded, pairs) for loaded in accounts]
+    extra = [accounts_doc.plan(checked, pairs) for checked in accounts]
     result = render_pairs(
         pairs,
         out_dir,

@@ -20,9 +20,10 @@ from typing import Any
 import yaml
 from openpyxl import Workbook
 
+from jixiao.accounts.check import AccountsReport
 from jixiao.accounts.layout import tables as table_specs
 from jixiao.accounts.model import Accounts
-from jixiao.core.findings import Finding, sort_findings
+from jixiao.core.findings import sort_findings
 from jixiao.read.structured import load
 from jixiao.render import charts as chart_mod
 from jixiao.render.accounts_tables import PrintedTable, printed_tables
@@ -50,50 +51,30 @@ def is_accounts(path: Path) -> bool:
     return isinstance(data, dict) and "framework" not in data and bool(_ACCOUNTS_KEYS & set(data))
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """Accounts read from a file, with the Findings of reading and of the rules."""
-
-    accounts: Accounts
-    findings: tuple[Finding, ...]
-    file: str
-
-
-def read(path: Path) -> Loaded:
-    """Read and check an accounts file (data Findings and the standard rules, as
-    ``jixiao check`` does); InputError when it cannot be read."""
-    from jixiao.accounts.check import check
-    from jixiao.accounts.read import read_accounts
-
-    loaded = read_accounts(path)
-    report = check(
-        loaded.accounts, file=loaded.source, lines=loaded.lines, sheets=loaded.sheets, read=loaded.findings
-    )
-    return Loaded(loaded.accounts, report.findings, str(path))
-
-
-def plan(loaded: Loaded, pairs: Sequence[Pair]) -> Doc:
-    """The publication of ``loaded``; the department's submissions of that year, if given,
-    supply 部门职责/机构设置 and the 项目支出自评汇总表."""
+def plan(checked: AccountsReport, pairs: Sequence[Pair]) -> Doc:
+    """The publication of checked accounts (read and checked by
+    :func:`jixiao.accounts.check.check_file`); the department's submissions of that year, if
+    given, supply 部门职责/机构设置 and the 项目支出自评汇总表."""
     from jixiao.render.agree import project_scores
 
     mine = [
         p
         for p in pairs
-        if p.submission.department == loaded.accounts.department and p.submission.year == loaded.accounts.year
+        if p.submission.department == checked.accounts.department
+        and p.submission.year == checked.accounts.year
     ]
     department = next((p for p in mine if not p.submission.project), None)
     projects = tuple(p for p in mine if p.submission.project)
     # one score per project in every document: the recomputed one (the printed one, when
     # it differs, is listed in the reviewer's copy)
-    acc, replaced = project_scores(loaded.accounts, projects, loaded.file)
+    acc, replaced = project_scores(checked.accounts, projects, checked.source)
     extra = {
         "accounts": acc,
         "department": acc.department,
         "year": acc.year,
         "summary": dict(department.submission.summary) if department else {},
         "project_pairs": projects,
-        "input_findings": loaded.findings,
+        "input_findings": checked.findings,
     }
     return Doc(
         kind="accounts",
