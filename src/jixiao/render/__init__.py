@@ -149,7 +149,7 @@ def render_pairs(
 def _cost(item: tuple[Doc, tuple[str, ...]]) -> tuple[bool, bool, int]:
     """A document's rough cost, for ordering the work: PDFs first, the 部门决算 first of all."""
     doc, wanted = item
-    return "pdf" in wanted, doc.kind == "accounts", len(wanted)
+    return "pdf" in wanted, doc.publication is not None, len(wanted)
 
 
 @dataclass(frozen=True)

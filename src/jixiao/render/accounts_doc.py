@@ -28,7 +28,7 @@ from jixiao.read.structured import load
 from jixiao.render import charts as chart_mod
 from jixiao.render.accounts_tables import PrintedTable, printed_tables
 from jixiao.render.context import Pair, ProjectLine, Texts, project_lines
-from jixiao.render.documents import Doc, safe_name
+from jixiao.render.documents import Doc, Publication, safe_name
 
 #: Keys that mark a YAML/JSON file as final accounts rather than a submission.
 _ACCOUNTS_KEYS = frozenset({"income", "expense", "fiscal", "general", "basic", "three_public", "narrative"})
@@ -68,21 +68,14 @@ def plan(checked: AccountsReport, pairs: Sequence[Pair]) -> Doc:
     # one score per project in every document: the recomputed one (the printed one, when
     # it differs, is listed in the reviewer's copy)
     acc, replaced = project_scores(checked.accounts, projects, checked.source)
-    extra = {
-        "accounts": acc,
-        "department": acc.department,
-        "year": acc.year,
-        "summary": dict(department.submission.summary) if department else {},
-        "project_pairs": projects,
-        "input_findings": checked.findings,
-    }
+    summary = dict(department.submission.summary) if department else {}
     return Doc(
         kind="accounts",
         title="部门决算",
         stem=f"{acc.year}年度{safe_name(acc.department)}部门决算",
         template="accounts",
         layout="accounts",
-        extra=extra,
+        publication=Publication(acc, summary, projects, checked.findings),
         findings=tuple(replaced),
     )
 
@@ -104,20 +97,18 @@ def glossary() -> tuple[tuple[str, str], ...]:
     return tuple((str(item["term"]), str(item["text"])) for item in raw)
 
 
-def context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
-    """The template context of the publication (names documented in docs.md)."""
+def context(doc: Doc, pub: Publication, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
+    """The template context of the publication ``pub`` of ``doc`` (names in docs.md)."""
     from jixiao.accounts.explain import generate
 
-    extra = doc.extra
-    acc: Accounts = extra["accounts"]
-    texts = Texts(extra["summary"])
+    acc = pub.accounts
+    texts = Texts(pub.summary)
     explanation = generate(acc)
     parts = [
         Part(s.id, s.title, tuple((p, _is_heading(p)) for p in s.paragraphs)) for s in explanation.sections
     ]
-    pairs: tuple[Pair, ...] = extra["project_pairs"]
-    lines = project_lines(pairs) if pairs else _lines_from_accounts(acc)
-    found = sort_findings([*extra["input_findings"], *doc.findings]) if with_findings else []
+    lines = project_lines(pub.projects) if pub.projects else _lines_from_accounts(acc)
+    found = sort_findings([*pub.findings, *doc.findings]) if with_findings else []
     return {
         "department": acc.department,
         "year": acc.year,
