@@ -207,6 +207,27 @@ def _input_codes() -> frozenset[str]:
 # --------------------------------------------------------------------------- documents
 
 
+#: Keys that mark a YAML/JSON file as final accounts rather than a submission.
+_ACCOUNTS_KEYS = frozenset({"income", "expense", "fiscal", "general", "basic", "three_public", "narrative"})
+
+
+def _is_accounts(path: Path) -> bool:
+    """Whether ``path`` holds final accounts (an .xlsx workbook of the nine tables, or a
+    YAML/JSON file with their keys) rather than self-evaluation submissions."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from jixiao.read.self_table import is_self_evaluation
+
+        return not is_self_evaluation(path)
+    if suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+        return False
+    try:
+        data = read_data(path)
+    except Exception:
+        return False
+    return isinstance(data, dict) and "framework" not in data and bool(_ACCOUNTS_KEYS & set(data))
+
+
 def render(
     files: Path | Sequence[Path],
     out_dir: Path,
@@ -240,7 +261,7 @@ def render(
     accounts = []
     found: list[Finding] = []
     for path in paths:
-        if accounts_doc.is_accounts(path):
+        if _is_accounts(path):
             checked = check_file(path)
             accounts.append(checked)
             found += checked.findings

@@ -70,9 +70,6 @@ def check(
 
 
 def check_file(path: Path) -> AccountsReport:
-    """Read ``path`` and check it with the standard rules, as ``jixiao check`` does;
-    InputError when it cannot be read."""
-    loaded = read_accounts(path)
-    return check(
-        loaded.accounts, file=loaded.source, lines=loaded.lines, sheets=loaded.sheets, read=loaded.findings
-    )
+    """Read ``path`` and check it as ``jixiao check`` does; InputError when it cannot be read."""
+    got = read_accounts(path)
+    return check(got.accounts, file=got.source, lines=got.lines, sheets=got.sheets, read=got.findings)

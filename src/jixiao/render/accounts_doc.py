@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -24,45 +22,19 @@ from jixiao.accounts.check import AccountsReport
 from jixiao.accounts.layout import tables as table_specs
 from jixiao.accounts.model import Accounts
 from jixiao.core.findings import sort_findings
-from jixiao.read.structured import load
 from jixiao.render import charts as chart_mod
 from jixiao.render.accounts_tables import PrintedTable, printed_tables
-from jixiao.render.context import Pair, ProjectLine, Texts, project_lines
+from jixiao.render.context import Pair, ProjectLine, Texts, project_lines, project_totals
 from jixiao.render.documents import Doc, Publication, safe_name
-
-#: Keys that mark a YAML/JSON file as final accounts rather than a submission.
-_ACCOUNTS_KEYS = frozenset({"income", "expense", "fiscal", "general", "basic", "three_public", "narrative"})
-
-
-def is_accounts(path: Path) -> bool:
-    """Whether ``path`` holds final accounts (an .xlsx workbook of the nine tables, or a
-    YAML/JSON file with their keys) rather than self-evaluation submissions."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from jixiao.read.self_table import is_self_evaluation
-
-        return not is_self_evaluation(path)
-    if suffix not in (".yaml", ".yml", ".json") or not path.is_file():
-        return False
-    try:
-        data = load(path).data
-    except Exception:
-        return False
-    return isinstance(data, dict) and "framework" not in data and bool(_ACCOUNTS_KEYS & set(data))
 
 
 def plan(checked: AccountsReport, pairs: Sequence[Pair]) -> Doc:
-    """The publication of checked accounts (read and checked by
-    :func:`jixiao.accounts.check.check_file`); the department's submissions of that year, if
-    given, supply 部门职责/机构设置 and the 项目支出自评汇总表."""
+    """The publication of accounts checked by :func:`jixiao.accounts.check.check_file`; the
+    department's submissions of that year, if given, give 部门职责/机构设置 and 附件."""
     from jixiao.render.agree import project_scores
 
-    mine = [
-        p
-        for p in pairs
-        if p.submission.department == checked.accounts.department
-        and p.submission.year == checked.accounts.year
-    ]
+    unit = (checked.accounts.department, checked.accounts.year)
+    mine = [p for p in pairs if (p.submission.department, p.submission.year) == unit]
     department = next((p for p in mine if not p.submission.project), None)
     projects = tuple(p for p in mine if p.submission.project)
     # one score per project in every document: the recomputed one (the printed one, when
@@ -191,16 +163,9 @@ def write_xlsx(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
     if ctx["projects"]:
         from jixiao.render.xlsx_out import project_summary
 
-        project_summary(doc, {**ctx, **_totals(ctx["projects"])}, wb.create_sheet("项目支出自评汇总表"))
-
-
-def _totals(lines: Sequence[ProjectLine]) -> dict[str, Decimal | None]:
-    budgets = [p.budget_total for p in lines if p.budget_total is not None]
-    spent = [p.spent for p in lines if p.spent is not None]
-    return {
-        "projects_budget": sum(budgets, Decimal(0)) if budgets else None,
-        "projects_spent": sum(spent, Decimal(0)) if spent else None,
-    }
+        project_summary(
+            doc, {**ctx, **project_totals(ctx["projects"])}, wb.create_sheet("项目支出自评汇总表")
+        )
 
 
 def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None:

@@ -30,7 +30,7 @@ from jixiao.accounts.model import Accounts
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.frameworks.catalog import Catalog
 from jixiao.render import charts as chart_mod
-from jixiao.render.context import Charts, Pair, base, funds, project_lines
+from jixiao.render.context import Charts, Pair, base, funds, project_lines, project_totals
 from jixiao.render.layout import Outline, layouts, outlines
 
 #: The kinds of document (the module table, and ``accounts``: the 部门决算 publication).
@@ -47,14 +47,9 @@ FORMATS: Mapping[Kind, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Publication:
-    """What the final-accounts publication (部门决算) is written from.
-
-    Attributes:
-        accounts: the checked accounts, section 十三's project scores recomputed.
-        summary: the department's own texts (部门职责, 机构设置) from its submission.
-        projects: the department's project evaluations of that year.
-        findings: the Findings of reading and checking the accounts.
-    """
+    """What the 部门决算 is written from: the checked accounts (section 十三's project scores
+    recomputed), the department's own texts and project evaluations of that year, and the
+    Findings of reading and checking the accounts."""
 
     accounts: Accounts
     summary: Mapping[str, str]
@@ -218,12 +213,10 @@ def missing_texts(outline: Outline, pair: Pair) -> list[Finding]:
 
 def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
     """The template context of ``doc`` (charts drawn only when a format shows them)."""
-    if doc.publication is not None:
+    if (pub := doc.publication) is not None:
         from jixiao.render import accounts_doc
 
-        return accounts_doc.context(
-            doc, doc.publication, with_findings=with_findings, want_charts=want_charts
-        )
+        return accounts_doc.context(doc, pub, with_findings=with_findings, want_charts=want_charts)
     drawn = Charts(draw_charts(doc) if want_charts else {})
     if doc.pair is not None:
         ctx = base(
@@ -238,11 +231,8 @@ def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[s
     if doc.kind == "self-table":
         ctx["table_notes"] = table_notes(doc.layout)
         ctx["tasks"] = tasks(ctx["text_or"]("主要任务"))
-    lines = project_lines(doc.projects)
-    ctx["projects"] = lines
-    ctx["projects_budget"] = _sum(line.budget_total for line in lines)
-    ctx["projects_spent"] = _sum(line.spent for line in lines)
-    return ctx
+    ctx["projects"] = lines = project_lines(doc.projects)
+    return ctx | project_totals(lines)
 
 
 @dataclass(frozen=True)
@@ -282,11 +272,6 @@ def tasks(text: str) -> list[Task]:
         name, sep, content = line.partition("：")
         out.append(Task(name.strip(), content.strip()) if sep else Task(line, ""))
     return out
-
-
-def _sum(values: Any) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
 
 
 def summary_context(doc: Doc, *, with_findings: bool) -> dict[str, Any]:
