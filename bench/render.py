@@ -32,11 +32,13 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
 
 from jixiao import api
+from jixiao.accounts.check import AccountsReport, check_file
 from jixiao.frameworks.catalog import builtin
 from jixiao.render import _workers, accounts_doc, render_pairs, shutdown
 from jixiao.render.context import Pair
@@ -49,7 +51,7 @@ PROJECTS = EXAMPLES / "score-001-xinxiang-2024-projects.yaml"
 ACCOUNTS = EXAMPLES / "accounts-001-xinxiang-2024.yaml"
 
 
-def department(i: int) -> tuple[list[Pair], accounts_doc.Loaded]:
+def department(i: int) -> tuple[list[Pair], AccountsReport]:
     """Seed 001's submissions and accounts under the name of department ``i``."""
     name = f"示例市第{i}号部门"
     pairs = []
@@ -57,9 +59,9 @@ def department(i: int) -> tuple[list[Pair], accounts_doc.Loaded]:
         for original in api.load_submissions(path):
             sub = original.model_copy(update={"department": name})
             pairs.append(Pair(sub, api.score(sub, file=str(path)), str(path)))
-    loaded = accounts_doc.read(ACCOUNTS)
-    acc = loaded.accounts.model_copy(update={"department": name})
-    return pairs, accounts_doc.Loaded(acc, loaded.findings, loaded.file)
+    checked = check_file(ACCOUNTS)
+    acc = checked.accounts.model_copy(update={"department": name})
+    return pairs, replace(checked, accounts=acc)
 
 
 def full_set(i: int, out: Path, jobs: int = 0) -> int:

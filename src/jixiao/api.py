@@ -207,6 +207,27 @@ def _input_codes() -> frozenset[str]:
 # --------------------------------------------------------------------------- documents
 
 
+#: Keys that mark a YAML/JSON file as final accounts rather than a submission.
+_ACCOUNTS_KEYS = frozenset({"income", "expense", "fiscal", "general", "basic", "three_public", "narrative"})
+
+
+def _is_accounts(path: Path) -> bool:
+    """Whether ``path`` holds final accounts (an .xlsx workbook of the nine tables, or a
+    YAML/JSON file with their keys) rather than self-evaluation submissions."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from jixiao.read.self_table import is_self_evaluation
+
+        return not is_self_evaluation(path)
+    if suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+        return False
+    try:
+        data = read_data(path)
+    except Exception:
+        return False
+    return isinstance(data, dict) and "framework" not in data and bool(_ACCOUNTS_KEYS & set(data))
+
+
 def render(
     files: Path | Sequence[Path],
     out_dir: Path,
@@ -229,6 +250,7 @@ def render(
     every Finding (of the inputs and of the render). Raises
     InputError, before writing anything, when an input, a template or an option is unusable.
     """
+    from jixiao.accounts.check import check_file
     from jixiao.render import RenderResult, accounts_doc, render_pairs, template_store
     from jixiao.render.context import Pair
 
@@ -239,16 +261,16 @@ def render(
     accounts = []
     found: list[Finding] = []
     for path in paths:
-        if accounts_doc.is_accounts(path):
-            loaded = accounts_doc.read(path)
-            accounts.append(loaded)
-            found += loaded.findings
+        if _is_accounts(path):
+            checked = check_file(path)
+            accounts.append(checked)
+            found += checked.findings
             continue
         for sub in load_submissions(path):
             evaluation = score(sub, frameworks=frameworks, file=str(path))
             pairs.append(Pair(sub, evaluation, str(path)))
             found += evaluation.findings
-    extra = [accounts_doc.plan(loaded, pairs) for loaded in accounts]
+    extra = [accounts_doc.plan(checked, pairs) for checked in accounts]
     result = render_pairs(
         pairs,
         out_dir,

@@ -3,6 +3,7 @@ markup or code; the engine can be chosen; the pages are those of the WeasyPrint 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
@@ -10,6 +11,7 @@ import pytest
 from tests.render.conftest import EXAMPLES, SEED_001, SEED_001_PROJECTS
 
 from jixiao import api
+from jixiao.accounts.check import check_file
 from jixiao.render import accounts_doc, pdf_out
 from jixiao.render.context import Pair
 from jixiao.render.documents import build_context, plan
@@ -80,10 +82,10 @@ def test_hostile_text_is_printed_as_written(name: str, tmp_path: Path):
 def test_hostile_publication(tmp_path: Path):
     """The 部门决算 with hostile names everywhere: its 22 pages, every name as written."""
     name = "".join(HOSTILE[:4])
-    loaded = accounts_doc.read(ACCOUNTS)
-    acc = loaded.accounts.model_copy(update={"department": name})
+    checked = check_file(ACCOUNTS)
+    acc = checked.accounts.model_copy(update={"department": name})
     pairs = _pairs(name)
-    doc = accounts_doc.plan(accounts_doc.Loaded(acc, loaded.findings, loaded.file), pairs)
+    doc = accounts_doc.plan(replace(checked, accounts=acc), pairs)
     pdf = typst_out.pdf(doc, build_context(doc, with_findings=True, want_charts=True))
     assert _text(pdf, tmp_path).count(_flat(name)) >= 10
     cells = _cells(pdf, tmp_path)

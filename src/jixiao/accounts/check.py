@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from jixiao.accounts import grid as gridmod
 from jixiao.accounts.model import Accounts
-from jixiao.accounts.read import data_findings
+from jixiao.accounts.read import data_findings, read_accounts
 from jixiao.accounts.rules import Outcome, RuleSet, builtin_rules, run
 from jixiao.accounts.textcheck import check_text
 from jixiao.core.findings import Finding, sort_findings
@@ -66,3 +67,9 @@ def check(
     if text is not None:
         findings += check_text(acc, text, file=text_file)
     return AccountsReport(acc, tuple(sort_findings(findings)), tuple(outcomes), file)
+
+
+def check_file(path: Path) -> AccountsReport:
+    """Read ``path`` and check it as ``jixiao check`` does; InputError when it cannot be read."""
+    got = read_accounts(path)
+    return check(got.accounts, file=got.source, lines=got.lines, sheets=got.sheets, read=got.findings)

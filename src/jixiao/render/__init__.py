@@ -22,7 +22,7 @@ from jixiao.core.findings import Finding, InputError, finding
 from jixiao.core.outputs import prepare_folder
 from jixiao.frameworks.catalog import Catalog
 from jixiao.render.context import Pair
-from jixiao.render.documents import Doc, build_context, plan
+from jixiao.render.documents import Doc, Kind, build_context, plan
 from jixiao.render.layout import outlines
 from jixiao.render.template_store import Templates
 
@@ -44,7 +44,7 @@ class Written:
 
     path: Path
     format: str
-    kind: str
+    kind: Kind
     title: str
 
 
@@ -149,7 +149,7 @@ def render_pairs(
 def _cost(item: tuple[Doc, tuple[str, ...]]) -> tuple[bool, bool, int]:
     """A document's rough cost, for ordering the work: PDFs first, the 部门决算 first of all."""
     doc, wanted = item
-    return "pdf" in wanted, doc.kind == "accounts", len(wanted)
+    return "pdf" in wanted, doc.publication is not None, len(wanted)
 
 
 @dataclass(frozen=True)

@@ -11,97 +11,43 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 from openpyxl import Workbook
 
+from jixiao.accounts.check import AccountsReport
 from jixiao.accounts.layout import tables as table_specs
 from jixiao.accounts.model import Accounts
-from jixiao.core.findings import Finding, sort_findings
-from jixiao.read.structured import load
+from jixiao.core.findings import sort_findings
 from jixiao.render import charts as chart_mod
 from jixiao.render.accounts_tables import PrintedTable, printed_tables
-from jixiao.render.context import Pair, ProjectLine, Texts, project_lines
-from jixiao.render.documents import Doc, safe_name
-
-#: Keys that mark a YAML/JSON file as final accounts rather than a submission.
-_ACCOUNTS_KEYS = frozenset({"income", "expense", "fiscal", "general", "basic", "three_public", "narrative"})
+from jixiao.render.context import Pair, ProjectLine, Texts, project_lines, project_totals
+from jixiao.render.documents import Doc, Publication, safe_name
 
 
-def is_accounts(path: Path) -> bool:
-    """Whether ``path`` holds final accounts (an .xlsx workbook of the nine tables, or a
-    YAML/JSON file with their keys) rather than self-evaluation submissions."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        from jixiao.read.self_table import is_self_evaluation
-
-        return not is_self_evaluation(path)
-    if suffix not in (".yaml", ".yml", ".json") or not path.is_file():
-        return False
-    try:
-        data = load(path).data
-    except Exception:
-        return False
-    return isinstance(data, dict) and "framework" not in data and bool(_ACCOUNTS_KEYS & set(data))
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """Accounts read from a file, with the Findings of reading and of the rules."""
-
-    accounts: Accounts
-    findings: tuple[Finding, ...]
-    file: str
-
-
-def read(path: Path) -> Loaded:
-    """Read and check an accounts file (data Findings and the standard rules, as
-    ``jixiao check`` does); InputError when it cannot be read."""
-    from jixiao.accounts.check import check
-    from jixiao.accounts.read import read_accounts
-
-    loaded = read_accounts(path)
-    report = check(
-        loaded.accounts, file=loaded.source, lines=loaded.lines, sheets=loaded.sheets, read=loaded.findings
-    )
-    return Loaded(loaded.accounts, report.findings, str(path))
-
-
-def plan(loaded: Loaded, pairs: Sequence[Pair]) -> Doc:
-    """The publication of ``loaded``; the department's submissions of that year, if given,
-    supply 部门职责/机构设置 and the 项目支出自评汇总表."""
+def plan(checked: AccountsReport, pairs: Sequence[Pair]) -> Doc:
+    """The publication of accounts checked by :func:`jixiao.accounts.check.check_file`; the
+    department's submissions of that year, if given, give 部门职责/机构设置 and 附件."""
     from jixiao.render.agree import project_scores
 
-    mine = [
-        p
-        for p in pairs
-        if p.submission.department == loaded.accounts.department and p.submission.year == loaded.accounts.year
-    ]
+    unit = (checked.accounts.department, checked.accounts.year)
+    mine = [p for p in pairs if (p.submission.department, p.submission.year) == unit]
     department = next((p for p in mine if not p.submission.project), None)
     projects = tuple(p for p in mine if p.submission.project)
     # one score per project in every document: the recomputed one (the printed one, when
     # it differs, is listed in the reviewer's copy)
-    acc, replaced = project_scores(loaded.accounts, projects, loaded.file)
-    extra = {
-        "accounts": acc,
-        "department": acc.department,
-        "year": acc.year,
-        "summary": dict(department.submission.summary) if department else {},
-        "project_pairs": projects,
-        "input_findings": loaded.findings,
-    }
+    acc, replaced = project_scores(checked.accounts, projects, checked.source)
+    summary = dict(department.submission.summary) if department else {}
     return Doc(
         kind="accounts",
         title="部门决算",
         stem=f"{acc.year}年度{safe_name(acc.department)}部门决算",
         template="accounts",
         layout="accounts",
-        extra=extra,
+        publication=Publication(acc, summary, projects, checked.findings),
         findings=tuple(replaced),
     )
 
@@ -123,20 +69,18 @@ def glossary() -> tuple[tuple[str, str], ...]:
     return tuple((str(item["term"]), str(item["text"])) for item in raw)
 
 
-def context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
-    """The template context of the publication (names documented in docs.md)."""
+def context(doc: Doc, pub: Publication, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
+    """The template context of the publication ``pub`` of ``doc`` (names in docs.md)."""
     from jixiao.accounts.explain import generate
 
-    extra = doc.extra
-    acc: Accounts = extra["accounts"]
-    texts = Texts(extra["summary"])
+    acc = pub.accounts
+    texts = Texts(pub.summary)
     explanation = generate(acc)
     parts = [
         Part(s.id, s.title, tuple((p, _is_heading(p)) for p in s.paragraphs)) for s in explanation.sections
     ]
-    pairs: tuple[Pair, ...] = extra["project_pairs"]
-    lines = project_lines(pairs) if pairs else _lines_from_accounts(acc)
-    found = sort_findings([*extra["input_findings"], *doc.findings]) if with_findings else []
+    lines = project_lines(pub.projects) if pub.projects else _lines_from_accounts(acc)
+    found = sort_findings([*pub.findings, *doc.findings]) if with_findings else []
     return {
         "department": acc.department,
         "year": acc.year,
@@ -219,16 +163,9 @@ def write_xlsx(doc: Doc, ctx: Mapping[str, Any], wb: Workbook) -> None:
     if ctx["projects"]:
         from jixiao.render.xlsx_out import project_summary
 
-        project_summary(doc, {**ctx, **_totals(ctx["projects"])}, wb.create_sheet("项目支出自评汇总表"))
-
-
-def _totals(lines: Sequence[ProjectLine]) -> dict[str, Decimal | None]:
-    budgets = [p.budget_total for p in lines if p.budget_total is not None]
-    spent = [p.spent for p in lines if p.spent is not None]
-    return {
-        "projects_budget": sum(budgets, Decimal(0)) if budgets else None,
-        "projects_spent": sum(spent, Decimal(0)) if spent else None,
-    }
+        project_summary(
+            doc, {**ctx, **project_totals(ctx["projects"])}, wb.create_sheet("项目支出自评汇总表")
+        )
 
 
 def _place(sheet: Any, table: PrintedTable, top: int, money_format: str) -> None:

@@ -121,8 +121,8 @@ def _two_sided(
     number, title, note = _meta(tid, acc.layout)
     first = spec.class_first_no or 1
     classes = function_catalog().classes()
-    income = {r.no: r for r in spec.named_rows.values() if r.side == "income"}
-    expense = {r.no: r for r in spec.named_rows.values() if r.side == "expense"}
+    income = {no: r for r in spec.named_rows.values() if r.side == "income" and (no := r.no) is not None}
+    expense = {no: r for r in spec.named_rows.values() if r.side == "expense" and (no := r.no) is not None}
     exp_cols = next(iter(expense.values())).columns if expense else ()
     n_exp = len(exp_cols)
     head = (

@@ -16,15 +16,21 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from docx import Document
+import docx
+from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section as PageSection
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import CharacterStyle
+from docx.table import Table, _Cell
+from docx.text.run import Run
 
 from jixiao.render.layout import PROJECT_INDICATOR_COLUMNS, SUMMARY_COLUMNS, Block, Outline, Section, outlines
 from jixiao.render.template_store import CATEGORY
@@ -37,14 +43,16 @@ BODY_PT, TABLE_PT = 14, 10.5
 # builders below readable.
 
 
-def _fonts(run_or_style, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
-    font = run_or_style.font
+def _fonts(
+    target: Run | CharacterStyle, east_asia: str, size: float | None = None, bold: bool | None = None
+) -> None:
+    font = target.font
     font.name = LATIN_FONT
     if size is not None:
         font.size = Pt(size)
     if bold is not None:
         font.bold = bold
-    rpr = run_or_style.element.get_or_add_rPr()
+    rpr = target.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -54,8 +62,8 @@ def _fonts(run_or_style, east_asia: str, size: float | None = None, bold: bool |
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
-def _new_document(title: str, name: str, landscape: bool = False):
-    doc = Document()
+def _new_document(title: str, name: str, landscape: bool = False) -> Document:
+    doc = docx.Document()
     props = doc.core_properties
     props.title = title
     props.category = CATEGORY + name
@@ -87,7 +95,7 @@ def _new_document(title: str, name: str, landscape: bool = False):
     return doc
 
 
-def _page_number_footer(section) -> None:
+def _page_number_footer(section: PageSection) -> None:
     para = section.footer.paragraphs[0]
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.add_run("— ")
@@ -105,7 +113,7 @@ def _page_number_footer(section) -> None:
 
 
 def _para(
-    container,
+    container: Document,
     text: str = "",
     *,
     align: str | None = None,
@@ -114,7 +122,7 @@ def _para(
     size: float | None = None,
     font: str | None = None,
     style: str | None = None,
-):
+) -> None:
     para = container.add_paragraph(style=style)
     if align:
         para.alignment = {
@@ -128,15 +136,16 @@ def _para(
         run = para.add_run(text)
         if bold or size or font:
             _fonts(run, font or BODY_FONT, size, bold=bold or None)
-    return para
 
 
-def _tag(container, tag: str) -> None:
+def _tag(container: Document, tag: str) -> None:
     """A paragraph holding only a {%p %} tag: docxtpl removes the paragraph itself."""
     container.add_paragraph(tag)
 
 
-def _cell(cell, text: str, *, bold: bool = False, align: str = "center", size: float = TABLE_PT) -> None:
+def _cell(
+    cell: _Cell, text: str, *, bold: bool = False, align: str = "center", size: float = TABLE_PT
+) -> None:
     para = cell.paragraphs[0]
     para.alignment = {
         "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -156,8 +165,8 @@ def _cell(cell, text: str, *, bold: bool = False, align: str = "center", size: f
         _fonts(run, BODY_FONT if not bold else HEADING_FONT, size, bold=bold or None)
 
 
-def _table(doc, cols: int, widths: list[float]):
-    table = doc.add_table(rows=0, cols=cols)
+def _table(doc: Document, cols: int, widths: list[float]) -> Table:
+    table: Table = doc.add_table(rows=0, cols=cols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -166,7 +175,9 @@ def _table(doc, cols: int, widths: list[float]):
     return table
 
 
-def _row(table, texts: list[str], *, bold: bool = False, aligns: str | None = None, header: bool = False):
+def _row(
+    table: Table, texts: list[str], *, bold: bool = False, aligns: str | None = None, header: bool = False
+) -> None:
     row = table.add_row()
     for i, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
         cell.width = table.columns[i].width
@@ -176,25 +187,23 @@ def _row(table, texts: list[str], *, bold: bool = False, aligns: str | None = No
         tr_pr = row._tr.get_or_add_trPr()
         el = OxmlElement("w:tblHeader")
         tr_pr.append(el)
-    return row
 
 
-def _merge_row(table, text: str, *, bold: bool = False, align: str = "left"):
+def _merge_row(table: Table, text: str, *, bold: bool = False, align: str = "left") -> None:
     """A row whose cells are merged into one (a label or a loop tag)."""
     row = table.add_row()
     merged = row.cells[0].merge(row.cells[-1])
     _cell(merged, text, bold=bold, align=align)
-    return row
 
 
-def _loop_rows(table, loop: str, cells: list[str], aligns: str) -> None:
+def _loop_rows(table: Table, loop: str, cells: list[str], aligns: str) -> None:
     """Three rows: {%tr for %}, the data row, {%tr endfor %}."""
     _merge_row(table, "{%tr " + loop + " %}")
     _row(table, cells, aligns=aligns)
     _merge_row(table, "{%tr endfor %}")
 
 
-def _findings_appendix(doc) -> None:
+def _findings_appendix(doc: Document) -> None:
     _tag(doc, "{%p if with_findings %}")
     _para(doc, "附录：审核发现的问题", style="Heading 1")
     _para(doc, "以下问题由 jixiao 按指标体系和校验规则自动发现，供审核参考。", indent=True)
@@ -222,7 +231,7 @@ TREE_HEAD = ["一级指标", "二级指标", "三级指标", "指标值", "完�
 TREE_WIDTHS = [2.0, 2.3, 3.3, 2.9, 2.9, 1.3, 1.5]
 
 
-def _tree_table(doc) -> None:
+def _tree_table(doc: Document) -> None:
     table = _table(doc, 7, TREE_WIDTHS)
     _row(table, TREE_HEAD, bold=True, header=True)
     _loop_rows(
@@ -246,7 +255,7 @@ def _tree_table(doc) -> None:
     _cell(row.cells[6], "{{ total|score }}", bold=True)
 
 
-def _tree_top(doc) -> None:
+def _tree_top(doc: Document) -> None:
     """Seed 000's block above the indicators: 年度履职目标, 年度主要任务, 预算情况."""
     table = _table(doc, 3, [3.0, 4.6, 8.6])
     row = table.add_row()
@@ -271,7 +280,7 @@ def _tree_top(doc) -> None:
         _row(table, ["预算情况" if first else "", label, "{{ " + value + "|money }}"], aligns="clr")
 
 
-def _table_notes(doc) -> None:
+def _table_notes(doc: Document) -> None:
     """The notes under a table (注 1–3 of seed 000, 备注 1–4 of seed 002)."""
     _tag(doc, "{%p if table_notes.notes %}")
     _para(doc, "{{ table_notes.head }}：", size=TABLE_PT)
@@ -459,7 +468,7 @@ def project_table() -> Document:
     return doc
 
 
-def _projects_table(doc) -> None:
+def _projects_table(doc: Document) -> None:
     table = _table(doc, 10, [0.9, 4.0, 1.5, 1.4, 1.3, 1.3, 1.3, 1.3, 1.2, 1.9])
     _row(
         table,
@@ -506,7 +515,7 @@ def project_summary() -> Document:
 # --- the reports ------------------------------------------------------------------------
 
 
-def _level1_table(doc) -> None:
+def _level1_table(doc: Document) -> None:
     """表3-1: one column per level-1 indicator, and the total."""
     _para(doc, "表3-1 部门整体得分情况", align="center", bold=True, size=TABLE_PT + 1)
     # docxtpl replaces a cell holding a {%tc %} tag by the tag: the loop needs cells of its own.
@@ -527,7 +536,7 @@ def _level1_table(doc) -> None:
         _cell(row.cells[4], last, bold=head)
 
 
-def _block(doc, block: Block) -> None:
+def _block(doc: Document, block: Block) -> None:
     kind = block.kind
     if kind == "text":
         _para(doc, block.text or "", indent=True)
@@ -577,7 +586,7 @@ def _block(doc, block: Block) -> None:
         _tag(doc, "{%p endif %}")
 
 
-def _section(doc, section: Section, depth: int) -> None:
+def _section(doc: Document, section: Section, depth: int) -> None:
     optional = section.optional_keys()
     if optional:
         _tag(doc, "{%p if has_text(" + ", ".join(f"'{k}'" for k in optional) + ") %}")
@@ -631,11 +640,11 @@ def report(outline: Outline) -> Document:
 # --- the final-accounts publication -----------------------------------------------------
 
 
-def _page_break(doc) -> None:
+def _page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _text_field(doc, key: str) -> None:
+def _text_field(doc: Document, key: str) -> None:
     _tag(doc, "{%p for p in text('" + key + "') %}")
     _para(doc, "{{ p }}", indent=True)
     _tag(doc, "{%p endfor %}")
@@ -653,7 +662,7 @@ def accounts() -> Document:
     return doc
 
 
-def _accounts_front(doc) -> None:
+def _accounts_front(doc: Document) -> None:
     """Cover, 目录 and 第一部分 部门概况."""
     for _ in range(6):
         doc.add_paragraph()
@@ -684,7 +693,7 @@ def _accounts_front(doc) -> None:
     _text_field(doc, "机构设置")
 
 
-def _new_section(doc, *, landscape: bool, sides: float, top: float, bottom: float) -> None:
+def _new_section(doc: Document, *, landscape: bool, sides: float, top: float, bottom: float) -> None:
     """A new A4 section on a new page, landscape or portrait, margins in cm."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -694,7 +703,7 @@ def _new_section(doc, *, landscape: bool, sides: float, top: float, bottom: floa
     section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
 
 
-def _accounts_tables(doc) -> None:
+def _accounts_tables(doc: Document) -> None:
     """第二部分: the nine tables, in a landscape section of their own."""
     _new_section(doc, landscape=True, sides=1.5, top=1.5, bottom=1.5)
     _para(doc, "第二部分　{{ year }}年度部门决算表", style="Heading 1")
@@ -713,7 +722,7 @@ def _accounts_tables(doc) -> None:
     _tag(doc, "{%p endfor %}")
 
 
-def _accounts_explanation(doc) -> None:
+def _accounts_explanation(doc: Document) -> None:
     """第三部分 情况说明 (portrait again) with 图1/图2, 第四部分 名词解释, 第五部分 附件."""
     _new_section(doc, landscape=False, sides=2.4, top=2.5, bottom=2.2)
     _para(doc, "第三部分　{{ year }}年度部门决算情况说明", style="Heading 1")
@@ -767,7 +776,7 @@ def builders() -> dict[str, Callable[[], Document]]:
         "accounts": accounts,
     }
     for outline in outlines().values():
-        out[f"report-{outline.id}"] = lambda o=outline: report(o)
+        out[f"report-{outline.id}"] = partial(report, outline)
     return out
 
 
@@ -797,7 +806,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(args[0]) if args else Path(__file__).parent / "templates"
     folder.mkdir(parents=True, exist_ok=True)
     for name in builders():
-        build(name).save(folder / f"{name}.docx")
+        build(name).save(str(folder / f"{name}.docx"))
     return 0
 
 

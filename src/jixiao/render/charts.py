@@ -10,10 +10,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from jixiao.render.fmt import money, pct, score
 from jixiao.render.fonts import chart_font
 from jixiao.score.results import Evaluation
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
 
 #: Colours of the charts (a sober blue scale that survives a grey-scale printer).
 BLUE, LIGHT, GREY, DARK = "#2b5d9b", "#c9d7ea", "#8a8a8a", "#1d1d1d"
@@ -21,7 +26,7 @@ PALETTE = ("#2b5d9b", "#e0903a", "#5a9e5a", "#b5483b", "#7d62a8", "#8c6d3f", "#c
 DPI = 150
 
 
-def _figure(width: float, height: float):
+def _figure(width: float, height: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -30,7 +35,7 @@ def _figure(width: float, height: float):
     return fig
 
 
-def _font(size: float = 9, bold: bool = False):
+def _font(size: float = 9, bold: bool = False) -> FontProperties:
     from matplotlib.font_manager import FontProperties
 
     found = chart_font()
@@ -41,7 +46,7 @@ def _font(size: float = 9, bold: bool = False):
     return props
 
 
-def _png(fig) -> bytes:
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI)
     return buf.getvalue()

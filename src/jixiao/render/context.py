@@ -261,6 +261,16 @@ def project_lines(pairs: Sequence[Pair]) -> list[ProjectLine]:
     return out
 
 
+def project_totals(lines: Sequence[ProjectLine]) -> dict[str, Decimal | None]:
+    """The 合计 of the 项目支出自评汇总表: the budgets and spending given (None when none is)."""
+    budgets = [p.budget_total for p in lines if p.budget_total is not None]
+    spent = [p.spent for p in lines if p.spent is not None]
+    return {
+        "projects_budget": sum(budgets, Decimal(0)) if budgets else None,
+        "projects_spent": sum(spent, Decimal(0)) if spent else None,
+    }
+
+
 def base(
     pair: Pair,
     *,

@@ -18,27 +18,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
+from jixiao.accounts.model import Accounts
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.frameworks.catalog import Catalog
 from jixiao.render import charts as chart_mod
-from jixiao.render.context import Charts, Pair, base, funds, project_lines
+from jixiao.render.context import Charts, Pair, base, funds, project_lines, project_totals
 from jixiao.render.layout import Outline, layouts, outlines
 
-FORMATS: Mapping[str, tuple[str, ...]] = {
+#: The kinds of document (the module table, and ``accounts``: the 部门决算 publication).
+Kind = Literal["self-table", "report", "project-table", "project-summary", "accounts"]
+
+FORMATS: Mapping[Kind, tuple[str, ...]] = {
     "self-table": ("xlsx", "docx"),
     "report": ("docx", "pdf", "html"),
     "project-table": ("xlsx", "docx"),
     "project-summary": ("xlsx", "docx"),
     "accounts": ("xlsx", "docx", "pdf", "html"),
 }
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the 部门决算 is written from: the checked accounts (section 十三's project scores
+    recomputed), the department's own texts and project evaluations of that year, and the
+    Findings of reading and checking the accounts."""
+
+    accounts: Accounts
+    summary: Mapping[str, str]
+    projects: tuple[Pair, ...]
+    findings: tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
@@ -55,11 +71,11 @@ class Doc:
         projects: the department's project evaluations (reports and summaries).
         history: the department's evaluations of every year given (trend chart).
         outline: the report outline.
-        extra: context entries of documents that are not self-evaluations (final accounts).
+        publication: what the 部门决算 is written from (kind ``accounts`` only).
         findings: Findings about this document (missing texts), shown with ``--with-findings``.
     """
 
-    kind: str
+    kind: Kind
     title: str
     stem: str
     template: str
@@ -68,7 +84,7 @@ class Doc:
     projects: tuple[Pair, ...] = ()
     history: tuple[Pair, ...] = ()
     outline: Outline | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    publication: Publication | None = None
     findings: tuple[Finding, ...] = ()
 
     @property
@@ -81,7 +97,7 @@ class Doc:
             return self.pair.submission.department
         if self.projects:
             return self.projects[0].submission.department
-        return str(self.extra.get("department", ""))
+        return self.publication.accounts.department if self.publication else ""
 
     @property
     def year(self) -> int:
@@ -89,7 +105,7 @@ class Doc:
             return self.pair.submission.year
         if self.projects:
             return self.projects[0].submission.year
-        return int(self.extra.get("year", 0))
+        return self.publication.accounts.year if self.publication else 0
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -197,10 +213,10 @@ def missing_texts(outline: Outline, pair: Pair) -> list[Finding]:
 
 def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
     """The template context of ``doc`` (charts drawn only when a format shows them)."""
-    if doc.kind == "accounts":
+    if (pub := doc.publication) is not None:
         from jixiao.render import accounts_doc
 
-        return accounts_doc.context(doc, with_findings=with_findings, want_charts=want_charts)
+        return accounts_doc.context(doc, pub, with_findings=with_findings, want_charts=want_charts)
     drawn = Charts(draw_charts(doc) if want_charts else {})
     if doc.pair is not None:
         ctx = base(
@@ -215,11 +231,8 @@ def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[s
     if doc.kind == "self-table":
         ctx["table_notes"] = table_notes(doc.layout)
         ctx["tasks"] = tasks(ctx["text_or"]("主要任务"))
-    lines = project_lines(doc.projects)
-    ctx["projects"] = lines
-    ctx["projects_budget"] = _sum(line.budget_total for line in lines)
-    ctx["projects_spent"] = _sum(line.spent for line in lines)
-    return ctx
+    ctx["projects"] = lines = project_lines(doc.projects)
+    return ctx | project_totals(lines)
 
 
 @dataclass(frozen=True)
@@ -259,11 +272,6 @@ def tasks(text: str) -> list[Task]:
         name, sep, content = line.partition("：")
         out.append(Task(name.strip(), content.strip()) if sep else Task(line, ""))
     return out
-
-
-def _sum(values: Any) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Decimal(0)) if present else None
 
 
 def summary_context(doc: Doc, *, with_findings: bool) -> dict[str, Any]:

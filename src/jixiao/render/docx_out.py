@@ -12,20 +12,24 @@ import io
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
-from jinja2.sandbox import SecurityError
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from jixiao.core import outputs
-from jixiao.core.findings import InputError, finding
+from jixiao.core.findings import Finding, InputError, finding
 from jixiao.core.templating import refused
 from jixiao.render import template_store
+from jixiao.render.accounts_tables import Cell, PrintedTable
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import environment
 from jixiao.render.template_store import Templates
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 #: Header texts of the columns whose repeated names become one merged cell.
 MERGED_HEADERS = ("一级指标", "二级指标")
@@ -84,7 +88,7 @@ def _environment(*, trusted: bool) -> jinja2.Environment:
     (the parsing and compiling was a third of a Word file's time). A user's template is
     rendered in the sandbox; the package's own (``trusted``) are not."""
     env = environment(trusted=trusted)
-    env.from_string = lru_cache(maxsize=64)(env.from_string)  # type: ignore[method-assign]
+    env.from_string = lru_cache(maxsize=64)(env.from_string)  # type: ignore[method-assign,assignment]
     return env
 
 
@@ -93,7 +97,7 @@ def _patched(xml: str) -> str:
     """docxtpl's clean-up of a template's XML (regular expressions only), once per XML."""
     from docxtpl import DocxTemplate
 
-    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type] # does not use self
+    return str(DocxTemplate.patch_xml(None, xml))  # self is not used
 
 
 @cache
@@ -144,12 +148,12 @@ def _all_xml(tpl: Any) -> list[str]:
     return out
 
 
-def _unknown(source: str, tag: str, context: Mapping[str, Any]):
+def _unknown(source: str, tag: str, context: Mapping[str, Any]) -> Finding:
     available = "、".join(sorted(k for k in context if not k.startswith("_")))
     return finding("template-unknown-tag", None, name=source, tag=tag, available=available)
 
 
-def _syntax(source: str, exc: jinja2.TemplateSyntaxError):
+def _syntax(source: str, exc: jinja2.TemplateSyntaxError) -> Finding:
     near = ""
     context_lines = getattr(exc, "docx_context", None)
     if context_lines:
@@ -159,7 +163,7 @@ def _syntax(source: str, exc: jinja2.TemplateSyntaxError):
     return finding("template-syntax", None, name=source, detail=template_store.syntax_detail(exc), near=near)
 
 
-def merge_repeated(document: Any) -> None:
+def merge_repeated(document: Document) -> None:
     """Merge the indicator columns of every table the way the seeds print them.
 
     In a column headed by a name of ``MERGED_HEADERS``, consecutive equal names become one
@@ -224,7 +228,7 @@ def _clear(cell: Any) -> None:
 LANDSCAPE_WIDTH_DXA = round(26.7 * 567)
 
 
-def table_xml(table: Any) -> Markup:
+def table_xml(table: PrintedTable) -> Markup:
     """A final-accounts table (:class:`~jixiao.render.accounts_tables.PrintedTable`) as the
     WordprocessingML of one ``w:tbl``: cells written, spans merged (gridSpan / vMerge),
     header rows repeated, rows never split. Written as text: building it through python-docx
@@ -237,10 +241,10 @@ def table_xml(table: Any) -> Markup:
     size = 15 if table.columns > 8 else 16  # half-points
     # every grid position: the cell starting there, or the cell whose rowspan covers it
     starts = {(r, c): cell for r, c, cell in table.placed(rows)}
-    covered: dict[tuple[int, int], Any] = {}
-    for (r, c), cell in starts.items():
-        for dr in range(1, cell.rowspan):
-            covered[(r + dr, c)] = cell
+    covered: dict[tuple[int, int], Cell] = {}
+    for (r, c), start in starts.items():
+        for dr in range(1, start.rowspan):
+            covered[(r + dr, c)] = start
     jc = {"left": "left", "right": "right", "center": "center"}
     out = [
         '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
@@ -258,7 +262,7 @@ def table_xml(table: Any) -> Markup:
         while c < table.columns:
             cell = starts.get((r, c))
             cont = covered.get((r, c)) if cell is None else None
-            span = (cell or cont).colspan if (cell or cont) is not None else 1
+            span = cell.colspan if cell is not None else cont.colspan if cont is not None else 1
             width = sum(widths[c : c + span])
             props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
             if span > 1:

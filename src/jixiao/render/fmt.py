@@ -7,6 +7,7 @@ go through ``float``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import jinja2
@@ -58,7 +59,7 @@ def cn(n: int) -> str:
     return chinese_number(n)
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., str]] = {
     "score": score,
     "money": money,
     "pct": pct,
@@ -80,11 +81,10 @@ def environment(*, autoescape: bool = True, trusted: bool = False) -> jinja2.Env
     Autoescaping is on for both Word and HTML: docxtpl writes the values into XML, where
     an unescaped '&' or '<' in a department's text would break the document.
     """
-    options = {"undefined": jinja2.StrictUndefined, "autoescape": autoescape, "keep_trailing_newline": False}
-    if trusted:
-        plain_env = jinja2.Environment(**options)  # autoescape as asked (on by default)
+    if trusted:  # autoescape as asked (on by default)
+        plain_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
         plain_env.filters.update(FILTERS)
         return plain_env
-    env = sandboxed_environment(**options)
+    env = sandboxed_environment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
     add_filters(env, FILTERS)
     return env

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 TableLayout = Literal["tree", "execution-block", "project"]
 
 #: Sentences computed from the model (see :mod:`jixiao.render.sentences`).
-PARAS = (
+Paras = Literal[
     "level1_summary",
     "grade_summary",
     "lost_points",
@@ -28,9 +28,9 @@ PARAS = (
     "spending",
     "carryover",
     "project_results",
-)
-TABLES = ("level1", "indicators", "projects")
-CHARTS = ("level1", "budget", "trend")
+]
+TableName = Literal["level1", "indicators", "projects"]
+ChartName = Literal["level1", "budget", "trend"]
 
 
 class Block(BaseModel):
@@ -40,7 +40,7 @@ class Block(BaseModel):
         text: a paragraph with Jinja tags (numbers come from the model).
         field: the summary key (or keys, first present wins) of a text only a person can
             write; ``optional`` leaves it out when missing, ``default`` stands in for it.
-        paras: the name of sentences computed from the model (``PARAS``).
+        paras: the name of sentences computed from the model (``Paras``).
         details: ``indicators``: every indicator with its weight, score and explanation.
         table: ``level1`` (表3-1), ``indicators`` (the self-evaluation table), ``projects``.
         chart: ``level1``, ``budget`` or ``trend``.
@@ -52,10 +52,10 @@ class Block(BaseModel):
     field: tuple[str, ...] | None = None
     optional: bool = False
     default: str | None = None
-    paras: Literal[PARAS] | None = None  # type: ignore[valid-type]
+    paras: Paras | None = None
     details: Literal["indicators"] | None = None
-    table: Literal[TABLES] | None = None  # type: ignore[valid-type]
-    chart: Literal[CHARTS] | None = None  # type: ignore[valid-type]
+    table: TableName | None = None
+    chart: ChartName | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -17,6 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core import outputs
 from jixiao.derive.ratios import figure_labels, figure_units
+from jixiao.frameworks.catalog import Catalog, builtin
+from jixiao.model.submission import Submission
 
 #: The sheet holding the submission's fields; its presence marks a self-evaluation workbook.
 INFO_SHEET = "填报信息"
@@ -127,11 +129,9 @@ def find_header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:
     return None, {}
 
 
-def write_blank(framework_id: str, path: Path, *, catalog: Any = None) -> None:
+def write_blank(framework_id: str, path: Path, *, catalog: Catalog | None = None) -> None:
     """A blank self-evaluation workbook of ``framework_id`` in its seed layout: every
     indicator the framework fixes, nothing filled in, the input cells marked."""
-    from jixiao.frameworks.catalog import builtin
-    from jixiao.model.submission import Submission
     from jixiao.render import xlsx_out
     from jixiao.render.context import Pair
     from jixiao.render.documents import build_context, plan
@@ -145,7 +145,7 @@ def write_blank(framework_id: str, path: Path, *, catalog: Any = None) -> None:
         raise InputError(
             [finding("unknown-framework", None, name=framework_id, available="、".join(catalog.ids()))]
         )
-    project = "（项目名称）" if _is_project(fw) else None
+    project = "（项目名称）" if fw.kind == "project" else None
     sub = Submission(department="（部门名称）", project=project, year=2000, framework=fw.id)
     pair = Pair(sub, Scorer(fw).evaluate(sub), None)
     docs = [d for d in plan([pair], catalog) if d.kind in ("self-table", "project-table")]
@@ -163,11 +163,10 @@ def write_blank(framework_id: str, path: Path, *, catalog: Any = None) -> None:
     outputs.save(path, wb.save)
 
 
-def write_filled(submission: Any, path: Path, *, catalog: Any = None) -> None:
+def write_filled(submission: Submission, path: Path, *, catalog: Catalog | None = None) -> None:
     """The self-evaluation workbook of a filled-in ``submission`` in its seed layout, the
     input cells marked: what a user downloads, edits in Excel and reads back with
     :func:`jixiao.read.self_table.read_workbook`."""
-    from jixiao.frameworks.catalog import builtin
     from jixiao.render import xlsx_out
     from jixiao.render.context import Pair
     from jixiao.render.documents import build_context, plan
@@ -190,7 +189,7 @@ def write_filled(submission: Any, path: Path, *, catalog: Any = None) -> None:
     wb.save(path)
 
 
-def _stated_scores(ws: Worksheet, submission: Any) -> None:
+def _stated_scores(ws: Worksheet, submission: Submission) -> None:
     """The 得分 column as the department stated it (blank where it stated none), not as
     computed: read back, the workbook gives the same data it was written from."""
     from jixiao.read.self_table import _header, _indicators
@@ -206,10 +205,6 @@ def _stated_scores(ws: Worksheet, submission: Any) -> None:
             continue
         value = stated.get(entry["path"])
         cell.value = None if value is None else str(value)
-
-
-def _is_project(fw: Any) -> bool:
-    return bool(fw.kind == "project")
 
 
 def _blank_placeholders(ws: Worksheet) -> None:

@@ -19,13 +19,16 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao.core import outputs
 from jixiao.core.findings import InputError, finding
 from jixiao.render import html_out
 from jixiao.render.documents import Doc
 from jixiao.render.fonts import SANS, SERIF, font_folders
+
+if TYPE_CHECKING:
+    import typst
 
 _SPACE = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -52,7 +55,7 @@ def preamble() -> str:
 
 
 @cache
-def fonts() -> Any:
+def fonts() -> typst.Fonts:
     """The CJK fonts, loaded once per process (the system's when their folders are unknown)."""
     import typst
 
@@ -382,7 +385,7 @@ def pdf(doc: Doc, context: Mapping[str, Any]) -> bytes:
         text = source(html, charts)
         _LAID_OUT[:] = [True]
         try:
-            return typst.compile(
+            return typst.compile(  # type: ignore[type-var] # the stub ties root's type to input's
                 text.encode("utf-8", "replace"), root=str(folder), font_paths=fonts(), pdf_tags=False
             )
         except typst.TypstError as exc:

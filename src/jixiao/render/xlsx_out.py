@@ -577,7 +577,7 @@ WRITERS: Mapping[str, Callable[[Doc, Mapping[str, Any], Worksheet], None]] = {
 
 def write(doc: Doc, context: Mapping[str, Any], path: Path) -> None:
     wb = Workbook()
-    if doc.kind == "accounts":
+    if doc.publication is not None:
         from jixiao.render import accounts_doc
 
         accounts_doc.write_xlsx(doc, context, wb)
