@@ -122,7 +122,7 @@ def render_pairs(
     # its PDF is the largest part of a full set), each to a worker when one is free, else
     # written here
     order = chosen if pool is None else sorted(chosen, key=_cost, reverse=True)
-    work = [_Job(doc, wanted, with_findings) for doc, wanted in order]
+    work = [_DocJob(doc, wanted, with_findings) for doc, wanted in order]
     if templates.overrides:  # every user template is checked before anything is written
         work = [job.prepared() for job in work]
         _preflight(work, templates)
@@ -153,7 +153,7 @@ def _cost(item: tuple[Doc, tuple[str, ...]]) -> tuple[bool, bool, int]:
 
 
 @dataclass(frozen=True)
-class _Job:
+class _DocJob:
     """A document to write in ``wanted`` formats: the unit of work of a render, so that its
     context is built once, by the process that writes its files (unless built beforehand
     for the preflight of user templates)."""
@@ -163,7 +163,7 @@ class _Job:
     with_findings: bool
     context: dict[str, Any] | None = None
 
-    def prepared(self) -> _Job:
+    def prepared(self) -> _DocJob:
         charts = bool(VISUAL & set(self.wanted)) and self.doc.kind in ("report", "accounts")
         ctx = build_context(self.doc, with_findings=self.with_findings, want_charts=charts)
         return replace(self, context=ctx)
@@ -175,7 +175,7 @@ class _Job:
             _write(fmt, self.doc, ctx, out_dir / f"{self.doc.stem}.{fmt}", templates)
 
 
-def _task(job: _Job, out_dir: Path, templates: Templates) -> list[Finding]:
+def _task(job: _DocJob, out_dir: Path, templates: Templates) -> list[Finding]:
     """One document, in a worker process; its problems come back as Findings (an exception
     with Findings does not survive the trip between processes)."""
     try:
@@ -266,7 +266,7 @@ def _write_failed(path: Path, exc: OSError) -> InputError:
     return InputError([finding("write-failed", None, path=str(path), detail=exc.strerror or str(exc))])
 
 
-def _preflight(jobs: Sequence[_Job], templates: Templates) -> None:
+def _preflight(jobs: Sequence[_DocJob], templates: Templates) -> None:
     """Check every user template against its document's context before writing anything."""
     if not templates.overrides:
         return
