@@ -103,21 +103,19 @@ class TableGrid:
 
     def parents(self) -> list[str]:
         """Coded rows that have at least one child row in this table."""
-        found = self._lists.get("parents")
-        if found is None:
-            self.children("")  # the index of children, built once
-            index = self._children or {}
-            found = self._lists["parents"] = [c for c in self.codes if c in index]
-        return found
+        return self._lists["parents"] if "parents" in self._lists else self._split()["parents"]
 
     def leaves(self) -> list[str]:
         """Coded rows without a child row in this table."""
-        found = self._lists.get("leaves")
-        if found is None:
-            self.children("")  # the index of children, built once
-            index = self._children or {}
-            found = self._lists["leaves"] = [c for c in self.codes if c not in index]
-        return found
+        return self._lists["leaves"] if "leaves" in self._lists else self._split()["leaves"]
+
+    def _split(self) -> dict[object, list[str]]:
+        """The coded rows split once into parents and leaves (from the index of children)."""
+        self.children("")  # the index of children, built once
+        index = self._children or {}
+        self._lists["parents"] = [c for c in self.codes if c in index]
+        self._lists["leaves"] = [c for c in self.codes if c not in index]
+        return self._lists
 
     def level(self, n: int) -> list[str]:
         """Coded rows of level ``n`` (1 类, 2 款, 3 项), in table order."""

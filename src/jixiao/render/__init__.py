@@ -163,14 +163,18 @@ class _DocJob:
     with_findings: bool
     context: dict[str, Any] | None = None
 
-    def prepared(self) -> _DocJob:
+    def built_context(self) -> dict[str, Any]:
+        """The document's template context: the one built beforehand, else built now."""
+        if self.context is not None:
+            return self.context
         charts = bool(VISUAL & set(self.wanted)) and self.doc.kind in ("report", "accounts")
-        ctx = build_context(self.doc, with_findings=self.with_findings, want_charts=charts)
-        return replace(self, context=ctx)
+        return build_context(self.doc, with_findings=self.with_findings, want_charts=charts)
+
+    def prepared(self) -> _DocJob:
+        return replace(self, context=self.built_context())
 
     def write(self, out_dir: Path, templates: Templates) -> None:
-        ctx = self.context if self.context is not None else self.prepared().context
-        assert ctx is not None
+        ctx = self.built_context()
         for fmt in sorted(self.wanted, key=lambda f: f != "pdf"):
             _write(fmt, self.doc, ctx, out_dir / f"{self.doc.stem}.{fmt}", templates)
 

@@ -67,7 +67,7 @@ def info_sheet(
         ),
         *((f"分值：{path}", f"weight.{path}", weight) for path, weight in (weights or {}).items()),
     ]
-    row = 2
+    row = _FIRST_LINE
     for label, key, value in lines:
         _line(ws, row, (label, key, value))
         row += 1
@@ -80,14 +80,18 @@ def info_sheet(
     return ws
 
 
+#: The row of the sheet's first line under its header (the one whose styles are set).
+_FIRST_LINE = 2
+
+
 def _line(ws: Worksheet, row: int, values: tuple[str, str, Any]) -> None:
     """One line of the 填报信息 sheet: label, key and the value a user fills in. The styles
     are set on the first line and copied to the others (setting each one costs a lookup of
     the workbook's style lists: most of the sheet's time)."""
     cells = [ws.cell(row, col, value) for col, value in enumerate(values, start=1)]
-    if row > 2:
+    if row > _FIRST_LINE:
         for col, cell in enumerate(cells, start=1):
-            cell._style = copy(ws.cell(2, col)._style)
+            cell._style = copy(ws.cell(_FIRST_LINE, col)._style)
         return
     for cell in cells:
         cell.border = _BORDER
