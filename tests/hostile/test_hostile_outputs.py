@@ -175,3 +175,19 @@ def test_a_user_word_template_is_rendered_in_the_sandbox_past_the_preflight(
         api.render([department(tmp_path)], tmp_path / "out", formats=["docx"], templates=[bad])
     assert info.value.findings[0].code == "template-render-error"
     assert "__class__" in info.value.findings[0].message or "不安全" in info.value.findings[0].message
+
+
+def test_template_syntax_in_a_departments_text_is_printed_not_run(tmp_path: Path) -> None:
+    """The package's own templates render without the sandbox: a department's text is only
+    ever a value in them, never compiled, so a template expression in it is printed as typed."""
+    import zipfile
+
+    sub = department(tmp_path, name="{{ 7*7 }}{% if 1 %}部门{% endif %}")
+    files = api.render([sub], tmp_path / "out", formats=["html", "docx"]).files
+    html = next(w.path for w in files if w.format == "html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}{% if 1 %}部门{% endif %}" in html
+    assert "49部门" not in html
+    for w in files:
+        if w.format == "docx":
+            xml = zipfile.ZipFile(w.path).read("word/document.xml").decode("utf-8")
+            assert "49部门" not in xml
