@@ -68,7 +68,7 @@ def _raw_text(path: Path) -> tuple[float, int]:
 
 def _audit_cold(path: Path) -> None:
     """The audit with the sentence caches emptied, as for a document not seen before."""
-    from jixiao.audit.statements import bind, parse
+    from jixiao.read.published.statements import bind, parse
 
     for cached in (parse.parse, bind.canonical, bind.read_one):
         cached.cache_clear()
@@ -86,7 +86,7 @@ def _raw_text_once(path: Path) -> None:
 
 def _read(path: Path) -> float:
     """jixiao's reader alone: best of 3 seconds."""
-    from jixiao.audit.readers import read_document
+    from jixiao.read.published import read_document
 
     best = float("inf")
     for _ in range(3):
@@ -134,7 +134,7 @@ def main() -> None:
             print(f"  pypdfium2 text only: {raw_seconds:.2f} s, {pages / raw_seconds:.1f} pages/s")
             print(f"  jixiao PDF reader:   {read_seconds:.2f} s, {pages / read_seconds:.1f} pages/s")
             print(f"  jixiao audit:        {seconds:.2f} s, {pages / seconds:.1f} pages/s")
-            from jixiao.audit.readers import read_document
+            from jixiao.read.published import read_document
 
             raw_cpu = _cpu(lambda: _raw_text_once(pdf))
             read_cpu = _cpu(lambda: read_document(pdf))

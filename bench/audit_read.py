@@ -85,7 +85,7 @@ def write_all(folder: Path, pages: int) -> None:
 
 def read_one(path: Path) -> None:
     """Child process: read one file, print its figures as JSON."""
-    from jixiao.audit.readers import read_document
+    from jixiao.read.published import read_document
 
     start = time.perf_counter()
     document = read_document(path)
@@ -129,7 +129,7 @@ def main() -> None:
 
 
 def read_seeds() -> None:
-    from jixiao.audit.readers import read_document
+    from jixiao.read.published import read_document
 
     seeds = sorted(SEEDS.glob("*.txt"))
     if not seeds:

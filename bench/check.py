@@ -35,14 +35,14 @@ from decimal import Decimal
 from functools import cache
 from typing import ClassVar
 
-from jixiao.accounts import grid as gridmod
-from jixiao.accounts.build import build_accounts
-from jixiao.accounts.check import check
-from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.accounts.grid import TableGrid
-from jixiao.accounts.model import Accounts
-from jixiao.accounts.rules import RuleSet, builtin_rules
+from jixiao.check.accounts.checks import check
+from jixiao.check.formulas.rules import RuleSet, builtin_rules
 from jixiao.core.batch import many_inputs
+from jixiao.derive.accounts.build import build_accounts
+from jixiao.model import grid as gridmod
+from jixiao.model.accounts import Accounts
+from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
+from jixiao.model.grid import TableGrid
 
 GOAL = 1_500
 _SHARED = ("30212", "30217", "30231", "31013")  # kept out: they are tied to the “三公” table

@@ -391,14 +391,14 @@ def _render_seeds(work: Path) -> dict[str, list[bytes]]:
 
 
 def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
-    from jixiao.accounts.rules import load_rules
+    from jixiao.check.formulas.rules import load_rules
     from jixiao.render import template_store
 
     examples = ROOT / "examples"
     scores = sorted(examples.glob("score-*.yaml"))
     accounts = examples / "accounts-001-xinxiang-2024.yaml"
     frameworks = sorted((ROOT / "src/jixiao/frameworks/data").glob("*.yaml"))
-    rules = ROOT / "src/jixiao/accounts/rulesets/standard.yaml"
+    rules = ROOT / "src/jixiao/check/formulas/rulesets/standard.yaml"
     rendered_needed = names is None or any(
         n in {"audit-docx", "audit-pdf", "audit-xlsx", "submission-xlsx"} for n in names
     )

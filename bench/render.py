@@ -38,7 +38,7 @@ from pathlib import Path
 import pdfplumber
 
 from jixiao import api
-from jixiao.accounts.check import AccountsReport, check_file
+from jixiao.check.accounts.checks import AccountsReport, check_file
 from jixiao.frameworks.catalog import builtin
 from jixiao.render import _workers, accounts_doc, render_pairs, shutdown
 from jixiao.render.context import Pair

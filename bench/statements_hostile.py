@@ -1,4 +1,4 @@
-"""Time the statement reader (jixiao.audit.statements) on hostile sentences.
+"""Time the statement reader (jixiao.read.published.statements) on hostile sentences.
 
     python bench/statements_hostile.py
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from jixiao.audit.statements.bind import changes, listed_sums, read, shares
+from jixiao.read.published.statements.bind import changes, listed_sums, read, shares
 
 INPUTS = {
     "40,000 digits": "1" * 40000,

@@ -14,7 +14,7 @@ SRC = ROOT / "src" / "jixiao"
 SEEDS = ROOT / "tests" / "data" / "seeds"
 SCANNED = {".py", ".yaml", ".yml", ".md", ".txt", ".html", ".js", ".json", ".csv", ".css"}
 #: data transcribed from published documents, which name their source
-PROVENANCE = (SRC / "frameworks" / "data", SRC / "accounts" / "catalogs")
+PROVENANCE = (SRC / "frameworks" / "data", SRC / "model" / "catalogs")
 #: department names printed by the seeds
 NAMES = ("新乡市科学技术协会", "襄阳市科学技术协会", "香河县科学技术协会", "乐山市市中区科学技术协会")
 _DECIMAL = re.compile(r"(?<![\d.])\d{1,6}\.\d{1,4}(?![\d.])")
@@ -63,8 +63,8 @@ def test_the_seeds_give_distinctive_numbers():
 
 def test_the_scan_finds_a_seed_figure_or_name(tmp_path):
     numbers = seed_numbers()
-    rule = SRC / "accounts" / "rules" / "x.yaml"
-    assert hits(rule, "threshold: 667.77\n", numbers) == ["src/jixiao/accounts/rules/x.yaml:1: 667.77"]
+    rule = SRC / "check" / "formulas" / "x.yaml"
+    assert hits(rule, "threshold: 667.77\n", numbers) == ["src/jixiao/check/formulas/x.yaml:1: 667.77"]
     assert hits(rule, "ok: 1667.77 and 667.771\n", numbers) == []
     assert hits(rule, "# 新乡市科学技术协会\n", numbers)
     data = SRC / "frameworks" / "data" / "x.yaml"

@@ -30,8 +30,8 @@ from jixiao.score.engine import Scorer
 from jixiao.score.results import Evaluation
 
 if TYPE_CHECKING:  # the render and audit stacks (Jinja, docx, pdf) load only when asked for
-    from jixiao.audit.document import Document
-    from jixiao.audit.report import AuditReport
+    from jixiao.check.published.report import AuditReport
+    from jixiao.model.document import Document
     from jixiao.render import RenderResult
 
 __all__ = [
@@ -168,28 +168,28 @@ def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> 
     together. ``only`` / ``skip`` select checks by name or label (see
     :func:`audit_checks`). Returns the report and the document as read (for the HTML
     view)."""
-    from jixiao.audit.engine import audit_file
+    from jixiao.check.published.engine import audit_file
 
     return audit_file(path, only=only, skip=skip)
 
 
 def audit_check_names(only: Iterable[str] = (), skip: Iterable[str] = ()) -> set[str]:
     """The names of the checks ``only`` / ``skip`` select; InputError for an unknown one."""
-    from jixiao.audit.engine import check_names
+    from jixiao.check.published.engine import check_names
 
     return check_names(only, skip)
 
 
 def audit_checks() -> list[tuple[str, str, str]]:
     """The audit's checks: (name, Chinese label, what it checks), in the order they run."""
-    from jixiao.audit.engine import CHECKS
+    from jixiao.check.published.engine import CHECKS
 
     return list(CHECKS)
 
 
 def audit_html(report: AuditReport, doc: Document) -> str:
     """The audit as an HTML page: the text with each finding highlighted, and the list."""
-    from jixiao.audit.html import render_html
+    from jixiao.render.audit_html import render_html
 
     return render_html(report, doc)
 
@@ -250,7 +250,7 @@ def render(
     every Finding (of the inputs and of the render). Raises
     InputError, before writing anything, when an input, a template or an option is unusable.
     """
-    from jixiao.accounts.check import check_file
+    from jixiao.check.accounts.checks import check_file
     from jixiao.render import RenderResult, accounts_doc, render_pairs, template_store
     from jixiao.render.context import Pair
 
@@ -293,12 +293,12 @@ def export_templates(folder: Path) -> list[Path]:
 
 
 # --------------------------------------------------------------------------- final accounts
-# 部门决算: the nine public tables, their rules and the 情况说明 (jixiao.accounts).
+# 部门决算: the nine public tables, their rules and the 情况说明 (model, derive, check, read: accounts).
 
 
 def load_accounts(path: Path) -> LoadedAccounts:
     """Read final accounts (.yaml/.yml/.json/.xlsx); raises InputError with Chinese Findings."""
-    from jixiao.accounts.read import read_accounts
+    from jixiao.read.accounts.reader import read_accounts
 
     return read_accounts(path)
 
@@ -309,7 +309,7 @@ def accounts_rules(
     """The standard rule set plus the user's rule files ``extra``, selected by id or tag
     (``only``: keep these; ``skip``: leave these out). A rule file with a mistake raises
     InputError naming its line."""
-    from jixiao.accounts.rules import builtin_rules, load_rules
+    from jixiao.check.formulas.rules import builtin_rules, load_rules
 
     rules = builtin_rules()
     for path in extra:
@@ -336,8 +336,8 @@ def check_accounts(
 ) -> AccountsReport:
     """Check final accounts with ``rules`` (the standard set when None); with ``text``, also
     check that 情况说明 against the tables. Returns a report; prints nothing."""
-    from jixiao.accounts.check import check
-    from jixiao.accounts.read import Loaded
+    from jixiao.check.accounts.checks import check
+    from jixiao.read.accounts.reader import Loaded
 
     if isinstance(accounts, Loaded):
         return check(
@@ -386,7 +386,7 @@ def check_accounts_files(
 
 def explain_accounts(accounts: Accounts) -> Explanation:
     """The 情况说明 computed from the tables, in the standard wording (sections 一 to 十三)."""
-    from jixiao.accounts.explain import generate
+    from jixiao.derive.accounts.explain import generate
 
     return generate(accounts)
 
@@ -394,7 +394,7 @@ def explain_accounts(accounts: Accounts) -> Explanation:
 def write_accounts(accounts: Accounts | None, path: Path, *, layout: str = "henan-2024") -> None:
     """Write ``accounts`` to ``path`` (.xlsx laid out like the official tables, or
     .yaml/.json); with None, a blank Excel template to fill in."""
-    from jixiao.accounts.export import write
+    from jixiao.read.accounts.export import write
 
     write(accounts, path, layout=layout)
 
@@ -406,11 +406,11 @@ def write_accounts_template(path: Path, *, layout: str = "henan-2024") -> None:
 
 
 if TYPE_CHECKING:  # names for the annotations above, without importing at start-up
-    from jixiao.accounts.check import AccountsReport
-    from jixiao.accounts.explain import Explanation
-    from jixiao.accounts.model import Accounts
-    from jixiao.accounts.read import Loaded as LoadedAccounts
-    from jixiao.accounts.rules import RuleSet
+    from jixiao.check.accounts.checks import AccountsReport
+    from jixiao.check.formulas.rules import RuleSet
+    from jixiao.derive.accounts.explain import Explanation
+    from jixiao.model.accounts import Accounts
+    from jixiao.read.accounts.reader import Loaded as LoadedAccounts
     from jixiao.read.self_table import WorkbookData
 
 
@@ -455,7 +455,7 @@ def score_data(data: object, *, frameworks: Catalog | None = None, name: str = "
 
 def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
     """Final accounts from plain data; raises InputError with Chinese Findings."""
-    from jixiao.accounts.read import from_data
+    from jixiao.read.accounts.reader import from_data
     from jixiao.read.structured import Document
 
     if not isinstance(data, dict):
@@ -502,7 +502,7 @@ def accounts_tables() -> dict[str, object]:
 
     import yaml
 
-    text = resources.files("jixiao.accounts").joinpath("catalogs/tables.yaml").read_text(encoding="utf-8")
+    text = resources.files("jixiao.model").joinpath("catalogs/tables.yaml").read_text(encoding="utf-8")
     loaded = yaml.safe_load(text)
     return dict(loaded.get("tables", {})) if isinstance(loaded, dict) else {}
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from jixiao import api
-from jixiao.accounts.classification import economic_catalog, function_catalog
+from jixiao.model.classification import economic_catalog, function_catalog
 
 CULTURE = """
 department: 某文化馆

@@ -8,7 +8,7 @@ import re
 from typer.testing import CliRunner
 
 from jixiao import api
-from jixiao.accounts.textcheck import check_text
+from jixiao.check.accounts.explanation import check_text
 from jixiao.cli.main import app
 
 #: Sentences of seed 001's published 情况说明 (copied from the seed, not from the program):

@@ -8,11 +8,11 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.accounts import evaluate, expr
-from jixiao.accounts.classification import function_catalog
-from jixiao.accounts.grid import TableGrid
-from jixiao.accounts.rules import Outcome, RuleSpec, _compile, _Context, _run_rule
+from jixiao.check.formulas import evaluate, expr
+from jixiao.check.formulas.rules import Outcome, RuleSpec, _compile, _Context, _run_rule
 from jixiao.core.numbers import ZERO
+from jixiao.model.classification import function_catalog
+from jixiao.model.grid import TableGrid
 
 CODES = ("201", "20101", "2010101", "206", "20601", "2060101", "2060102", "20602")
 COLUMNS = ("total", "fiscal")
@@ -221,6 +221,6 @@ def test_a_compiled_rule_gives_each_instance_what_the_tree_says(left, right, tab
 
 
 def _accounts():
-    from jixiao.accounts.model import Accounts
+    from jixiao.model.accounts import Accounts
 
     return Accounts.model_validate({"department": "测试", "year": 2024})

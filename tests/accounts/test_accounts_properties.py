@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao import api
-from jixiao.accounts.build import build_accounts
-from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.accounts.model import TABLE_IDS, Accounts
-from jixiao.accounts.read import from_data
 from jixiao.core.findings import Severity
+from jixiao.derive.accounts.build import build_accounts
+from jixiao.model.accounts import TABLE_IDS, Accounts
+from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
+from jixiao.read.accounts.reader import from_data
 
 ITEMS = [c for c in function_catalog().names if len(c) == 7]
 #: the 款 of 公开06表 (the 类 of basic expenditure); those tied to the “三公” table are left to

@@ -47,7 +47,7 @@ def expected(blocks: Sequence[Block]) -> list[tuple[str, Any]]:
     """What a reader returns: ``("p", text)`` and ``("table", title, rows)`` in order
     (a table's title paragraph is also a ``("p", title)`` entry, as the readers keep it).
     Merged-over cells are "", line breaks in cells joined as the readers join them."""
-    from jixiao.audit.readers._files import join_lines
+    from jixiao.read.published._files import join_lines
 
     out: list[tuple[str, Any]] = []
     for block in blocks:
@@ -64,7 +64,7 @@ def expected(blocks: Sequence[Block]) -> list[tuple[str, Any]]:
 
 def read_back(document: Any) -> list[tuple[str, Any]]:
     """A Document in the shape of :func:`expected`."""
-    from jixiao.audit.document import Table
+    from jixiao.model.document import Table
 
     out: list[tuple[str, Any]] = []
     for block in document.blocks:

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from tests.audit import docgen
 
-from jixiao.accounts.model import TABLE_IDS
-from jixiao.accounts.read import read_accounts
-from jixiao.audit.accounts import check_accounts_tables
-from jixiao.audit.accounts.check import _recognise
-from jixiao.audit.document import Builder, Document, Paragraph, Table
-from jixiao.audit.readers import read_document
-from jixiao.audit.readers.text import parse
+from jixiao.check.published.accounts import _recognise, check_accounts_tables
+from jixiao.model.accounts import TABLE_IDS
+from jixiao.model.document import Builder, Document, Paragraph, Table
+from jixiao.read.accounts.reader import read_accounts
+from jixiao.read.published import read_document
+from jixiao.read.published.text import parse
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "jixiao" / "examples"
@@ -395,7 +394,7 @@ def test_strange_tables_never_raise():
 
 
 def test_a_title_in_the_table_or_in_its_paragraphs_and_only_these_titles():
-    from jixiao.audit.accounts.names import table_id
+    from jixiao.read.published.accounts.names import table_id
 
     assert table_id("公开02表 收入决算表") == "income"
     assert table_id("2024年度支出决算表") == "expense"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.audit.engine import audit_document
-from jixiao.audit.readers.text import parse
+from jixiao.check.published.engine import audit_document
+from jixiao.read.published.text import parse
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are in tests/data/seeds")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.audit.consistency import check_score_claims
-from jixiao.audit.engine import audit_document
-from jixiao.audit.flow import sentences
-from jixiao.audit.readers.text import parse
+from jixiao.check.published.consistency import check_score_claims
+from jixiao.check.published.engine import audit_document
 from jixiao.model.framework import GradeBand
+from jixiao.read.published.flow import sentences
+from jixiao.read.published.text import parse
 
 TEXT = "部门整体支出绩效自评得分{score}分，评价等级为“{grade}”。\n"
 

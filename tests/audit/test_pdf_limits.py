@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from tests.audit.docgen import _raw_pdf
 
-from jixiao.audit.readers import read_document
 from jixiao.core import limits
 from jixiao.core.findings import InputError
+from jixiao.read.published import read_document
 
 TEXT = b"BT /F1 12 Tf 72 700 Td (2024 budget 100.00) Tj ET"
 
@@ -123,8 +123,8 @@ def test_dense_pages_under_the_limit_are_read_whole(tmp_path):
 
 
 def test_a_text_without_full_stops_is_checked_in_bounded_pieces():
-    from jixiao.audit.document import Builder
-    from jixiao.audit.flow import MAX_SENTENCE, sentences
+    from jixiao.model.document import Builder
+    from jixiao.read.published.flow import MAX_SENTENCE, sentences
 
     clause = "支出合计741.64万元，其中基本支出599.20万元，占80.79%，"
     builder = Builder()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.audit.claims import percent_agrees
-from jixiao.audit.engine import audit_document
-from jixiao.audit.readers.text import parse
+from jixiao.check.published.claims import percent_agrees
+from jixiao.check.published.engine import audit_document
+from jixiao.read.published.text import parse
 
 
 def _errors(text: str, check: str) -> list[tuple[str, str | None, str | None]]:

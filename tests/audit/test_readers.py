@@ -14,10 +14,10 @@ import pytest
 from tests.audit import docgen
 from tests.audit.docgen import LEFT, UP
 
-from jixiao.audit.document import Document, Paragraph, Table
-from jixiao.audit.readers import _files, read_document
-from jixiao.audit.readers.xlsx import format_number
 from jixiao.core.findings import InputError
+from jixiao.model.document import Document, Paragraph, Table
+from jixiao.read.published import _files, read_document
+from jixiao.read.published.xlsx import format_number
 
 SELF_EVALUATION = [
     ["指标", LEFT, LEFT, "指标值", "完成值", "分值", "得分"],

@@ -20,9 +20,9 @@ import pytest
 from tests.audit import docgen
 
 from jixiao import api
-from jixiao.audit.document import Document, Paragraph, Table
-from jixiao.audit.engine import audit_document
-from jixiao.audit.readers import read_document
+from jixiao.check.published.engine import audit_document
+from jixiao.model.document import Document, Paragraph, Table
+from jixiao.read.published import read_document
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "jixiao" / "examples"
 OUTLINES = ("xinxiang-2021", "xinxiang-2024", "xianghe", "leshan")

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 
 from jixiao import api
-from jixiao.audit.statements.bind import canonical, changes, read, shares
-from jixiao.audit.statements.parse import Role, parse
-from jixiao.audit.statements.unit import document_unit
 from jixiao.core.numbers import percent_possible, rounding_interval
+from jixiao.read.published.statements.bind import canonical, changes, read, shares
+from jixiao.read.published.statements.parse import Role, parse
+from jixiao.read.published.statements.unit import document_unit
 
 
 def _errors(tmp_path, text):

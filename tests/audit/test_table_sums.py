@@ -4,8 +4,8 @@ figure cannot be bound to its column with certainty."""
 
 from __future__ import annotations
 
-from jixiao.audit.engine import audit_document
-from jixiao.audit.readers.text import parse
+from jixiao.check.published.engine import audit_document
+from jixiao.read.published.text import parse
 
 
 def _errors(text: str) -> list[tuple[str, str | None, str | None]]:

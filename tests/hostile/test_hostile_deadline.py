@@ -12,7 +12,7 @@ from tests.hostile.helpers import ACCOUNTS, EXAMPLES, SUBMISSION
 from typer.testing import CliRunner
 
 from jixiao import api
-from jixiao.audit import engine
+from jixiao.check.published import engine
 from jixiao.cli.main import app
 from jixiao.core import limits
 from jixiao.core.findings import InputError
@@ -54,7 +54,7 @@ def test_audit_checks_are_under_the_time_limit(monkeypatch, one_second) -> None:
 def test_a_check_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatch, one_second) -> None:
     """The audit runs each check under "a failing check must not stop the others"; the time
     limit is not such a failure: it stops the whole audit (and nothing runs unbounded after)."""
-    from jixiao.audit import claims
+    from jixiao.check.published import claims
 
     monkeypatch.setattr(claims, "check_shares", _slow)
     monkeypatch.setattr(claims, "check_sums", _slow)
@@ -62,7 +62,7 @@ def test_a_check_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatc
 
 
 def test_a_rule_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatch, one_second) -> None:
-    from jixiao.accounts import rules
+    from jixiao.check.formulas import rules
 
     monkeypatch.setattr(rules, "_run_rule", _slow)
     _timed_out(lambda: api.check_accounts_file(ACCOUNTS), "检查")

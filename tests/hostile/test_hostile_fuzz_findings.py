@@ -97,7 +97,7 @@ def test_an_amount_too_long_to_quantize_is_judged_by_its_exponent():
     # cent needs more digits than the decimal context holds raised InvalidOperation)
     from decimal import Decimal
 
-    from jixiao.accounts.read import _more_than_cents
+    from jixiao.read.accounts.reader import _more_than_cents
 
     assert _more_than_cents(Decimal("1E+26")) is False
     assert _more_than_cents(Decimal("12345678901234567890123456.789")) is True

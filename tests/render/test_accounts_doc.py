@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from tests.render.conftest import EXAMPLES, SEED_001, SEED_001_PROJECTS, same
 
 from jixiao import api
-from jixiao.accounts.explain import generate
-from jixiao.accounts.read import read_accounts
+from jixiao.derive.accounts.explain import generate
+from jixiao.read.accounts.reader import read_accounts
 from jixiao.render.accounts_tables import printed_tables
 from jixiao.render.agree import project_scores
 from jixiao.render.context import Pair

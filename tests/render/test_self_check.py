@@ -13,7 +13,7 @@ from tests.render.conftest import EXAMPLES, SEED_000, SEED_001, SEED_001_PROJECT
 from tests.render.readback import Claim, claims, conflicts, key, read
 
 from jixiao import api
-from jixiao.accounts.read import read_accounts
+from jixiao.read.accounts.reader import read_accounts
 from jixiao.render.layout import outlines
 
 ACCOUNTS = EXAMPLES / "accounts-001-xinxiang-2024.yaml"

@@ -11,7 +11,7 @@ import pytest
 from tests.render.conftest import EXAMPLES, SEED_001, SEED_001_PROJECTS
 
 from jixiao import api
-from jixiao.accounts.check import check_file
+from jixiao.check.accounts.checks import check_file
 from jixiao.render import accounts_doc, pdf_out
 from jixiao.render.context import Pair
 from jixiao.render.documents import build_context, plan

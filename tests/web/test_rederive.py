@@ -201,7 +201,7 @@ def test_the_stamp_changes_with_any_rule_or_framework_file() -> None:
     files = list(stamp.sources())
     names = [n for n, _ in files]
     assert any(n.startswith("jixiao.frameworks/data/") and n.endswith(".yaml") for n in names)
-    assert any(n.startswith("jixiao.accounts/rulesets/") for n in names)
+    assert any(n.startswith("jixiao.check.formulas/rulesets/") for n in names)
     assert "jixiao.score/rules.py" in names
     base = stamp.compute("1.0", files)
     assert stamp.compute("1.0", files) == base

@@ -22,8 +22,8 @@ from jixiao.core import outputs
 from jixiao.core.findings import Severity, count
 
 if TYPE_CHECKING:
-    from jixiao.accounts.check import AccountsReport
-    from jixiao.accounts.rules import RuleSet
+    from jixiao.check.accounts.checks import AccountsReport
+    from jixiao.check.formulas.rules import RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _STATUS = {

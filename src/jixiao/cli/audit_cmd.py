@@ -152,7 +152,7 @@ def _one(file: Path, options: _Options) -> None:
 def audit_one(file: str, only: list[str], skip: list[str], html_dir: str | None) -> dict[str, Any]:
     """One document, in a worker process: its report (or why it cannot be read), its
     department and kind, and its HTML page written to ``html_dir``."""
-    from jixiao.audit.summary import identify
+    from jixiao.render.audit_summary import identify
 
     path = Path(file)
     try:
@@ -173,7 +173,7 @@ def audit_one(file: str, only: list[str], skip: list[str], html_dir: str | None)
 
 
 def _many(files: list[Path], options: _Options) -> None:
-    from jixiao.audit import summary as summaries
+    from jixiao.render import audit_summary as summaries
 
     as_json, html, summary = options.as_json, options.html, options.summary
     console = _console()
@@ -284,7 +284,7 @@ def _run(files: list[Path], options: _Options) -> list[dict[str, Any]]:
 
 
 def _summary_table(console: Console, rows: list[Any], summary: Path | None) -> None:
-    from jixiao.audit.summary import COLUMNS
+    from jixiao.render.audit_summary import COLUMNS
 
     table = Table(title=f"审核汇总（{len(rows)} 个文件）", header_style="bold", show_lines=False)
     for column in COLUMNS:

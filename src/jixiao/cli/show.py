@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from jixiao.audit.report import AuditReport
+from jixiao.check.published.report import AuditReport
 from jixiao.core import limits
 from jixiao.core.findings import Finding, Severity, count
 from jixiao.core.numbers import percent_text, plain

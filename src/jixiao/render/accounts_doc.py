@@ -2,7 +2,7 @@
 
 第一部分 部门概况 (部门职责, 机构设置: texts of the department's submission when one is given),
 第二部分 the nine tables (:mod:`accounts_tables`), 第三部分 情况说明 (written by
-:func:`jixiao.accounts.explain.generate`, every sentence arithmetic on the tables) with
+:func:`jixiao.derive.accounts.explain.generate`, every sentence arithmetic on the tables) with
 图1 收入决算结构图 and 图2 支出决算结构图 drawn, 第四部分 名词解释 (``glossary.yaml``),
 第五部分 附件 (项目支出自评汇总表, from the project submissions or the accounts' own list).
 """
@@ -18,10 +18,10 @@ from typing import Any
 import yaml
 from openpyxl import Workbook
 
-from jixiao.accounts.check import AccountsReport
-from jixiao.accounts.layout import tables as table_specs
-from jixiao.accounts.model import Accounts
+from jixiao.check.accounts.checks import AccountsReport
 from jixiao.core.findings import sort_findings
+from jixiao.model.accounts import Accounts
+from jixiao.model.tables import tables as table_specs
 from jixiao.render import charts as chart_mod
 from jixiao.render.accounts_tables import PrintedTable, printed_tables
 from jixiao.render.context import Pair, ProjectLine, Texts, project_lines, project_totals
@@ -29,7 +29,7 @@ from jixiao.render.documents import Doc, Publication, safe_name
 
 
 def plan(checked: AccountsReport, pairs: Sequence[Pair]) -> Doc:
-    """The publication of accounts checked by :func:`jixiao.accounts.check.check_file`; the
+    """The publication of accounts checked by :func:`jixiao.check.accounts.checks.check_file`; the
     department's submissions of that year, if given, give 部门职责/机构设置 and 附件."""
     from jixiao.render.agree import project_scores
 
@@ -71,7 +71,7 @@ def glossary() -> tuple[tuple[str, str], ...]:
 
 def context(doc: Doc, pub: Publication, *, with_findings: bool, want_charts: bool) -> dict[str, Any]:
     """The template context of the publication ``pub`` of ``doc`` (names in docs.md)."""
-    from jixiao.accounts.explain import generate
+    from jixiao.derive.accounts.explain import generate
 
     acc = pub.accounts
     texts = Texts(pub.summary)

@@ -3,8 +3,8 @@
 Each table becomes a :class:`PrintedTable`: header rows and body rows of :class:`Cell` with
 their spans, in the layout of seed 001 (新乡市科协 2024年度部门决算, the Henan template, same
 columns as the MOF one). Titles, notes, row labels and 行次 come from
-``jixiao/accounts/catalogs/tables.yaml``; names of the codes from the classification
-catalogs; every amount from the :class:`~jixiao.accounts.model.Accounts` model. The Excel,
+``jixiao/model/catalogs/tables.yaml``; names of the codes from the classification
+catalogs; every amount from the :class:`~jixiao.model.accounts.Accounts` model. The Excel,
 Word and HTML writers only place these cells.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jixiao.accounts.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.accounts.layout import chinese_number, table_number, tables
-from jixiao.accounts.model import Accounts
+from jixiao.model.accounts import Accounts
+from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
+from jixiao.model.tables import chinese_number, table_number, tables
 from jixiao.render.fmt import money
 
 #: Named rows printed in bold (totals).
@@ -290,7 +290,7 @@ def _three_public(acc: Accounts) -> PrintedTable:
 
 def printed_tables(acc: Accounts) -> list[PrintedTable]:
     """The nine tables in the printed order of the accounts' layout (henan-2024 or mof)."""
-    from jixiao.accounts.layout import printed_tables as order
+    from jixiao.model.tables import printed_tables as order
 
     build = {
         "summary": lambda: _two_sided(acc, "summary", acc.summary, "决算数", ("决算数",)),

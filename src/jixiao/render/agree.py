@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from jixiao.accounts.model import Accounts, ProjectResult
 from jixiao.core.findings import Finding, Location, finding
+from jixiao.model.accounts import Accounts, ProjectResult
 from jixiao.render.context import Pair
 from jixiao.render.fmt import score
 

@@ -26,9 +26,9 @@ from typing import Any, Literal
 
 import yaml
 
-from jixiao.accounts.model import Accounts
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.frameworks.catalog import Catalog
+from jixiao.model.accounts import Accounts
 from jixiao.render import charts as chart_mod
 from jixiao.render.context import Charts, Pair, base, funds, project_lines, project_totals
 from jixiao.render.layout import Outline, layouts, outlines

@@ -54,7 +54,7 @@ def text(value: object) -> str:
 
 def cn(n: int) -> str:
     """A Chinese ordinal for headings: 1 -> 一, 12 -> 十二, 26 -> 二十六."""
-    from jixiao.accounts.layout import chinese_number
+    from jixiao.model.tables import chinese_number
 
     return chinese_number(n)
 

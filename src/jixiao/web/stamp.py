@@ -24,7 +24,8 @@ from importlib.abc import Traversable
 #: one of these or one of :data:`NOT_DERIVING`
 DERIVERS = (
     "jixiao.api",
-    "jixiao.accounts",
+    "jixiao.check.accounts",
+    "jixiao.check.formulas",
     "jixiao.core",
     "jixiao.derive",
     "jixiao.frameworks",
@@ -37,6 +38,7 @@ DERIVERS = (
 #: modules loaded alongside that take no part in a result
 NOT_DERIVING = (
     "jixiao",
+    "jixiao.check",
     "jixiao.examples",
     "jixiao.web",
     "jixiao.web.apps",
