@@ -391,7 +391,7 @@ def _render_seeds(work: Path) -> dict[str, list[bytes]]:
 
 
 def readers(work: Path, names: list[str] | None = None) -> dict[str, Reader]:
-    from jixiao.check.formulas.rules import load_rules
+    from jixiao.check.formulas.ruleset import load_rules
     from jixiao.render import template_store
 
     examples = ROOT / "examples"

@@ -31,7 +31,7 @@ from jixiao.score.results import Evaluation
 
 if TYPE_CHECKING:  # the render and audit stacks (Jinja, docx, pdf) load only when asked for
     from jixiao.check.published.report import AuditReport
-    from jixiao.model.document import Document
+    from jixiao.model.document import PublishedDocument
     from jixiao.render import RenderResult
 
 __all__ = [
@@ -163,31 +163,33 @@ def score_files(
             yield path, exc
 
 
-def audit(path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()) -> tuple[AuditReport, Document]:
+def audit(
+    path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()
+) -> tuple[AuditReport, PublishedDocument]:
     """Audit a published report (txt/md/docx/pdf/xlsx): every number that does not hold
     together. ``only`` / ``skip`` select checks by name or label (see
     :func:`audit_checks`). Returns the report and the document as read (for the HTML
     view)."""
-    from jixiao.check.published.engine import audit_file
+    from jixiao.check.published.audit import audit_file
 
     return audit_file(path, only=only, skip=skip)
 
 
 def audit_check_names(only: Iterable[str] = (), skip: Iterable[str] = ()) -> set[str]:
     """The names of the checks ``only`` / ``skip`` select; InputError for an unknown one."""
-    from jixiao.check.published.engine import check_names
+    from jixiao.check.published.audit import check_names
 
     return check_names(only, skip)
 
 
 def audit_checks() -> list[tuple[str, str, str]]:
     """The audit's checks: (name, Chinese label, what it checks), in the order they run."""
-    from jixiao.check.published.engine import CHECKS
+    from jixiao.check.published.audit import CHECKS
 
     return list(CHECKS)
 
 
-def audit_html(report: AuditReport, doc: Document) -> str:
+def audit_html(report: AuditReport, doc: PublishedDocument) -> str:
     """The audit as an HTML page: the text with each finding highlighted, and the list."""
     from jixiao.render.audit_html import render_html
 
@@ -309,7 +311,7 @@ def accounts_rules(
     """The standard rule set plus the user's rule files ``extra``, selected by id or tag
     (``only``: keep these; ``skip``: leave these out). A rule file with a mistake raises
     InputError naming its line."""
-    from jixiao.check.formulas.rules import builtin_rules, load_rules
+    from jixiao.check.formulas.ruleset import builtin_rules, load_rules
 
     rules = builtin_rules()
     for path in extra:
@@ -407,7 +409,7 @@ def write_accounts_template(path: Path, *, layout: str = "henan-2024") -> None:
 
 if TYPE_CHECKING:  # names for the annotations above, without importing at start-up
     from jixiao.check.accounts.checks import AccountsReport
-    from jixiao.check.formulas.rules import RuleSet
+    from jixiao.check.formulas.ruleset import RuleSet
     from jixiao.derive.accounts.explain import Explanation
     from jixiao.model.accounts import Accounts
     from jixiao.read.accounts.reader import Loaded as LoadedAccounts
@@ -442,10 +444,10 @@ def plain(data: object) -> object:
 def submissions_from_data(data: object, *, name: str = "表单") -> list[Submission]:
     """The submission(s) in plain data (one, or several under ``submissions:``); raises
     InputError with Chinese Findings naming the field."""
-    from jixiao.read.structured import Document
+    from jixiao.read.structured import ParsedFile
     from jixiao.read.submission import submissions_from
 
-    return submissions_from(Document(name, data, None))
+    return submissions_from(ParsedFile(name, data, None))
 
 
 def score_data(data: object, *, frameworks: Catalog | None = None, name: str = "表单") -> list[Evaluation]:
@@ -456,14 +458,14 @@ def score_data(data: object, *, frameworks: Catalog | None = None, name: str = "
 def accounts_from_data(data: object, *, name: str = "表单") -> Accounts:
     """Final accounts from plain data; raises InputError with Chinese Findings."""
     from jixiao.read.accounts.reader import from_data
-    from jixiao.read.structured import Document
+    from jixiao.read.structured import ParsedFile
 
     if not isinstance(data, dict):
         raise InputError(
             [
                 finding(
                     "invalid-structure",
-                    Document(name, data, None).location(),
+                    ParsedFile(name, data, None).location(),
                     detail="内容应为键值表（department 部门、year 年度、summary 收入支出决算总表 …）",
                 )
             ]

@@ -9,7 +9,7 @@ from pathlib import Path
 from jixiao.model.accounts import TABLE_IDS, Accounts
 from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
 from jixiao.model.tables import chinese_number, table_name, tables
-from jixiao.read.accounts.sheets import economic_groups
+from jixiao.read.accounts.form_cells import economic_groups
 
 #: Seed 001 as published (its 公开06表 lists every row, empty ones included).
 SEED_TABLES = Path(__file__).resolve().parents[1] / "data" / "seeds" / "001_9ee8868df83b9797.txt"

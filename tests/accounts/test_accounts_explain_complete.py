@@ -9,7 +9,7 @@ import re
 from openpyxl import load_workbook
 
 from jixiao import api
-from jixiao.derive.accounts.sentences import catalog
+from jixiao.derive.accounts.sentence_templates import catalog
 
 
 def _users_workbook(tmp_path):

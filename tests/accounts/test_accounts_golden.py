@@ -124,7 +124,7 @@ def test_printed_empty_rows_stay_empty(seed_report, seed):
 
 
 def test_every_rule_ran(seed_report):
-    from jixiao.check.formulas.rules import builtin_rules
+    from jixiao.check.formulas.ruleset import builtin_rules
 
     ran = {o.rule for o in seed_report.outcomes}
     # the fund and capital tables are empty: their tree rules have no rows to run on

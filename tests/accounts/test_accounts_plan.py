@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.check.formulas import evaluate, expr
-from jixiao.check.formulas.rules import Outcome, RuleSpec, _compile, _Context, _run_rule
+from jixiao.check.formulas.ruleset import Outcome, RuleSpec, _compile, _Context, _run_rule
 from jixiao.core.numbers import ZERO
+from jixiao.model.accounts_grid import TableGrid
 from jixiao.model.classification import function_catalog
-from jixiao.model.grid import TableGrid
 
 CODES = ("201", "20101", "2010101", "206", "20601", "2060101", "2060102", "20602")
 COLUMNS = ("total", "fiscal")

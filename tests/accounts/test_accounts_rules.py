@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from jixiao import api
 from jixiao.check.formulas import evaluate, expr
-from jixiao.check.formulas.rules import RuleSet, builtin_rules, run
+from jixiao.check.formulas.ruleset import RuleSet, builtin_rules, run
 from jixiao.cli.main import app
 from jixiao.core.findings import InputError
-from jixiao.model.grid import build
+from jixiao.model.accounts_grid import build
 from jixiao.read.accounts.reader import from_data
 
 #: One income table, as a department would write it: 20601 prints 100.01 while its two
@@ -84,7 +84,7 @@ def test_an_empty_cell_and_a_written_zero_differ():
 
 
 def _rules(text: str) -> RuleSet:
-    from jixiao.check.formulas.rules import compile_rules
+    from jixiao.check.formulas.ruleset import compile_rules
     from jixiao.read.structured import parse
 
     return compile_rules(parse(textwrap.dedent(text), "rules.yaml"))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from jixiao import api
-from jixiao.read.accounts.form import INPUT_FILL
+from jixiao.read.accounts.form_write import INPUT_FILL
 from jixiao.render.accounts_tables import printed_tables
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from tests.audit import docgen
 
-from jixiao.check.published.accounts import _recognise, check_accounts_tables
+from jixiao.check.published.final_accounts import _recognise, check_accounts_tables
 from jixiao.model.accounts import TABLE_IDS
-from jixiao.model.document import Builder, Document, Paragraph, Table
+from jixiao.model.document import Builder, Paragraph, PublishedDocument, Table
 from jixiao.read.accounts.reader import read_accounts
 from jixiao.read.published import read_document
 from jixiao.read.published.text import parse
@@ -44,7 +44,7 @@ def _seed_text() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _seed(text: str | None = None, name: str = "001.txt") -> Document:
+def _seed(text: str | None = None, name: str = "001.txt") -> PublishedDocument:
     return parse(text if text is not None else _seed_text(), name)
 
 
@@ -52,7 +52,7 @@ def _example():
     return read_accounts(EXAMPLES / "accounts-001-xinxiang-2024.yaml").accounts
 
 
-def _blocks(doc: Document) -> list[tuple]:
+def _blocks(doc: PublishedDocument) -> list[tuple]:
     """A parsed document as docgen blocks (titles stay the paragraphs above the tables)."""
     out: list[tuple] = []
     for block in doc.blocks:
@@ -220,7 +220,7 @@ def test_the_same_tables_in_word_excel_and_pdf_read_the_same(tmp_path, suffix):
 def test_a_missing_table_is_left_out_not_an_empty_table():
     seed = _seed()
     blocks = [b for b in seed.blocks if not (isinstance(b, Table) and b.rows[0][0] == "人员经费")]
-    doc = Document(seed.name, tuple(blocks))
+    doc = PublishedDocument(seed.name, tuple(blocks))
     described, findings = check_accounts_tables(doc)
     assert len(described) == 9  # eight tables and the 情况说明
     codes = Counter(f.code for f in findings)
@@ -406,7 +406,7 @@ def test_a_title_in_the_table_or_in_its_paragraphs_and_only_these_titles():
     assert table_id("项目支出决算表") is None
     assert table_id("财政拨款支出决算明细表") is None
     assert table_id("收入支出预算总表") is None
-    doc = Document("x", (Paragraph("x", 1), Table((("收入决算表",), ("a", "b")))))
+    doc = PublishedDocument("x", (Paragraph("x", 1), Table((("收入决算表",), ("a", "b")))))
     described, findings = check_accounts_tables(doc)
     assert described == ["收入决算表（空表）"]
     assert "accounts-empty-table" in {f.code for f in findings}

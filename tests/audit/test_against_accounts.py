@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.check.published.engine import audit_document
+from jixiao.check.published.audit import audit_document
 from jixiao.read.published.text import parse
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"

@@ -10,7 +10,7 @@ import pytest
 from tests.audit import docgen, reportgen
 from typer.testing import CliRunner
 
-from jixiao.check.published.engine import CHECKS
+from jixiao.check.published.audit import CHECKS
 from jixiao.cli.main import app
 
 runner = CliRunner()

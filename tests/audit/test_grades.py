@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.check.published.audit import audit_document
 from jixiao.check.published.consistency import check_score_claims
-from jixiao.check.published.engine import audit_document
 from jixiao.model.framework import GradeBand
 from jixiao.read.published.flow import sentences
 from jixiao.read.published.text import parse

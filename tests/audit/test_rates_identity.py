@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.check.published.audit import audit_document
 from jixiao.check.published.claims import percent_agrees
-from jixiao.check.published.engine import audit_document
 from jixiao.read.published.text import parse
 
 

@@ -15,7 +15,7 @@ from tests.audit import docgen
 from tests.audit.docgen import LEFT, UP
 
 from jixiao.core.findings import InputError
-from jixiao.model.document import Document, Paragraph, Table
+from jixiao.model.document import Paragraph, PublishedDocument, Table
 from jixiao.read.published import _files, read_document
 from jixiao.read.published.xlsx import format_number
 
@@ -61,7 +61,7 @@ def _needs(suffix: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Document]:
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PublishedDocument]:
     """BLOCKS written in each format and read back (once for the module)."""
     folder = tmp_path_factory.mktemp("readers")
     out = {}
@@ -74,7 +74,9 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Document]:
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
-def test_reads_back_paragraphs_and_tables_in_order(written: dict[str, Document], suffix: str) -> None:
+def test_reads_back_paragraphs_and_tables_in_order(
+    written: dict[str, PublishedDocument], suffix: str
+) -> None:
     _needs(suffix)
     document = written[suffix]
     assert document.kind == suffix[1:]
@@ -82,7 +84,7 @@ def test_reads_back_paragraphs_and_tables_in_order(written: dict[str, Document],
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
-def test_titles_indexes_and_merged_cells(written: dict[str, Document], suffix: str) -> None:
+def test_titles_indexes_and_merged_cells(written: dict[str, PublishedDocument], suffix: str) -> None:
     _needs(suffix)
     tables = list(written[suffix].tables())
     assert [t.title for t in tables] == [
@@ -103,7 +105,7 @@ def test_titles_indexes_and_merged_cells(written: dict[str, Document], suffix: s
     assert len(tables[1].rows) == len(EXPENDITURE)
 
 
-def test_pdf_pages_and_a_table_over_a_page_break(written: dict[str, Document]) -> None:
+def test_pdf_pages_and_a_table_over_a_page_break(written: dict[str, PublishedDocument]) -> None:
     _needs(".pdf")
     document = written[".pdf"]
     assert document.pages >= 2
@@ -121,13 +123,13 @@ def test_pdf_pages_and_a_table_over_a_page_break(written: dict[str, Document]) -
     assert narrative.line == 2  # wrapped over several PDF lines, joined into one paragraph
 
 
-def test_docx_paragraph_numbers(written: dict[str, Document]) -> None:
+def test_docx_paragraph_numbers(written: dict[str, PublishedDocument]) -> None:
     paragraphs = list(written[".docx"].paragraphs())
     assert [p.line for p in paragraphs[:3]] == [1, 2, 3]
     assert all(p.page is None for p in paragraphs)
 
 
-def test_xlsx_rows_are_excel_rows(written: dict[str, Document]) -> None:
+def test_xlsx_rows_are_excel_rows(written: dict[str, PublishedDocument]) -> None:
     document = written[".xlsx"]
     first = next(document.tables())
     assert first.line == 2  # row 1 holds the title

@@ -20,8 +20,8 @@ import pytest
 from tests.audit import docgen
 
 from jixiao import api
-from jixiao.check.published.engine import audit_document
-from jixiao.model.document import Document, Paragraph, Table
+from jixiao.check.published.audit import audit_document
+from jixiao.model.document import Paragraph, PublishedDocument, Table
 from jixiao.read.published import read_document
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "jixiao" / "examples"
@@ -77,7 +77,7 @@ def test_rendered_documents_audit_without_false_errors(rendered):
     assert not false, "\n".join(false)
 
 
-def _numbers(doc: Document) -> list[tuple[int, int | None, int | None, re.Match[str]]]:
+def _numbers(doc: PublishedDocument) -> list[tuple[int, int | None, int | None, re.Match[str]]]:
     """Every number in the document: (block, row, column, match)."""
     out = []
     for b, block in enumerate(doc.blocks):
@@ -90,7 +90,9 @@ def _numbers(doc: Document) -> list[tuple[int, int | None, int | None, re.Match[
     return out
 
 
-def _replaced(doc: Document, spot: tuple[int, int | None, int | None, re.Match[str]], new: str) -> Document:
+def _replaced(
+    doc: PublishedDocument, spot: tuple[int, int | None, int | None, re.Match[str]], new: str
+) -> PublishedDocument:
     b, r, c, m = spot
     block = doc.blocks[b]
 
@@ -123,7 +125,7 @@ def _slip(text: str, rng: random.Random) -> str:
     return text[:k] + rng.choice(choices) + text[k + 1 :]
 
 
-def _errors(doc: Document) -> int:
+def _errors(doc: PublishedDocument) -> int:
     return len(audit_document(doc).errors)
 
 

@@ -4,7 +4,7 @@ figure cannot be bound to its column with certainty."""
 
 from __future__ import annotations
 
-from jixiao.check.published.engine import audit_document
+from jixiao.check.published.audit import audit_document
 from jixiao.read.published.text import parse
 
 

@@ -12,7 +12,7 @@ from tests.hostile.helpers import ACCOUNTS, EXAMPLES, SUBMISSION
 from typer.testing import CliRunner
 
 from jixiao import api
-from jixiao.check.published import engine
+from jixiao.check.published import audit as engine
 from jixiao.cli.main import app
 from jixiao.core import limits
 from jixiao.core.findings import InputError
@@ -62,7 +62,7 @@ def test_a_check_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatc
 
 
 def test_a_rule_that_would_swallow_errors_does_not_swallow_the_limit(monkeypatch, one_second) -> None:
-    from jixiao.check.formulas import rules
+    from jixiao.check.formulas import ruleset as rules
 
     monkeypatch.setattr(rules, "_run_rule", _slow)
     _timed_out(lambda: api.check_accounts_file(ACCOUNTS), "检查")

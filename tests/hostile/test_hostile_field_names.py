@@ -96,7 +96,7 @@ def test_a_cell_reference_gets_no_gloss() -> None:
 
 def test_the_glossary_names_every_field_of_submissions_frameworks_and_rule_files() -> None:
     """A new field must get its Chinese name, or its messages would show the English key."""
-    from jixiao.check.formulas import rules
+    from jixiao.check.formulas import ruleset as rules
     from jixiao.core import numbers
     from jixiao.model import framework, submission
 

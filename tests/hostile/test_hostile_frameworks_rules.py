@@ -10,7 +10,7 @@ from tests.hostile.helpers import REPO
 
 from jixiao import api
 from jixiao.check.formulas import expr
-from jixiao.check.formulas.rules import load_rules
+from jixiao.check.formulas.ruleset import load_rules
 from jixiao.core.findings import InputError
 
 NATIONAL = REPO / "src" / "jixiao" / "frameworks" / "data" / "national-2020-project.yaml"
@@ -78,7 +78,7 @@ def test_the_same_rule_with_a_plain_message_loads(tmp_path: Path) -> None:
 
 
 def test_a_sane_rule_message_still_loads() -> None:
-    from jixiao.check.formulas.rules import message_fields
+    from jixiao.check.formulas.ruleset import message_fields
 
     assert message_fields("合计 {left:>12} 与 {right} 相差 {diff}") == ({"left", "right", "diff"}, None)
 

@@ -23,7 +23,7 @@ from jixiao.core.findings import Severity, count
 
 if TYPE_CHECKING:
     from jixiao.check.accounts.checks import AccountsReport
-    from jixiao.check.formulas.rules import RuleSet
+    from jixiao.check.formulas.ruleset import RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _STATUS = {

@@ -22,7 +22,7 @@ from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.core.numbers import ZERO, plain
 from jixiao.derive.ratios import ratios
 from jixiao.model.framework import Framework, IndicatorSpec, RuleKind
-from jixiao.read.structured import Document, parse, read_text, validation_findings
+from jixiao.read.structured import ParsedFile, parse, read_text, validation_findings
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,9 @@ class Catalog:
         return Catalog(added, self.findings + tuple(problems))
 
 
-def _package_documents() -> dict[str, Document]:
+def _package_documents() -> dict[str, ParsedFile]:
     folder = resources.files("jixiao.frameworks").joinpath("data")
-    docs: dict[str, Document] = {}
+    docs: dict[str, ParsedFile] = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             doc = parse(entry.read_text(encoding="utf-8"), f"frameworks/{entry.name}")
@@ -75,7 +75,7 @@ def builtin() -> Catalog:
 
 
 def _merged(
-    fid: str, docs: Mapping[str, Document], base: Mapping[str, Framework], seen: tuple[str, ...] = ()
+    fid: str, docs: Mapping[str, ParsedFile], base: Mapping[str, Framework], seen: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     data = dict(docs[fid].data)
     parent = data.pop("extends", None)
@@ -95,7 +95,7 @@ def _merged(
 
 
 def _build(
-    docs: Mapping[str, Document], base: Mapping[str, Framework]
+    docs: Mapping[str, ParsedFile], base: Mapping[str, Framework]
 ) -> tuple[dict[str, Framework], list[Finding]]:
     frameworks: dict[str, Framework] = {}
     problems: list[Finding] = []
@@ -117,7 +117,7 @@ def _build(
     return frameworks, problems
 
 
-def validate(fw: Framework, doc: Document | None = None) -> list[Finding]:
+def validate(fw: Framework, doc: ParsedFile | None = None) -> list[Finding]:
     """Structural problems of a framework: weights, duplicate names, unknown rules or ratios."""
     out: list[Finding] = []
     name = doc.name if doc else f"指标体系 {fw.id}"

@@ -53,7 +53,7 @@ Block = Paragraph | Table
 
 
 @dataclass(frozen=True)
-class Document:
+class PublishedDocument:
     """A whole document: its name, its blocks in reading order, its page count, and what the
     reader has to say about it (e.g. pages it could not read), as Findings."""
 
@@ -123,8 +123,8 @@ class Builder:
 
     def build(
         self, name: str, *, pages: int = 0, kind: str = "text", notes: tuple[Finding, ...] = ()
-    ) -> Document:
-        return Document(name, tuple(self.paragraphs), pages, kind, notes)
+    ) -> PublishedDocument:
+        return PublishedDocument(name, tuple(self.paragraphs), pages, kind, notes)
 
 
 def _cell(value: object) -> str:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.core.numbers import plain
 from jixiao.model.submission import Submission
-from jixiao.read.structured import Document
+from jixiao.read.structured import ParsedFile
 from jixiao.read.submission import submissions_from
 from jixiao.read.workbook import check, open_values
 from jixiao.score.results import Evaluation
@@ -98,7 +98,7 @@ def read_workbook_data(path: Path, defaults: Mapping[str, Any] | None = None) ->
         if "weight" not in entry and entry["path"] in weights:
             entry["weight"] = weights[entry["path"]]
     data["indicators"] = indicators
-    doc = Document(str(path), data, None)
+    doc = ParsedFile(str(path), data, None)
     try:
         subs = submissions_from(doc)
     except InputError as exc:

@@ -130,7 +130,7 @@ _DecimalLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _
 
 
 @dataclass(frozen=True)
-class Document:
+class ParsedFile:
     """Parsed data of one file and the node tree that knows each value's line."""
 
     name: str
@@ -182,16 +182,16 @@ def read_text(path: Path, *, limit: int | None = None) -> str:
         ) from None
 
 
-def parse(text: str, name: str, *, kind: str | None = None) -> Document:
+def parse(text: str, name: str, *, kind: str | None = None) -> ParsedFile:
     """Parse YAML or JSON ``text`` (``kind`` 'json' or 'yaml'; guessed from ``name``)."""
     kind = kind or ("json" if name.lower().endswith(".json") else "yaml")
     with time_limit(name):  # pure-Python YAML on a hostile file can take minutes
         return _parse(text, name, kind)
 
 
-def _parse(text: str, name: str, kind: str) -> Document:
+def _parse(text: str, name: str, kind: str) -> ParsedFile:
     if kind == "json":
-        return Document(name, _parse_json(text, name), _json_lines(text))
+        return ParsedFile(name, _parse_json(text, name), _json_lines(text))
     loader: _DecimalLoader | None = None
     try:
         loader = _DecimalLoader(text)
@@ -240,7 +240,7 @@ def _parse(text: str, name: str, kind: str) -> Document:
             loader.dispose()
     if isinstance(data, str | list | dict):
         _check_strings(data, name)
-    return Document(name, data, root)
+    return ParsedFile(name, data, root)
 
 
 class _JsonRefused(Exception):
@@ -405,7 +405,7 @@ def _check_string(value: str, name: str) -> None:
         )
 
 
-def load(path: Path) -> Document:
+def load(path: Path) -> ParsedFile:
     """Read and parse a YAML/JSON file."""
     return parse(read_text(path), str(path))
 
@@ -517,7 +517,7 @@ _PYDANTIC_HINT = {
 
 def validation_findings(
     error: ValidationError,
-    doc: Document,
+    doc: ParsedFile,
     base: Sequence[int | str] = (),
     *,
     labels: dict[str, str] | None = None,

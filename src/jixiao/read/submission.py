@@ -15,12 +15,12 @@ from pydantic import ValidationError
 from jixiao.core.findings import InputError, finding
 from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, parse_measure
 from jixiao.model.submission import Submission
-from jixiao.read.structured import Document, load, validation_findings
+from jixiao.read.structured import ParsedFile, load, validation_findings
 
 SUPPORTED = (".yaml", ".yml", ".json")
 
 
-def read_submissions(path: Path) -> tuple[list[Submission], Document]:
+def read_submissions(path: Path) -> tuple[list[Submission], ParsedFile]:
     """All submissions in ``path``; raises InputError (Chinese Findings) when unreadable."""
     if path.suffix.lower() not in SUPPORTED:
         raise InputError(
@@ -37,7 +37,7 @@ def read_submissions(path: Path) -> tuple[list[Submission], Document]:
     return submissions_from(doc), doc
 
 
-def submissions_from(doc: Document) -> list[Submission]:
+def submissions_from(doc: ParsedFile) -> list[Submission]:
     data = doc.data
     if not isinstance(data, dict):
         raise InputError(
@@ -79,7 +79,7 @@ def submissions_from(doc: Document) -> list[Submission]:
     return [_one(data, doc, [])]
 
 
-def _one(data: dict[str, Any], doc: Document, base: list[int | str]) -> Submission:
+def _one(data: dict[str, Any], doc: ParsedFile, base: list[int | str]) -> Submission:
     data = dict(data)
     problems = []
     indicators = data.get("indicators")

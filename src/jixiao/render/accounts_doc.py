@@ -53,7 +53,7 @@ def plan(checked: AccountsReport, pairs: Sequence[Pair]) -> Doc:
 
 
 @dataclass(frozen=True)
-class Part:
+class TextSection:
     """A section of the 情况说明: number, title, paragraphs (headings flagged)."""
 
     id: str
@@ -77,7 +77,8 @@ def context(doc: Doc, pub: Publication, *, with_findings: bool, want_charts: boo
     texts = Texts(pub.summary)
     explanation = generate(acc)
     parts = [
-        Part(s.id, s.title, tuple((p, _is_heading(p)) for p in s.paragraphs)) for s in explanation.sections
+        TextSection(s.id, s.title, tuple((p, _is_heading(p)) for p in s.paragraphs))
+        for s in explanation.sections
     ]
     lines = project_lines(pub.projects) if pub.projects else _lines_from_accounts(acc)
     found = sort_findings([*pub.findings, *doc.findings]) if with_findings else []

@@ -11,13 +11,13 @@ from markupsafe import Markup, escape
 from jixiao.check.published.report import AuditReport
 from jixiao.core.findings import Finding, Severity, count
 from jixiao.core.templating import sandboxed_environment
-from jixiao.model.document import Document, Paragraph
+from jixiao.model.document import Paragraph, PublishedDocument
 from jixiao.read.published.flow import clean
 
 _KIND = {"text": "文本文件", "docx": "Word 文档", "pdf": "PDF 文件", "xlsx": "Excel 工作簿"}
 
 
-def render_html(report: AuditReport, doc: Document) -> str:
+def render_html(report: AuditReport, doc: PublishedDocument) -> str:
     env = sandboxed_environment(autoescape=select_autoescape(["html"]))
     env.globals.update(anchor=anchor, where=where)
     template = env.from_string(

@@ -13,7 +13,7 @@ from pathlib import Path
 from jixiao.check.published.report import AuditReport
 from jixiao.core import outputs
 from jixiao.core.findings import Finding, Severity, count
-from jixiao.model.document import Document, Paragraph
+from jixiao.model.document import Paragraph, PublishedDocument
 
 #: Columns of the summary, in order.
 COLUMNS = ("文件", "单位", "年度", "类型", "错误", "警告", "提示", "最严重的问题")
@@ -33,7 +33,7 @@ _KINDS = (  # (words in the title or the recognised tables, kind), first match w
 
 
 @dataclass(frozen=True)
-class Row:
+class DocumentRow:
     """One document in the summary."""
 
     file: str
@@ -58,7 +58,7 @@ class Row:
         )
 
 
-def identify(doc: Document, report: AuditReport) -> tuple[str, str]:
+def identify(doc: PublishedDocument, report: AuditReport) -> tuple[str, str]:
     """(department, kind) of a document, from its title and what was recognised in it;
     "" for what cannot be told."""
     from jixiao.read.published.scoretables import department_named
@@ -86,9 +86,9 @@ def _from_tables(report: AuditReport) -> str:
     return ""
 
 
-def row(report: AuditReport, department: str, kind: str) -> Row:
+def row(report: AuditReport, department: str, kind: str) -> DocumentRow:
     totals = count(report.findings)
-    return Row(
+    return DocumentRow(
         file=report.file,
         department=department,
         year=str(report.year or ""),
@@ -100,10 +100,12 @@ def row(report: AuditReport, department: str, kind: str) -> Row:
     )
 
 
-def unreadable_row(file: str, findings: Iterable[Finding]) -> Row:
+def unreadable_row(file: str, findings: Iterable[Finding]) -> DocumentRow:
     """A document that could not be read: its reason as the worst problem."""
     items = list(findings)
-    return Row(file, "", "", "", len(items), 0, 0, "无法读取：" + "；".join(f.message for f in items)[:120])
+    return DocumentRow(
+        file, "", "", "", len(items), 0, 0, "无法读取：" + "；".join(f.message for f in items)[:120]
+    )
 
 
 def worst(findings: Iterable[Finding]) -> str:
@@ -118,12 +120,12 @@ def worst(findings: Iterable[Finding]) -> str:
     return f"{text}（{where}）" if where else text
 
 
-def ordered(rows: Iterable[Row]) -> list[Row]:
+def ordered(rows: Iterable[DocumentRow]) -> list[DocumentRow]:
     """Most errors first, then most warnings, then by file."""
     return sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.file))
 
 
-def write_xlsx(rows: Iterable[Row], path: Path) -> None:
+def write_xlsx(rows: Iterable[DocumentRow], path: Path) -> None:
     """The summary as a workbook: a header row and one row per document; every text
     cell is written as a string, counts as numbers."""
     from openpyxl import Workbook

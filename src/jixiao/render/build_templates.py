@@ -32,7 +32,14 @@ from docx.styles.style import CharacterStyle
 from docx.table import Table, _Cell
 from docx.text.run import Run
 
-from jixiao.render.layout import PROJECT_INDICATOR_COLUMNS, SUMMARY_COLUMNS, Block, Outline, Section, outlines
+from jixiao.render.layout import (
+    PROJECT_INDICATOR_COLUMNS,
+    SUMMARY_COLUMNS,
+    Block,
+    Outline,
+    OutlineSection,
+    outlines,
+)
 from jixiao.render.template_store import CATEGORY
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
@@ -586,7 +593,7 @@ def _block(doc: Document, block: Block) -> None:
         _tag(doc, "{%p endif %}")
 
 
-def _section(doc: Document, section: Section, depth: int) -> None:
+def _section(doc: Document, section: OutlineSection, depth: int) -> None:
     optional = section.optional_keys()
     if optional:
         _tag(doc, "{%p if has_text(" + ", ".join(f"'{k}'" for k in optional) + ") %}")

@@ -38,7 +38,7 @@ class Pair:
 
 
 @dataclass(frozen=True)
-class Row:
+class LeafRow:
     """One leaf of the indicator table, with the names of its level-1/2/3 ancestors.
 
     ``l2``/``l3`` are empty for a leaf higher up (预算执行情况 at level 1); a deeper leaf
@@ -178,9 +178,9 @@ class Charts:
     images: Mapping[str, bytes] = field(default_factory=dict)
 
 
-def rows(evaluation: Evaluation, *, skip_execution: bool = False) -> list[Row]:
+def rows(evaluation: Evaluation, *, skip_execution: bool = False) -> list[LeafRow]:
     """The leaves of the indicator tree in order, each with its ancestors' names."""
-    out: list[Row] = []
+    out: list[LeafRow] = []
     for top in evaluation.indicators:
         label = top.name if top.weight is None else f"{top.name}（{score(top.weight)}分）"
         for leaf in top.walk():
@@ -193,7 +193,7 @@ def rows(evaluation: Evaluation, *, skip_execution: bool = False) -> list[Row]:
             l3 = "/".join(names[2:]) if len(names) > 2 else ""
             if len(names) == 2:  # a level-2 leaf: its name is the level-3 cell too
                 l3 = names[1]
-            out.append(Row(l1=names[0], l2=l2, l3=l3, l1_label=label, ind=leaf))
+            out.append(LeafRow(l1=names[0], l2=l2, l3=l3, l1_label=label, ind=leaf))
     return out
 
 

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from jixiao.core import outputs
 from jixiao.core.findings import InputError, finding
-from jixiao.render.context import Row
+from jixiao.render.context import LeafRow
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import environment
 from jixiao.render.fonts import css_families
@@ -38,7 +38,7 @@ def stylesheet() -> str:
     return css.replace("FONT_SERIF", css_families(serif=True)).replace("FONT_SANS", css_families(serif=False))
 
 
-def spans(rows: Sequence[Row]) -> list[tuple[Row, int, int]]:
+def spans(rows: Sequence[LeafRow]) -> list[tuple[LeafRow, int, int]]:
     """Each row with the rowspan of its level-1 and level-2 cells (0: covered by the cell above)."""
     out: list[list[Any]] = [[r, 0, 0] for r in rows]
     i = 0

@@ -76,7 +76,7 @@ class Block(BaseModel):
         return next(k for k in ("text", "field", "paras", "details", "table", "chart") if getattr(self, k))
 
 
-class Section(BaseModel):
+class OutlineSection(BaseModel):
     """A heading (optional for an untitled preface) with its blocks and sub-sections.
 
     ``when: projects`` keeps the section only when the department's projects are given.
@@ -87,7 +87,7 @@ class Section(BaseModel):
     title: str = ""
     when: Literal["projects"] | None = None
     blocks: tuple[Block, ...] = ()
-    sections: tuple[Section, ...] = ()
+    sections: tuple[OutlineSection, ...] = ()
 
     def optional_keys(self) -> tuple[str, ...]:
         """The keys of a section made only of optional texts (shown only when one is given);
@@ -108,15 +108,15 @@ class Outline(BaseModel):
     title: str
     subtitle: str = ""
     byline: str = ""
-    sections: tuple[Section, ...]
-    appendix: tuple[Section, ...] = ()
+    sections: tuple[OutlineSection, ...]
+    appendix: tuple[OutlineSection, ...] = ()
     closing: tuple[str, ...] = ()
 
-    def walk(self) -> list[tuple[int, Section]]:
+    def walk(self) -> list[tuple[int, OutlineSection]]:
         """Every section with its depth (1 = top), appendices included, in reading order."""
-        out: list[tuple[int, Section]] = []
+        out: list[tuple[int, OutlineSection]] = []
 
-        def visit(sections: tuple[Section, ...], depth: int) -> None:
+        def visit(sections: tuple[OutlineSection, ...], depth: int) -> None:
             for s in sections:
                 out.append((depth, s))
                 visit(s.sections, depth + 1)

@@ -112,7 +112,7 @@ def _mm(value: float) -> str:
     return f"{value:g}mm"
 
 
-class _Writer:
+class _TypstWriter:
     """The Typst statements of a document, with CSS's margins between blocks: the larger of
     two adjoining margins, dropped at the top of a page except after a forced break."""
 
@@ -366,7 +366,7 @@ def source(html: str, charts: Mapping[str, str]) -> str:
     if body is None:
         body = root
     title = root.find(".//header/h1")
-    writer = _Writer(charts)
+    writer = _TypstWriter(charts)
     writer.walk(body)
     heading = _inline(title) if title is not None else "none"
     return "\n".join([preamble(), f"#show: setup.with({heading})", "#{", *writer.out, "}", ""])

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core import outputs
 from jixiao.core.sheets import text_only
-from jixiao.render.context import Row
+from jixiao.render.context import LeafRow
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import pct, score
 from jixiao.render.layout import PROJECT_INDICATOR_COLUMNS, SUMMARY_COLUMNS
@@ -228,7 +228,7 @@ def text_lines(text: str, width: float) -> int:
     return lines
 
 
-def _merge_levels(sheet: Sheet, rows: Sequence[Row], first_row: int, cols: tuple[int, int]) -> None:
+def _merge_levels(sheet: Sheet, rows: Sequence[LeafRow], first_row: int, cols: tuple[int, int]) -> None:
     """Merge the level-1 and level-2 cells of consecutive rows with the same names."""
     i = 0
     while i < len(rows):
@@ -309,7 +309,7 @@ def notes_lines(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
 def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
     head = sheet.cells(["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"], head=True)
     sheet.repeat_rows(head, head)
-    rows: list[Row] = ctx["rows"]
+    rows: list[LeafRow] = ctx["rows"]
     first = sheet.row
     for r in rows:
         sheet.cells(
@@ -362,7 +362,7 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) 
         ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
         head=True,
     )
-    rows: list[Row] = ctx["indicator_rows"]
+    rows: list[LeafRow] = ctx["indicator_rows"]
     first = sheet.row
     for r in rows:
         sheet.cells(
@@ -496,7 +496,7 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
         list(PROJECT_INDICATOR_COLUMNS),
         head=True,
     )
-    rows: list[Row] = ctx["indicator_rows"]
+    rows: list[LeafRow] = ctx["indicator_rows"]
     first = sheet.row
     for r in rows:
         sheet.cells(

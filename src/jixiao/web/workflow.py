@@ -36,7 +36,7 @@ STALE = (
 
 
 @dataclass
-class Derived:
+class DerivedResult:
     total: Decimal | None = None
     grade: str = ""
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -55,7 +55,7 @@ class Derived:
 ACCOUNTS_TEXT = "explanation_text"  # the department's own 情况说明, kept beside the tables
 
 
-def derive(kind: str, data: dict[str, Any]) -> Derived:
+def derive(kind: str, data: dict[str, Any]) -> DerivedResult:
     """Score (self-evaluations) or check (final accounts) ``data`` through the API."""
     try:
         if kind == Submission.Kind.ACCOUNTS:
@@ -63,14 +63,14 @@ def derive(kind: str, data: dict[str, Any]) -> Derived:
             accounts = api.accounts_from_data(tables)
             text = str(data.get(ACCOUNTS_TEXT) or "") or None
             report = api.check_accounts(accounts, text=text, text_file="情况说明" if text else None)
-            return Derived(
+            return DerivedResult(
                 findings=_keyed(report.findings), explanation=api.explain_accounts(accounts).text()
             )
         evaluations = api.score_data(data)
     except api.InputError as exc:
-        return Derived(findings=_keyed(exc.findings))
+        return DerivedResult(findings=_keyed(exc.findings))
     ev = evaluations[0]
-    return Derived(
+    return DerivedResult(
         total=ev.total, grade=ev.grade or "", findings=_keyed(ev.findings), evaluation=api.evaluation_json(ev)
     )
 
@@ -83,7 +83,7 @@ def _keyed(findings: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _apply(sub: Submission, d: Derived) -> dict[str, Any]:
+def _apply(sub: Submission, d: DerivedResult) -> dict[str, Any]:
     return {
         "total": d.total,
         "grade": d.grade,
@@ -96,7 +96,7 @@ def _apply(sub: Submission, d: Derived) -> dict[str, Any]:
     }
 
 
-def stored(sub: Submission) -> Derived:
+def stored(sub: Submission) -> DerivedResult:
     """The score, findings and generated text of the stored data, as saved with it. A row
     saved before they were kept, written around :func:`save_data`, or derived by another
     version, framework or rule set (:mod:`jixiao.web.stamp`) is derived now and the result
@@ -104,7 +104,7 @@ def stored(sub: Submission) -> Derived:
     longer compute."""
     if sub.evaluation is None or sub.stale:
         return rederive(sub)
-    return Derived(
+    return DerivedResult(
         total=sub.total,
         grade=sub.grade,
         findings=list(sub.findings),
@@ -113,7 +113,7 @@ def stored(sub: Submission) -> Derived:
     )
 
 
-def rederive(sub: Submission) -> Derived:
+def rederive(sub: Submission) -> DerivedResult:
     """Derive ``sub``'s stored data again and keep the result (``sub`` needs its data,
     kind and version loaded). The UPDATE names the version read: a save that came in
     between keeps its own result."""

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jixiao.check.accounts.explanation import check_text
-from jixiao.check.formulas.rules import Outcome, RuleSet, builtin_rules, run
+from jixiao.check.formulas.ruleset import Outcome, RuleSet, builtin_rules, run
 from jixiao.core.findings import Finding, sort_findings
-from jixiao.model import grid as gridmod
+from jixiao.model import accounts_grid as gridmod
 from jixiao.model.accounts import Accounts
 from jixiao.read.accounts.reader import data_findings, read_accounts
 
@@ -23,7 +23,7 @@ class AccountsReport:
     Attributes:
         accounts: what was checked.
         findings: every Finding, errors first.
-        outcomes: one per rule instance (see :class:`jixiao.check.formulas.rules.Outcome`).
+        outcomes: one per rule instance (see :class:`jixiao.check.formulas.ruleset.Outcome`).
         source: the input file, if any.
     """
 

@@ -20,10 +20,10 @@ from typing import Any
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import HUNDRED, round_half_up
 from jixiao.derive.accounts import statements
-from jixiao.derive.accounts.sentences import (
-    Derived,
+from jixiao.derive.accounts.sentence_templates import (
+    DerivedInSentence,
     Missing,
-    Sentence,
+    SentenceTemplate,
     catalog,
     format_value,
     normalize,
@@ -175,7 +175,7 @@ def _dashes(text: str) -> str:
 
 
 def _resolve(
-    acc: Accounts, sentence: Sentence, groups: dict[str, str | None]
+    acc: Accounts, sentence: SentenceTemplate, groups: dict[str, str | None]
 ) -> tuple[Any, str | None, bool]:
     """(key, expected printed name, found-by-name) of a keyed sentence; key None when the
     sentence is not keyed; ``...`` (Ellipsis) when a keyed sentence names nothing known."""
@@ -239,7 +239,7 @@ def _full_item_name(acc: Accounts, code: str) -> str:
 
 def _check_match(  # noqa: PLR0917 - the match, where it is, and the two outputs
     acc: Accounts,
-    sentence: Sentence,
+    sentence: SentenceTemplate,
     m: re.Match[str],
     doc: _Text,
     covered: list[tuple[int, int]],
@@ -310,7 +310,7 @@ def _check_match(  # noqa: PLR0917 - the match, where it is, and the two outputs
         if isinstance(expected, Missing):
             out.append(_unverifiable(slot_where, captured, expected.what, missing))
             continue
-        internal = isinstance(expected, Derived)
+        internal = isinstance(expected, DerivedInSentence)
         if internal:
             expected = expected.fn(printed_values)
             if expected is None and slot.kind not in ("pct", "pct_plain"):
@@ -342,7 +342,7 @@ def _unverifiable(where: Location, printed: str, what: str, missing: dict[int, s
     return found
 
 
-def _context(acc: Accounts, sentence: Sentence, key: Any) -> str:
+def _context(acc: Accounts, sentence: SentenceTemplate, key: Any) -> str:
     if sentence.id == "general_item" and isinstance(key, str):
         return f"“{statements.item_names(acc, key)[2]}”的"
     if sentence.id == "general_class" and isinstance(key, str):

@@ -20,7 +20,7 @@ from typing import Any
 
 from jixiao.check.formulas.expr import BinOp, Call, ExprError, Neg, Node, Num, Ref, Sel, implied_column
 from jixiao.core.numbers import ZERO
-from jixiao.model.grid import TableGrid
+from jixiao.model.accounts_grid import TableGrid
 
 #: The grid the expressions read: table id -> its rows.
 Grid = dict[str, TableGrid]
@@ -137,7 +137,7 @@ def _divide(a: Decimal | None, b: Decimal | None) -> Decimal | None:
 # --------------------------------------------------------------------------- code generation
 
 
-class _Writer:
+class _SourceWriter:
     """Python source for one function, built from the tree; constants bound by name."""
 
     def __init__(self, zero: bool) -> None:
@@ -330,7 +330,7 @@ def _flatten(node: Node, sign: int, out: list[tuple[int, Ref]]) -> bool:
 def compile_expr(node: Node, *, zero: bool) -> Compiled:
     """Compile ``node``. With ``zero`` a missing cell counts as 0, else it makes the value
     missing (None). An empty set in sum() is missing too (or 0 with ``zero``)."""
-    w = _Writer(zero)
+    w = _SourceWriter(zero)
     w.emit(1, "n = 0")
     w.emit(1, f"return {w.expr(node, 1)}, n")
     w.top += w.per_row
@@ -366,7 +366,7 @@ def compile_plan(
     and an ``outcome`` appended (made by ``fail`` for an instance that does not hold).
 
     ``dollar_tables``: a column printed in none of them holds trivially (status empty)."""
-    w = _Writer(zero)
+    w = _SourceWriter(zero)
     w.names.update(RID=rid, DOMAIN=domain, COLUMNS=columns, DOLLAR=dollar_tables, Outcome=outcome)
     w.names["PRINTED"] = lambda g, c, tables: (g[t].printed(c) for t in tables)
     w.names["new"] = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from jixiao.check.published.accounts import AccountsRead
+from jixiao.check.published.final_accounts import AccountsRead
 from jixiao.core.findings import Finding, finding
 from jixiao.core.numbers import plain, rounding_interval
 from jixiao.read.published import synonyms

@@ -11,7 +11,7 @@ from functools import cache
 from jixiao.check.published.claims import NUM, _number, amounts
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import ZERO, plain
-from jixiao.model.document import Document
+from jixiao.model.document import PublishedDocument
 from jixiao.model.framework import GradeBand, grade_for
 from jixiao.read.published import synonyms
 from jixiao.read.published.flow import Sentence, clean
@@ -115,7 +115,7 @@ def _enumerators(text: str) -> Iterator[tuple[str, re.Match[str]]]:
                 break
 
 
-def check_numbering(doc: Document, name: str) -> Iterator[Finding]:
+def check_numbering(doc: PublishedDocument, name: str) -> Iterator[Finding]:
     """Heading numbers of one style must count up by one under the same parent; a count
     restarts at 1, and a heading of a higher style restarts the lower ones."""
     last: dict[str, int] = {}

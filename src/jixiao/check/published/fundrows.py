@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import ZERO, Interval, plain, rounding_interval
-from jixiao.model.document import Document, Paragraph, Table
+from jixiao.model.document import Paragraph, PublishedDocument, Table
 from jixiao.read.published import synonyms
 
 # -- columns and labels of the project form's fund block ------------------------------------
@@ -59,7 +59,7 @@ def _decimal(text: str) -> Decimal | None:
 
 
 @dataclass(frozen=True)
-class Figure:
+class PrintedFigure:
     """One printed figure: its value and text."""
 
     value: Decimal
@@ -75,13 +75,13 @@ class FundBlock:
     """A fund block bound to its columns: the total row and its 其中 rows, each a mapping
     of column name to figure (a missing column is an empty cell)."""
 
-    total: dict[str, Figure]
-    parts: list[tuple[str, dict[str, Figure]]]
+    total: dict[str, PrintedFigure]
+    parts: list[tuple[str, dict[str, PrintedFigure]]]
     location: Location
     quote: str = ""
 
 
-def _sum_interval(figures: Sequence[Figure]) -> Interval:
+def _sum_interval(figures: Sequence[PrintedFigure]) -> Interval:
     low = sum((f.interval[0] for f in figures), ZERO)
     high = sum((f.interval[1] for f in figures), ZERO)
     return low, high
@@ -91,7 +91,7 @@ def _disjoint(a: Interval, b: Interval) -> bool:
     return a[1] < b[0] or b[1] < a[0]
 
 
-def check(doc: Document, name: str) -> Iterator[Finding]:
+def check(doc: PublishedDocument, name: str) -> Iterator[Finding]:
     """Every check of this module on ``doc``."""
     for block in fund_blocks(doc, name):
         yield from _check_block(block)
@@ -100,7 +100,7 @@ def check(doc: Document, name: str) -> Iterator[Finding]:
     yield from form_totals(doc, name)
 
 
-def _pipe_rows(doc: Document) -> Iterator[Table]:
+def _pipe_rows(doc: PublishedDocument) -> Iterator[Table]:
     """Runs of text lines written as table rows without their left rule ("合 计 | 34.35 |").
     The text reader leaves them as paragraphs: copied from pages with merged cells, their
     cells do not line up with the header for the score tables. A 其中 group is checked
@@ -135,7 +135,7 @@ def _check_block(block: FundBlock) -> Iterator[Finding]:
 
 
 # -- fund blocks in tables ----------------------------------------------------------------
-def fund_blocks(doc: Document, name: str) -> Iterator[FundBlock]:
+def fund_blocks(doc: PublishedDocument, name: str) -> Iterator[FundBlock]:
     for block in doc.blocks:
         if isinstance(block, Table):
             yield from _table_blocks(block, name)
@@ -171,7 +171,7 @@ def _table_blocks(table: Table, name: str) -> Iterator[FundBlock]:
         if shifted is None:
             continue
         total = _row_figures(cells, shifted)
-        parts: list[tuple[str, dict[str, Figure]]] = []
+        parts: list[tuple[str, dict[str, PrintedFigure]]] = []
         for below in rows[r + 1 :]:
             if len(below) != width:
                 break
@@ -218,16 +218,16 @@ def _aligned(header: dict[int, str], total: Sequence[str]) -> dict[int, str] | N
     return None
 
 
-def _row_figures(cells: Sequence[str], header: dict[int, str]) -> dict[str, Figure]:
+def _row_figures(cells: Sequence[str], header: dict[int, str]) -> dict[str, PrintedFigure]:
     out = {}
     for i, column in header.items():
         value = _decimal(cells[i]) if i < len(cells) else None
         if value is not None:
-            out[column] = Figure(value, cells[i].strip())
+            out[column] = PrintedFigure(value, cells[i].strip())
     return out
 
 
-def _complete(parts: list[tuple[str, dict[str, Figure]]]) -> bool:
+def _complete(parts: list[tuple[str, dict[str, PrintedFigure]]]) -> bool:
     """The 其中 rows are the template's whole breakdown: 财政拨款 (财政资金) and 其他资金
     both listed."""
     labels = " ".join(label for label, _ in parts)
@@ -246,7 +246,7 @@ def _text_blocks(para: Paragraph, name: str) -> Iterator[FundBlock]:
         total = _bind(total_tokens, columns)
         if total is None:
             continue
-        parts: list[tuple[str, dict[str, Figure]]] = []
+        parts: list[tuple[str, dict[str, PrintedFigure]]] = []
         ok = True
         while True:
             label = _PART_LABEL.match(text, _skip_space(text, at))
@@ -301,7 +301,7 @@ def _tokens(text: str, at: int) -> tuple[list[str], int]:
         i = m.end()
 
 
-def _bind(tokens: list[str], columns: list[str]) -> dict[str, Figure] | None:
+def _bind(tokens: list[str], columns: list[str]) -> dict[str, PrintedFigure] | None:
     """A row's figures by column, or None when they cannot be bound with certainty."""
     if tokens == ["?"]:
         return None
@@ -321,7 +321,7 @@ def _bind(tokens: list[str], columns: list[str]) -> dict[str, Figure] | None:
             return None
         if column in _AMOUNT_COLUMNS and token.endswith(("%", "％")):
             return None
-        out[column] = Figure(value, token)
+        out[column] = PrintedFigure(value, token)
     return out
 
 
@@ -359,7 +359,9 @@ def _check_subrows(table: Table, name: str) -> Iterator[Finding]:
             parts = [_decimal(g[c]) for g in group]
             if top is None or any(p is None for p in parts):
                 continue
-            values = [Figure(p, g[c].strip()) for p, g in zip(parts, group, strict=True) if p is not None]
+            values = [
+                PrintedFigure(p, g[c].strip()) for p, g in zip(parts, group, strict=True) if p is not None
+            ]
             if any(f.value < 0 for f in values) or top < 0:
                 continue
             low, high = _sum_interval(values)
@@ -408,7 +410,7 @@ _TOTAL_ROW = re.compile(r"总\s*分\s*[:：]?\s*(\d+(?:\.\d+)?)(?:\s+(\d+(?:\.\d
 _RATE_THEN_SCORE = re.compile(r"\d(?:\.\d+)?\s*[%％]\s*(\d+(?:\.\d+)?)\s*$")
 
 
-def form_totals(doc: Document, name: str) -> Iterator[Finding]:
+def form_totals(doc: PublishedDocument, name: str) -> Iterator[Finding]:
     """A form's 总分 is its 预算执行 weight plus its level-1 weights: when the level-1
     weights its headings state plus the 预算执行 score its fund block shows already exceed
     the printed 总分, the 总分 is wrong."""

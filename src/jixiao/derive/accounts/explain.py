@@ -9,13 +9,13 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from jixiao.derive.accounts.sentences import Missing, catalog
+from jixiao.derive.accounts.sentence_templates import Missing, catalog
 from jixiao.derive.accounts.statements import general_items, values
 from jixiao.model.accounts import Accounts
 
 
 @dataclass(frozen=True)
-class Section:
+class ExplanationSection:
     """One part of the 情况说明: its number (一 … 十三), title and paragraphs."""
 
     id: str
@@ -29,7 +29,7 @@ class Explanation:
 
     year: int
     department: str
-    sections: tuple[Section, ...]
+    sections: tuple[ExplanationSection, ...]
 
     def text(self) -> str:
         out: list[str] = []
@@ -215,7 +215,7 @@ def generate(acc: Accounts) -> Explanation:
     plan = _plan(acc)
     needs = _needs()
     sections = [
-        Section(sid, title, _filled(acc, plan.get(sid, []), needs.get(sid, "")))
+        ExplanationSection(sid, title, _filled(acc, plan.get(sid, []), needs.get(sid, "")))
         for sid, title in catalog().sections
     ]
     return Explanation(acc.year, acc.department, tuple(sections))

@@ -1,7 +1,7 @@
 """What each sentence of the 情况说明 states, computed from the accounts.
 
 Each sentence's values come from one function of (accounts, key) — used by the writer
-(:mod:`explain`) and by the text checker (:mod:`textcheck`), which so agree on what a
+(:mod:`explain`) and by the text checker (:mod:`jixiao.check.accounts.explanation`), which so agree on what a
 department's own text should say. Figures the data does not give are :class:`Missing` (the
 sentence is left out when writing, and noted when checking); a rate whose base is zero is
 None and written "0%".
@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.core.numbers import ZERO
-from jixiao.derive.accounts.sentences import Derived, Missing, catalog
+from jixiao.derive.accounts.sentence_templates import DerivedInSentence, Missing, catalog
 from jixiao.model.accounts import VEHICLE_CATEGORIES, Accounts, FundValues, GeneralValues
 from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
 
@@ -53,8 +53,10 @@ def _change(current: Decimal | None, previous: Decimal | None, what: str) -> Val
         return {
             "direction": Missing(what),
             "change": Missing(what),
-            "trend": Derived(lambda p: "增长" if p.get("direction") == "增加" else "下降", "同句的增减方向"),
-            "rate": Derived(rate, "同句的增减额与本年数"),
+            "trend": DerivedInSentence(
+                lambda p: "增长" if p.get("direction") == "增加" else "下降", "同句的增减方向"
+            ),
+            "rate": DerivedInSentence(rate, "同句的增减额与本年数"),
         }
     diff = current - previous
     return {
@@ -71,8 +73,10 @@ def _budget_actual(budget: Decimal | None, actual: Decimal, what: str) -> Values
         return {
             "budget": Missing(what),
             "actual": actual,
-            "rate": Derived(lambda p: ratio(p.get("actual"), p.get("budget")), "同句的预算数与决算数"),
-            "differs": Derived(
+            "rate": DerivedInSentence(
+                lambda p: ratio(p.get("actual"), p.get("budget")), "同句的预算数与决算数"
+            ),
+            "differs": DerivedInSentence(
                 lambda p: "无差异" if p.get("budget") == p.get("actual") else "存在差异",
                 "同句的预算数与决算数",
             ),
@@ -507,7 +511,9 @@ def _v_performance_project(acc: Accounts, key: int | None) -> Values:
             "score": Missing(what),
             "budget": Missing(what),
             "actual": Missing(what),
-            "rate": Derived(lambda p: ratio(p.get("actual"), p.get("budget")), "同句的预算数与执行数"),
+            "rate": DerivedInSentence(
+                lambda p: ratio(p.get("actual"), p.get("budget")), "同句的预算数与执行数"
+            ),
         }
     project = projects[key]
     return {
@@ -518,7 +524,7 @@ def _v_performance_project(acc: Accounts, key: int | None) -> Values:
         "actual": _missing_or(project.actual, "执行数"),
         "rate": ratio(project.actual, project.budget)
         if project.budget is not None
-        else Derived(lambda p: ratio(p.get("actual"), p.get("budget")), "同句的预算数与执行数"),
+        else DerivedInSentence(lambda p: ratio(p.get("actual"), p.get("budget")), "同句的预算数与执行数"),
     }
 
 

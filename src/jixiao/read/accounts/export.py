@@ -1,4 +1,4 @@
-"""Write accounts out: YAML or JSON (the input format) and Excel (see :mod:`excel`), chosen
+"""Write accounts out: YAML or JSON (the input format) and Excel (see :mod:`form_write`), chosen
 by the file's suffix. Reading what is written gives the same model back."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import yaml
 from jixiao.core import outputs
 from jixiao.core.findings import InputError, Location, finding
 from jixiao.model.accounts import Accounts
-from jixiao.read.accounts.form import write_workbook
+from jixiao.read.accounts.form_write import write_workbook
 
 FORMATS = (".xlsx", ".yaml", ".yml", ".json")
 

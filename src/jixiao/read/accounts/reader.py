@@ -19,11 +19,11 @@ from pydantic import ValidationError
 
 from jixiao.core import fieldnames
 from jixiao.core.findings import Finding, InputError, Location, finding
-from jixiao.model import grid as gridmod
+from jixiao.model import accounts_grid as gridmod
 from jixiao.model.accounts import TABLE_IDS, Accounts
 from jixiao.model.classification import Classification, function_catalog
 from jixiao.model.tables import table_name, tables
-from jixiao.read.structured import Document, load, validation_findings
+from jixiao.read.structured import ParsedFile, load, validation_findings
 
 SUPPORTED = (".yaml", ".yml", ".json", ".xlsx")
 
@@ -66,18 +66,18 @@ def read_accounts(path: Path) -> Loaded:
             ]
         )
     if suffix == ".xlsx":
-        from jixiao.read.accounts.excel import read_workbook
+        from jixiao.read.accounts.form_read import read_workbook
 
         warnings: list[Finding] = []
         data, sheet_of = read_workbook(path, warnings)
-        acc = _validate(data, Document(str(path), data, None), sheet_of=sheet_of)
+        acc = _validate(data, ParsedFile(str(path), data, None), sheet_of=sheet_of)
         sheets = {k: v for k, v in sheet_of.items() if k in tables()}
         return Loaded(acc, tuple(warnings), str(path), {}, sheets)
     doc = load(path)
     return from_document(doc)
 
 
-def from_document(doc: Document) -> Loaded:
+def from_document(doc: ParsedFile) -> Loaded:
     """Accounts from parsed YAML/JSON."""
     data = doc.data
     if data is None:
@@ -101,13 +101,13 @@ def from_document(doc: Document) -> Loaded:
 
 def from_data(data: dict[str, Any], name: str = "<data>") -> Accounts:
     """Accounts from plain data (as from ``model_dump`` or a web form); raises InputError."""
-    return _validate(data, Document(name, data, None))
+    return _validate(data, ParsedFile(name, data, None))
 
 
 # --------------------------------------------------------------------------- validation
 
 
-def _prepare(data: dict[str, Any], doc: Document, sheet_of: dict[str, str] | None) -> dict[str, Any]:
+def _prepare(data: dict[str, Any], doc: ParsedFile, sheet_of: dict[str, str] | None) -> dict[str, Any]:
     """Check the unit, turn ``table: ~`` into an empty table and fill in missing row names."""
     unit = data.get("unit")
     if unit is not None and str(unit).strip() != "万元":
@@ -142,7 +142,7 @@ def _prepare(data: dict[str, Any], doc: Document, sheet_of: dict[str, str] | Non
     return out
 
 
-def _validate(data: dict[str, Any], doc: Document, *, sheet_of: dict[str, str] | None = None) -> Accounts:
+def _validate(data: dict[str, Any], doc: ParsedFile, *, sheet_of: dict[str, str] | None = None) -> Accounts:
     prepared = _prepare(data, doc, sheet_of)
     try:
         return Accounts.model_validate(prepared)
@@ -162,7 +162,7 @@ _CUSTOM = {
 
 
 def _errors(
-    exc: ValidationError, doc: Document, data: dict[str, Any], sheet_of: dict[str, str]
+    exc: ValidationError, doc: ParsedFile, data: dict[str, Any], sheet_of: dict[str, str]
 ) -> list[Finding]:
     generic = validation_findings(exc, doc, labels=FIELD_LABELS)
     out: list[Finding] = []
@@ -196,7 +196,7 @@ def _cell_name(where: Location) -> str:
 
 
 def _where(
-    doc: Document, loc: Sequence[int | str], data: dict[str, Any], sheet_of: dict[str, str]
+    doc: ParsedFile, loc: Sequence[int | str], data: dict[str, Any], sheet_of: dict[str, str]
 ) -> Location:
     """The location of a validation error: line, and table / row / column when in a table."""
     base = doc.location(list(loc)).merged(field=".".join(str(p) for p in loc) or None)
@@ -238,7 +238,7 @@ def _where(
     )
 
 
-def _lines(doc: Document, acc: Accounts) -> dict[tuple[str, str], int]:
+def _lines(doc: ParsedFile, acc: Accounts) -> dict[tuple[str, str], int]:
     lines: dict[tuple[str, str], int] = {}
     if doc.root is None:
         return lines

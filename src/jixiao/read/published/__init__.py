@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.core.findings import InputError, Location, finding
-from jixiao.model.document import Document
+from jixiao.model.document import PublishedDocument
 
-Reader = Callable[[Path], Document]
+Reader = Callable[[Path], PublishedDocument]
 
 
 def _registry() -> dict[str, Reader]:
@@ -40,7 +40,7 @@ def _registry() -> dict[str, Reader]:
     return readers
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path) -> PublishedDocument:
     """Read ``path`` with the reader its suffix names."""
     readers = _registry()
     reader = readers.get(path.suffix.lower())

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from jixiao.model.document import Builder, Document
+from jixiao.model.document import Builder, PublishedDocument
 from jixiao.read.published._files import check_office_zip, fail, join_lines, translated
 
 _NS = {
@@ -46,7 +46,7 @@ _PIECES = etree.XPath(
 _PAGES = re.compile(rb"<(?:\w+:)?Pages>(\d+)</(?:\w+:)?Pages>")
 
 
-def read(path: Path) -> Document:
+def read(path: Path) -> PublishedDocument:
     check_office_zip(path, "Word", ".docx")
     with translated(path, "Word"):
         import docx

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from jixiao.core.findings import Location
-from jixiao.model.document import Document, Paragraph
+from jixiao.model.document import Paragraph, PublishedDocument
 
 #: A line that starts a heading or an enumerated item: never glued to the line above.
 HEADING = re.compile(
@@ -86,7 +86,7 @@ def _quote(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def units(doc: Document) -> list[Unit]:
+def units(doc: PublishedDocument) -> list[Unit]:
     """The document's paragraphs joined into running-text units (tables end a unit)."""
     out: list[Unit] = []
     current = Unit()
@@ -117,7 +117,7 @@ def units(doc: Document) -> list[Unit]:
     return out
 
 
-def sentences(doc: Document) -> Iterator[Sentence]:
+def sentences(doc: PublishedDocument) -> Iterator[Sentence]:
     """Every sentence of the document's running text, in order. A "sentence" longer than
     any real one (a text without full stops) is read in pieces of at most
     :data:`MAX_SENTENCE` characters, so that the checks' cost stays linear."""
@@ -156,10 +156,10 @@ _YEAR_ANY = re.compile(r"(20\d\d)\s*年")
 
 
 #: The last document's year: every table of a document asks for it.
-_LAST_YEAR: list[tuple[Document, int | None]] = []
+_LAST_YEAR: list[tuple[PublishedDocument, int | None]] = []
 
 
-def report_year(doc: Document) -> int | None:
+def report_year(doc: PublishedDocument) -> int | None:
     """The year a report evaluates: the first 'YYYY年度' of its opening, else the most
     frequent one, else the most frequent 'YYYY年'."""
     if _LAST_YEAR and _LAST_YEAR[0][0] is doc:
@@ -169,7 +169,7 @@ def report_year(doc: Document) -> int | None:
     return year
 
 
-def _report_year(doc: Document) -> int | None:
+def _report_year(doc: PublishedDocument) -> int | None:
     paragraphs = [clean(p.text) for p in doc.paragraphs()]
     for text in paragraphs[:12]:
         m = _YEAR_OF_REPORT.search(text)

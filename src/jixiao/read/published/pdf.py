@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core.findings import Location, finding
-from jixiao.model.document import Builder, Document
+from jixiao.model.document import Builder, PublishedDocument
 from jixiao.read.published import pdf_pages
 from jixiao.read.published._files import check_size, fail, head, is_cjk, join_lines, translated
 
@@ -63,7 +63,7 @@ _LINE_TOLERANCE = 3.0  # points: characters whose tops differ less are on one li
 _MAX_EDGES = 20_000  # rules on one page beyond which no table is looked for
 
 
-def read(path: Path) -> Document:
+def read(path: Path) -> PublishedDocument:
     check_size(path)
     if b"%PDF" not in head(path, 1024):
         raise fail(path, "unreadable-document", kind="PDF", detail="文件不是 PDF（缺少 %PDF 文件头）")

@@ -25,7 +25,7 @@ from typing import Any
 from jixiao.core.findings import Finding, finding
 from jixiao.core.numbers import NumberFormatError, half_unit, parse_measure, percent_of, percent_text, plain
 from jixiao.frameworks.catalog import Catalog, builtin
-from jixiao.model.document import Document, Paragraph, Table
+from jixiao.model.document import Paragraph, PublishedDocument, Table
 from jixiao.model.framework import Framework, IndicatorSpec, RuleKind
 from jixiao.read.published.flow import clean
 
@@ -172,7 +172,7 @@ def _execution_block(table: Table, start: int) -> tuple[RawData, Decimal | None]
     return None
 
 
-def indicator_tables(doc: Document) -> Iterator[tuple[Table, int, dict[str, int]]]:
+def indicator_tables(doc: PublishedDocument) -> Iterator[tuple[Table, int, dict[str, int]]]:
     for table in doc.tables():
         for i, row in enumerate(table.rows):
             header = _header_map(row)
@@ -181,7 +181,9 @@ def indicator_tables(doc: Document) -> Iterator[tuple[Table, int, dict[str, int]
                 break
 
 
-def recognise_row_table(doc: Document, table: Table, head_row: int, header: dict[str, int]) -> Recognised:
+def recognise_row_table(
+    doc: PublishedDocument, table: Table, head_row: int, header: dict[str, int]
+) -> Recognised:
     entries: list[RawData] = []
     level1: dict[str, Decimal | None] = {}
     filled = {"l1": "", "l2": ""}
@@ -261,7 +263,7 @@ def _level1_row(
     return entry
 
 
-def _execution_of(doc: Document, table: Table) -> tuple[RawData, Decimal | None] | None:
+def _execution_of(doc: PublishedDocument, table: Table) -> tuple[RawData, Decimal | None] | None:
     """The budget-execution block of the form: in the table, or in the table above it."""
     execution = _execution_block(table, 0)
     if execution is None:
@@ -271,7 +273,7 @@ def _execution_of(doc: Document, table: Table) -> tuple[RawData, Decimal | None]
     return execution
 
 
-def _table_before(doc: Document, table: Table) -> Table | None:
+def _table_before(doc: PublishedDocument, table: Table) -> Table | None:
     """The table just above ``table`` with nothing but a short paragraph between: the
     upper part of one form that a writer (or a page break) cut in two."""
     blocks = list(doc.blocks)
@@ -307,7 +309,7 @@ def _safe(name: str) -> str:
 _BROKEN_HEAD = re.compile(r"一级指标\s*二级指标\s*三级指标")
 
 
-def broken_tables(doc: Document) -> Iterator[tuple[int, int]]:
+def broken_tables(doc: PublishedDocument) -> Iterator[tuple[int, int]]:
     """(first, last) paragraph indexes of score tables that text extraction broke into lines."""
     paras = list(doc.blocks)
     i = 0
@@ -325,7 +327,7 @@ def broken_tables(doc: Document) -> Iterator[tuple[int, int]]:
         i += 1
 
 
-def recognise_broken(doc: Document, first: int, last: int) -> Recognised | None:
+def recognise_broken(doc: PublishedDocument, first: int, last: int) -> Recognised | None:
     l1_names, l2_names, l3_names = vocabulary()
     blocks = doc.blocks
     lines: list[tuple[str, int | None]] = []
@@ -464,7 +466,7 @@ def _split_row(body: list[str]) -> tuple[str, str, str]:
 
 
 # -- project summary tables -------------------------------------------------------------------
-def summary_tables(doc: Document) -> Iterator[tuple[Table, int, dict[str, int]]]:
+def summary_tables(doc: PublishedDocument) -> Iterator[tuple[Table, int, dict[str, int]]]:
     for table in doc.tables():
         for i, row in enumerate(table.rows[:3]):
             cells = [_norm(c) for c in row]
@@ -491,7 +493,7 @@ def summary_tables(doc: Document) -> Iterator[tuple[Table, int, dict[str, int]]]
 
 
 def recognise_summary(
-    doc: Document, table: Table, head_row: int, cols: dict[str, int]
+    doc: PublishedDocument, table: Table, head_row: int, cols: dict[str, int]
 ) -> Iterator[Recognised]:
     levels = {k.split(":", 1)[1]: j for k, j in cols.items() if k.startswith("rate:")}
     level1 = dict.fromkeys(levels)
@@ -536,7 +538,7 @@ def recognise_summary(
 _STATED_RATE = re.compile(r"预算执行率\s*(?:为|是|达到|达)?\s*(\d+(?:\.\d+)?)\s*[%％]")
 
 
-def sideways_tables(doc: Document, name: str) -> Iterator[Finding]:
+def sideways_tables(doc: PublishedDocument, name: str) -> Iterator[Finding]:
     """Level tables laid out sideways: a score above its weight, a 得分率 that is not
     score / weight, the 合计 of weights and scores. Where a 预算执行 得分率 disagrees with
     its score and the text states the same 预算执行率, the score is the slip (and the
@@ -656,11 +658,11 @@ def _rate_differs(rate: Decimal, score: Decimal, weight: Decimal, written: str) 
 _DEPT = re.compile(r"(?:部门（单位）名称|单位名称|部门名称|自评单位)[：:\s]*([\u4e00-\u9fff（）()]{3,40})")
 
 
-def _department(doc: Document) -> str:
+def _department(doc: PublishedDocument) -> str:
     return department_named(doc) or "（文件未写明单位）"
 
 
-def department_named(doc: Document) -> str | None:
+def department_named(doc: PublishedDocument) -> str | None:
     """The department a "单位名称：…" line or cell near the top names, if any."""
     for block in doc.blocks[:60]:
         if isinstance(block, Paragraph):
@@ -675,7 +677,7 @@ def department_named(doc: Document) -> str | None:
     return None
 
 
-def _year(doc: Document) -> int:
+def _year(doc: PublishedDocument) -> int:
     from jixiao.read.published.flow import report_year
 
     return report_year(doc) or 2000

@@ -12,20 +12,20 @@ import re
 from pathlib import Path
 
 from jixiao.core.findings import InputError, Location, finding
-from jixiao.model.document import Builder, Document
+from jixiao.model.document import Builder, PublishedDocument
 from jixiao.read.structured import read_text
 
 _MD_RULE = re.compile(r"^\|?\s*:?-{2,}")
 
 
-def read(path: Path) -> Document:
+def read(path: Path) -> PublishedDocument:
     doc = parse(read_text(path), str(path))
     if not doc.blocks:
         raise InputError([finding("empty-document", Location(file=str(path)))])
     return doc
 
 
-def parse(text: str, name: str) -> Document:
+def parse(text: str, name: str) -> PublishedDocument:
     """Paragraphs and tables of a text; see the module docstring for the table layouts."""
     builder = Builder()
     lines = text.splitlines()

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from jixiao.model.document import Builder, Document
+from jixiao.model.document import Builder, PublishedDocument
 from jixiao.read import workbook as workbook_limits
 from jixiao.read.published._files import check_office_zip, fail, join_lines, translated
 
@@ -36,7 +36,7 @@ NOTE_LENGTH = 20
 _NOTE_START = ("注", "备注", "说明", "填报说明", "数据来源")
 
 
-def read(path: Path) -> Document:
+def read(path: Path) -> PublishedDocument:
     check_office_zip(path, "Excel", ".xlsx")
     # rows and cells counted before openpyxl builds them
     workbook_limits.check(path, lambda p, d: fail(p, "unreadable-document", kind="Excel", detail=d))

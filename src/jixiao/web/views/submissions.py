@@ -52,7 +52,7 @@ def _page(
     sub: Submission,
     *,
     data: dict[str, Any] | None = None,
-    derived: workflow.Derived | None = None,
+    derived: workflow.DerivedResult | None = None,
 ) -> dict[str, Any]:
     member = member_of(request)
     data = sub.data if data is None else data

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from jixiao.core.findings import Location
-from jixiao.model.document import Block, Document, Paragraph, Table
+from jixiao.model.document import Block, Paragraph, PublishedDocument, Table
 from jixiao.read.published.accounts.cells import CODE, amount
 from jixiao.read.published.accounts.names import FULL, NUMBER, TITLE_LENGTH, norm, table_id
 from jixiao.read.published.flow import clean
@@ -104,7 +104,7 @@ def _printed_title(text: str) -> str:
     return re.sub(r"^[一二三四五六七八九十]+、", "", text) or text
 
 
-def find_tables(doc: Document) -> dict[str, Source]:
+def find_tables(doc: PublishedDocument) -> dict[str, Source]:
     """The final-accounts tables of ``doc`` by table id (the first of each), with the
     tables that continue them (a table broken across pages)."""
     blocks = doc.blocks
@@ -174,7 +174,7 @@ def _cells(row: Sequence[str]) -> list[str]:
     return [norm(c) for c in row if c.strip()]
 
 
-def _empty_note(doc: Document, source: Source) -> str:
+def _empty_note(doc: PublishedDocument, source: Source) -> str:
     """The printed 说明 of an empty table (……故本表无数据), from its rows or just below it."""
     texts = [c for r in source.rows for c in r if "无数据" in c]
     if not texts:

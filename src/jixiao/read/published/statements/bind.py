@@ -135,7 +135,7 @@ class Quantities:
 
 # -- the document read as statements ---------------------------------------------------------
 @dataclass
-class Part:
+class ListedPart:
     """A listed part: its figure and the sentence it is in."""
 
     key: int
@@ -150,7 +150,7 @@ class Listing:
     head: Figure | None
     head_key: int
     head_name: str
-    parts: list[Part] = field(default_factory=list)
+    parts: list[ListedPart] = field(default_factory=list)
     shares: list[tuple[int, Figure, Figure]] = field(default_factory=list)  # key, part, share
     nested: bool = False
     style: str | None = None  # numbering of the first part: later parts are numbered alike
@@ -307,7 +307,7 @@ def _collect(listing: Listing, key: int, st: Statement, after: int) -> None:
     last_part: Figure | None = None
     for f in figures:
         if f.is_money and f.role is Role.current and f.size == 1:
-            listing.parts.append(Part(key, f, canonical(f.name)))
+            listing.parts.append(ListedPart(key, f, canonical(f.name)))
             last_part = f
         elif f.role is Role.share and last_part is not None and last_part.clause == f.clause:
             listing.shares.append((key, last_part, f))

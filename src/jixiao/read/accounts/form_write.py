@@ -1,5 +1,5 @@
 """Excel workbooks laid out like the official tables: a blank template to fill in, or the
-accounts written out. :mod:`excel_read` reads them back; writing then reading gives the
+accounts written out. :mod:`form_read` reads them back; writing then reading gives the
 same model (empty cells stay empty, written zeros stay zeros)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from jixiao.core.sheets import text_only
 from jixiao.model.accounts import VEHICLE_CATEGORIES, Accounts
 from jixiao.model.classification import economic_catalog, function_catalog
 from jixiao.model.tables import TableLayout, printed_tables, table_number, tables
-from jixiao.read.accounts.sheets import (
+from jixiao.read.accounts.form_cells import (
     BUDGET_HEADER,
     BUDGET_SHEET,
     DEPARTMENT_ROW,

@@ -13,12 +13,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from jixiao.check.published import against_accounts, claims, consistency, fundrows
-from jixiao.check.published.accounts import AccountsRead, check_accounts_tables
+from jixiao.check.published.final_accounts import AccountsRead, check_accounts_tables
 from jixiao.check.published.report import AuditReport
 from jixiao.core.deadline import TimeLimitExceeded, time_limit
 from jixiao.core.findings import Finding, InputError, Location, finding, sort_findings
 from jixiao.core.numbers import NumberFormatError, parse_measure, plain
-from jixiao.model.document import Document
+from jixiao.model.document import PublishedDocument
 from jixiao.model.framework import NATIONAL_GRADES, Framework, GradeBand
 from jixiao.model.submission import Submission
 from jixiao.read.published import read_document, scoretables
@@ -71,7 +71,7 @@ def check_names(only: Iterable[str] = (), skip: Iterable[str] = ()) -> set[str]:
 
 def audit_file(
     path: Path, *, only: Iterable[str] = (), skip: Iterable[str] = ()
-) -> tuple[AuditReport, Document]:
+) -> tuple[AuditReport, PublishedDocument]:
     """Read ``path`` (txt/md/docx/pdf/xlsx) and audit it; InputError when unreadable or
     when ``only``/``skip`` name an unknown check."""
     selected = check_names(only, skip)
@@ -80,7 +80,7 @@ def audit_file(
         return audit_document(doc, selected), doc
 
 
-def audit_document(doc: Document, selected: set[str] | None = None) -> AuditReport:
+def audit_document(doc: PublishedDocument, selected: set[str] | None = None) -> AuditReport:
     """Audit ``doc`` with the checks named in ``selected`` (all when None)."""
     name = doc.name
     sents = list(sentences(doc))
@@ -218,7 +218,7 @@ ScoredTables = tuple[
 ]
 
 
-def score_tables(doc: Document) -> ScoredTables:
+def score_tables(doc: PublishedDocument) -> ScoredTables:
     """Recognise the self-evaluation tables of ``doc`` and score them as published.
 
     Returns what was recognised, the Findings, the level-1 weights and printed scores

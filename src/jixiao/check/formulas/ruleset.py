@@ -38,9 +38,9 @@ from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, catalogue, finding
 from jixiao.core.numbers import tail_tolerance
 from jixiao.model.accounts import Accounts
-from jixiao.model.grid import TableGrid
+from jixiao.model.accounts_grid import TableGrid
 from jixiao.model.tables import table_name, tables
-from jixiao.read.structured import Document, load, parse, validation_findings
+from jixiao.read.structured import ParsedFile, load, parse, validation_findings
 
 OPERATORS = {"=": "=", "==": "=", "≤": "≤", "<=": "≤", "≥": "≥", ">=": "≥", "≠": "≠", "!=": "≠"}
 MESSAGE_FIELDS = {"left", "right", "diff", "row", "code", "column", "table", "n", "tolerance"}
@@ -205,11 +205,11 @@ class RuleSet:
 # --------------------------------------------------------------------------- loading
 
 
-def _fail(doc: Document, path: Sequence[int | str], code: str, **params: object) -> Finding:
+def _fail(doc: ParsedFile, path: Sequence[int | str], code: str, **params: object) -> Finding:
     return finding(code, doc.location(path), severity=None, **params)
 
 
-def compile_rules(doc: Document, *, reserved: Iterable[str] = ()) -> RuleSet:
+def compile_rules(doc: ParsedFile, *, reserved: Iterable[str] = ()) -> RuleSet:
     """Compile the rule file ``doc``; raises InputError naming each mistake with its line."""
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
@@ -244,7 +244,7 @@ def compile_rules(doc: Document, *, reserved: Iterable[str] = ()) -> RuleSet:
     return RuleSet(tuple(out))
 
 
-def _compile(spec: RuleSpec, doc: Document, base: list[int | str]) -> Rule:
+def _compile(spec: RuleSpec, doc: ParsedFile, base: list[int | str]) -> Rule:
     problems: list[Finding] = []
     op = OPERATORS.get(spec.op.strip())
     if op is None:
@@ -389,7 +389,7 @@ def _dollar_tables(*nodes: expr.Node) -> tuple[str, ...]:
 
 
 def _expr_finding(
-    doc: Document, where: list[int | str], spec: RuleSpec, *, side: str, text: str, exc: expr.ExprError
+    doc: ParsedFile, where: list[int | str], spec: RuleSpec, *, side: str, text: str, exc: expr.ExprError
 ) -> Finding:
     detail = f"规则“{spec.id}”的{fieldnames.label(side)}“{text}”第{exc.pos + 1}个字符处：{exc.message}"
     if _is_syntax(exc):

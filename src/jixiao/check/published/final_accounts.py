@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, finding
-from jixiao.model.document import Block, Document, Paragraph, Table
+from jixiao.model.document import Block, Paragraph, PublishedDocument, Table
 from jixiao.read.published.accounts.cells import Reader
 from jixiao.read.published.accounts.coded import read_coded
 from jixiao.read.published.accounts.economic import read_basic, read_three_public
@@ -31,7 +31,7 @@ from jixiao.read.published.accounts.sides import read_two_sided
 from jixiao.read.published.flow import clean
 
 if TYPE_CHECKING:  # the accounts checks are imported when a document has the tables
-    from jixiao.check.formulas.rules import RuleSet
+    from jixiao.check.formulas.ruleset import RuleSet
     from jixiao.model.accounts import Accounts
 
 
@@ -73,7 +73,7 @@ _TITLE_DEPARTMENT = re.compile(r"^(.{2,40}?)(?:\d{4}\s*年度?)?部门决算$")
 _YEAR = re.compile(r"(20\d\d)\s*年度?\s*(?:部门|单位)?决算")
 
 
-def _department(doc: Document) -> str | None:
+def _department(doc: PublishedDocument) -> str | None:
     texts = [clean(p.text) for p in doc.paragraphs()]
     texts += [c for t in doc.tables() for r in t.rows[:3] for c in r if c]
     for pattern in _DEPARTMENT:
@@ -91,7 +91,7 @@ def _department(doc: Document) -> str | None:
     return None
 
 
-def _year(doc: Document) -> int | None:
+def _year(doc: PublishedDocument) -> int | None:
     for p in doc.paragraphs():
         m = _YEAR.search(clean(p.text))
         if m:
@@ -126,7 +126,9 @@ def _read_tables(
     return data, lines, findings
 
 
-def check_accounts_tables(doc: Document, read: AccountsRead | None = None) -> tuple[list[str], list[Finding]]:
+def check_accounts_tables(
+    doc: PublishedDocument, read: AccountsRead | None = None
+) -> tuple[list[str], list[Finding]]:
     """(descriptions of what was recognised, Findings) — empty lists when the document has
     no final-accounts tables. ``read``, when given, receives what other checks may compare
     with: ``accounts`` (the model), ``year``, ``explanation`` (ids of the 情况说明's
@@ -167,7 +169,7 @@ class _Recognised:
     year: int | None
 
 
-def _recognise(doc: Document) -> _Recognised | None:
+def _recognise(doc: PublishedDocument) -> _Recognised | None:
     """The final-accounts tables of ``doc`` read into the model; None when it has none."""
     sources = find_tables(doc)
     if not sources:
@@ -238,7 +240,7 @@ _TABLE_REF = re.compile(r"\b(summary|income|expense|fiscal|general|basic|fund|ca
 
 def _rules(present: set[str]) -> RuleSet:
     """The standard rules, less those reading a table the document does not have."""
-    from jixiao.check.formulas.rules import RuleSet, builtin_rules
+    from jixiao.check.formulas.ruleset import RuleSet, builtin_rules
 
     rules = builtin_rules()
     if present >= set(TABLE_IDS):
@@ -316,7 +318,7 @@ _SECTION_TABLES = {
 }
 
 
-def _explanation(doc: Document, sources: dict[str, Source] | None = None) -> list[Paragraph]:
+def _explanation(doc: PublishedDocument, sources: dict[str, Source] | None = None) -> list[Paragraph]:
     """The paragraphs of the 情况说明: from the heading 一、收入支出决算总体情况说明 (the one
     followed by text, not the table of contents) to the next part (第四部分, 名词解释 …) or a
     final-accounts table; [] when the document has no such text."""

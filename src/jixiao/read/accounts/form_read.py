@@ -1,4 +1,4 @@
-"""Read a workbook laid out like the official tables (as :mod:`excel` writes it) back into
+"""Read a workbook laid out like the official tables (as :mod:`form_write` writes it) back into
 the data of the input format; the model then judges the values.
 
 The reader is strict about what it cannot read — a missing sheet, a header that is not the
@@ -19,8 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.model.classification import function_catalog
 from jixiao.model.tables import TableLayout, layouts, printed_tables, table_number, tables
-from jixiao.read.accounts.form import width_of
-from jixiao.read.accounts.sheets import (
+from jixiao.read.accounts.form_cells import (
     BUDGET_SHEET,
     DEPARTMENT_ROW,
     EXPLANATIONS_SHEET,
@@ -32,6 +31,7 @@ from jixiao.read.accounts.sheets import (
     PROJECTS_SHEET,
     TITLE_ROW,
 )
+from jixiao.read.accounts.form_write import width_of
 from jixiao.read.workbook import open_values
 
 
@@ -107,7 +107,7 @@ def _template_labels() -> dict[str, dict[tuple[int, int], Any]]:
 
     from openpyxl import load_workbook
 
-    from jixiao.read.accounts.form import write_workbook
+    from jixiao.read.accounts.form_write import write_workbook
 
     wb = load_workbook(BytesIO(write_workbook(None)))
     out: dict[str, dict[tuple[int, int], Any]] = {}

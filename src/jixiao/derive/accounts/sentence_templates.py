@@ -1,4 +1,4 @@
-"""Sentence templates of the 情况说明 (``explain.yaml``): parsed once, rendered with values
+"""SentenceTemplate templates of the 情况说明 (``explain.yaml``): parsed once, rendered with values
 to write the text, compiled to regular expressions to read a text back.
 
 A template is literal text with slots ``{name:kind}`` and optional parts ``[[ … ]]``; see
@@ -51,7 +51,7 @@ class Missing:
         return f"Missing({self.what!r})"
 
 
-class Derived:
+class DerivedInSentence:
     """A value computed from other figures *printed in the same sentence* (used when the
     data lacks the figure: the sentence can then only be checked for self-consistency)."""
 
@@ -74,7 +74,7 @@ class Optional:
 
 
 @dataclass(frozen=True)
-class Sentence:
+class SentenceTemplate:
     """A template: ``id``, the ``section`` (一 … 十三) it belongs to, whether it is a list
     ``item`` inside another sentence, the ``heading`` written before it, its parts."""
 
@@ -176,7 +176,7 @@ def _render(parts: tuple[Any, ...], values: Mapping[str, Any], *, required: bool
                 if not required:  # an optional rate on a zero base is left out (seed 001, item 12)
                     return None
                 value_text = "0%"
-            elif value is None or isinstance(value, Missing | Derived) or value == "":
+            elif value is None or isinstance(value, Missing | DerivedInSentence) or value == "":
                 return None
             else:
                 value_text = format_value(part.kind, value)
@@ -273,27 +273,27 @@ def parse_number(kind: str, text: str) -> Decimal | int:
 
 
 @dataclass(frozen=True)
-class Catalog:
+class SentenceSet:
     """Every sentence by id, and the sections (id, title) in order."""
 
-    sentences: Mapping[str, Sentence]
+    sentences: Mapping[str, SentenceTemplate]
     sections: tuple[tuple[str, str], ...]
 
-    def of_section(self, section: str) -> list[Sentence]:
+    def of_section(self, section: str) -> list[SentenceTemplate]:
         return [s for s in self.sentences.values() if s.section == section]
 
 
 @cache
-def catalog() -> Catalog:
+def catalog() -> SentenceSet:
     text = resources.files("jixiao.derive.accounts").joinpath("explain.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
-    sentences: dict[str, Sentence] = {}
+    sentences: dict[str, SentenceTemplate] = {}
     for sid, spec in raw["sentences"].items():
         parts = _parse(spec["text"])
         names = [p.name for p in _all_slots(parts)]
         if len(names) != len(set(names)):
             raise ValueError(f"sentence {sid}: a slot name is used twice")
-        sentences[sid] = Sentence(
+        sentences[sid] = SentenceTemplate(
             id=sid,
             section=str(spec["section"]),
             text=spec["text"],
@@ -303,7 +303,7 @@ def catalog() -> Catalog:
             pattern=re.compile(_regex(parts)),
         )
     sections = tuple((str(s["id"]), s["title"]) for s in raw["sections"])
-    return Catalog(MappingProxyType(sentences), sections)
+    return SentenceSet(MappingProxyType(sentences), sections)
 
 
 def _all_slots(parts: tuple[Any, ...]) -> list[Slot]:
