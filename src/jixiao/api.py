@@ -141,7 +141,9 @@ def score_file(path: Path, *, frameworks: Catalog | None = None) -> list[Evaluat
         if path.suffix.lower() == ".xlsx":
             from jixiao.read.self_table import place_findings
 
-            evaluations = [place_findings(ev, path) for ev in evaluations]
+            evaluations = [
+                ev.model_copy(update={"findings": place_findings(ev.findings, path)}) for ev in evaluations
+            ]
         return evaluations
 
 

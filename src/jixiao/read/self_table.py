@@ -10,7 +10,7 @@ cannot be read is an InputError naming the sheet and the cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +26,6 @@ from jixiao.model.submission import Submission
 from jixiao.read.structured import ParsedFile
 from jixiao.read.submission import submissions_from
 from jixiao.read.workbook import check, open_values
-from jixiao.score.results import Evaluation
 
 INFO_SHEET = "填报信息"
 _TARGET = ("指标值", "年初目标值（A）", "年度指标值")
@@ -247,19 +246,19 @@ def _written(value: Any, number_format: str) -> str:
     return str(value).strip()
 
 
-def place_findings(evaluation: Evaluation, path: Path) -> Evaluation:
-    """The evaluation's Findings with the sheet named: a line of a workbook is a row of its
-    indicator sheet (or of 填报信息, for a figure)."""
+def place_findings(findings: Sequence[Finding], path: Path) -> tuple[Finding, ...]:
+    """The Findings with the sheet named: a line of a workbook is a row of its indicator
+    sheet (or of 填报信息, for a figure)."""
     wb = load_workbook(path, read_only=True)
     try:
         table = next((ws.title for ws in wb.worksheets if ws.title != INFO_SHEET), None)
     finally:
         wb.close()
     placed = []
-    for f in evaluation.findings:
+    for f in findings:
         loc = f.location
         if loc.line is not None and loc.sheet is None:
             sheet = INFO_SHEET if (loc.field or "").startswith("figures.") else table
             loc = loc.merged(sheet=sheet)
         placed.append(f.model_copy(update={"location": loc}))
-    return evaluation.model_copy(update={"findings": tuple(placed)})
+    return tuple(placed)
