@@ -65,9 +65,3 @@ def gloss(path: str) -> str:
         else:
             out.append(name(part) or part)
     return "·".join(out)
-
-
-def with_gloss(path: str) -> str:
-    """``path`` followed by its Chinese gloss in brackets, when it has one."""
-    text = gloss(path)
-    return f"{path}（{text}）" if text else path

@@ -171,7 +171,3 @@ def validate(fw: Framework, doc: ParsedFile | None = None) -> list[Finding]:
             )
         )
     return out
-
-
-def known_rules() -> list[str]:
-    return [r.value for r in RuleKind]

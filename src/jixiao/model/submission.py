@@ -145,12 +145,3 @@ class Submission(BaseModel):
 
     def figure(self, name: str) -> Decimal | None:
         return self.figures.get(name)
-
-
-class Batch(BaseModel):
-    """Several submissions in one file (e.g. a department's projects, 项目支出自评汇总表)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    title: str | None = None
-    submissions: tuple[Submission, ...] = Field(min_length=1)

@@ -712,8 +712,3 @@ def _explanation_findings(rules: RuleSet, ctx: _Context, file: str | None) -> li
         elif key not in ctx.used and rid in rules.id_set:
             out.append(finding("accounts-explanation-unused", where, key=key, text=text))
     return out
-
-
-def outcome_map(outcomes: Iterable[Outcome]) -> Mapping[str, Outcome]:
-    """Outcomes by ``rule:row:column`` key."""
-    return {o.key: o for o in outcomes}
