@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, finding
+from jixiao.model.accounts import TABLE_IDS
 from jixiao.model.document import Block, Paragraph, PublishedDocument, Table
 from jixiao.read.published.accounts.cells import Reader
 from jixiao.read.published.accounts.coded import read_coded
 from jixiao.read.published.accounts.economic import read_basic, read_three_public
 from jixiao.read.published.accounts.find import Source, find_tables
-from jixiao.read.published.accounts.names import TABLE_IDS, norm
+from jixiao.read.published.accounts.names import norm
 from jixiao.read.published.accounts.sides import read_two_sided
 from jixiao.read.published.flow import clean
 

@@ -95,6 +95,15 @@ def economic_groups(extra_codes: list[str] = ()) -> dict[int, list[str]]:  # typ
     return groups
 
 
+def basic_header(spec: TableLayout) -> list[str]:
+    """The column headers of 公开06表: code, name and amount of each of the three groups."""
+    return ["经济分类科目编码", "科目名称", spec.all_columns()[0].label] * 3
+
+
+#: (label column, amount column) of the 人员经费合计 and 公用经费合计 of 公开06表.
+BASIC_TOTAL_CELLS = ((1, 3), (4, 9))
+
+
 def table_specs() -> dict[str, TableLayout]:
     return {tid: spec for tid, spec in tables().items() if spec.shape != "data"}
 
