@@ -166,10 +166,6 @@ class TableLayout:
     def single_column(self) -> bool:
         return len(self.all_columns()) == 1
 
-    def side_rows(self, side: str | None) -> tuple[NamedRow, ...]:
-        """The named rows of one side (None: of a one-sided table), in printed order."""
-        return tuple(r for r in self.named_rows.values() if r.side == side)
-
     def column_heads(self) -> tuple[tuple[tuple[str, int, bool], ...], tuple[str | None, ...]]:
         """The two header rows above the value columns. The upper row: (text, columns spanned,
         grouped) — a group once over its columns, else a column's label standing in both
@@ -191,6 +187,58 @@ class TableLayout:
             if col.key in wanted and text in col.names:
                 return col.key
         return next((h.key for h in self.header_words if h.key in wanted and h.fits(text)), None)
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """One line of a two-sided table: the 行次, key and label of each side (key None for a
+    printed blank line; a 类 row has its code as key)."""
+
+    income_no: int
+    income_key: str | None
+    income_label: str
+    expense_no: int
+    expense_key: str | None
+    expense_label: str
+
+
+def two_sided_rows(spec: TableLayout) -> list[SideRow]:
+    """The printed lines of 公开01表 / 公开04表, pairing 行次 i with i + offset as printed."""
+    income = {r.no: r for r in spec.named_rows.values() if r.side == "income" and r.no is not None}
+    expense = {r.no: r for r in spec.named_rows.values() if r.side == "expense" and r.no is not None}
+    classes = function_catalog().classes()
+    first = spec.class_first_no or 0
+    last_income = max(income)
+    offset = first - 1
+    out: list[SideRow] = []
+    for no in range(1, last_income + 1):
+        inc = income.get(no)
+        exp_no = no + offset
+        exp = expense.get(exp_no)
+        class_index = exp_no - first
+        if exp is not None:
+            ekey, elabel = exp.key, exp.label
+        elif 0 <= class_index < len(classes):
+            code = classes[class_index]
+            ekey, elabel = code, f"{chinese_number(class_index + 1)}、{function_catalog().name(code) or code}"
+        else:
+            ekey, elabel = None, ""
+        out.append(
+            SideRow(
+                income_no=no,
+                income_key=inc.key if inc else None,
+                income_label=inc.label if inc else "",
+                expense_no=exp_no,
+                expense_key=ekey,
+                expense_label=elabel,
+            )
+        )
+    # the expense side may run longer than the income side (公开04表: 32 vs 64)
+    last_expense = max(expense)
+    for exp_no in range(last_income + offset + 1, last_expense + 1):
+        exp = expense.get(exp_no)
+        out.append(SideRow(0, None, "", exp_no, exp.key if exp else None, exp.label if exp else ""))
+    return out
 
 
 def _tuple(raw: Any) -> tuple[str, ...]:

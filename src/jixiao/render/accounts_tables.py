@@ -17,7 +17,7 @@ from typing import Any
 
 from jixiao.model.accounts import Accounts
 from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.model.tables import chinese_number, table_number, tables
+from jixiao.model.tables import table_number, tables, two_sided_rows
 from jixiao.render.fmt import money
 
 
@@ -107,11 +107,7 @@ def _two_sided(acc: Accounts, tid: str) -> PrintedTable:
     spec = tables()[tid]
     model = getattr(acc, tid)
     number, title, note = _meta(tid, acc.layout)
-    first = spec.class_first_no or 1
-    classes = function_catalog().classes()
-    income = {no: r for r in spec.named_rows.values() if r.side == "income" and (no := r.no) is not None}
-    expense = {no: r for r in spec.named_rows.values() if r.side == "expense" and (no := r.no) is not None}
-    exp_cols = next(iter(expense.values())).columns if expense else ()
+    exp_cols = spec.code_columns
     n_exp = len(exp_cols)
     income_head = spec.income_columns[0].label
     head = (
@@ -120,31 +116,20 @@ def _two_sided(acc: Accounts, tid: str) -> PrintedTable:
         (_h("栏次"), _h(""), _h("1"), _h("栏次"), _h(""), *(_h(str(i)) for i in range(2, 2 + n_exp))),
     )
     body = []
-    last_expense = max([*expense, first + len(classes) - 1])
-    for i in range(max(first - 1, last_expense - first + 1)):
-        ino, eno = i + 1, first + i
-        row: list[Cell] = []
-        named = income.get(ino)
-        if named is not None:
-            bold = named.total
-            row += [_t(named.label, bold=bold), _no(ino), _m(_get(model, named.key), bold=bold)]
-        else:
-            row += [_t(""), _no(ino if ino < first else None), _m(None)]
-        k = eno - first
-        if 0 <= k < len(classes):
-            code = classes[k]
-            label = f"{chinese_number(k + 1)}、{function_catalog().name(code) or code}"
-            row += [_t(label), _no(eno), *_expense_cells(model.classes.get(code), exp_cols)]
-        elif eno in expense:
-            named_e = expense[eno]
-            bold = named_e.total
-            row += [
-                _t(named_e.label, bold=bold),
-                _no(eno),
-                *_expense_cells(_get(model, named_e.key), exp_cols, bold),
-            ]
-        else:
-            row += [_t(""), _no(eno if eno <= last_expense else None), *(_m(None) for _ in exp_cols)]
+    for line in two_sided_rows(spec):
+        inc = spec.named_rows.get(line.income_key or "")
+        bold = inc is not None and inc.total
+        value = _get(model, inc.key) if inc is not None else None
+        row = [_t(line.income_label, bold=bold), _no(line.income_no or None), _m(value, bold=bold)]
+        exp = spec.named_rows.get(line.expense_key or "")
+        bold = exp is not None and exp.total
+        key = line.expense_key
+        value = None if key is None else _get(model, key) if exp is not None else model.classes.get(key)
+        row += [
+            _t(line.expense_label, bold=bold),
+            _no(line.expense_no),
+            *_expense_cells(value, exp_cols, bold),
+        ]
         body.append(tuple(row))
     widths = (23.0, 5.0, 10.0, 28.0, 5.0, *(29.0 / n_exp,) * n_exp)
     return PrintedTable(tid, number, title, note, "", 5 + n_exp, widths, head, tuple(body))

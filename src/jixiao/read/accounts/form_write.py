@@ -20,7 +20,7 @@ from jixiao.core import outputs
 from jixiao.core.sheets import text_only
 from jixiao.model.accounts import VEHICLE_CATEGORIES, Accounts
 from jixiao.model.classification import economic_catalog, function_catalog
-from jixiao.model.tables import TableLayout, printed_tables, table_number, tables
+from jixiao.model.tables import TableLayout, printed_tables, table_number, tables, two_sided_rows
 from jixiao.read.accounts.form_cells import (
     BASIC_TOTAL_CELLS,
     BUDGET_HEADER,
@@ -38,7 +38,6 @@ from jixiao.read.accounts.form_cells import (
     basic_header,
     economic_groups,
     narrative_label,
-    two_sided_rows,
 )
 
 _THIN = Side(style="thin")

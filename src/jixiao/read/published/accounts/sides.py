@@ -8,28 +8,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from jixiao.model.classification import catalog_data, function_catalog
 from jixiao.model.tables import NamedRow, tables
 from jixiao.read.published.accounts.cells import Reader, column_label, is_seq_row
 from jixiao.read.published.accounts.names import label_text, norm
 
 # --------------------------------------------------------------------------- 公开01表 / 公开04表
 
-#: older or shortened names of 功能分类 类
-_CLASS_ALIASES = {
-    "文化体育与传媒支出": "207",
-    "医疗卫生与计划生育支出": "210",
-    "医疗卫生支出": "210",
-    "国土海洋气象等支出": "220",
-    "国土资源气象等支出": "220",
-}
-
 
 @cache
 def _class_names() -> dict[str, str]:
-    from jixiao.model.classification import function_catalog
-
+    """类 code by name, today's and former ones."""
     names = {norm(name): code for code, name in function_catalog().names.items() if len(code) == 3}
-    return {**names, **_CLASS_ALIASES}
+    return {**names, **catalog_data("function.yaml")["former_names"]}
 
 
 def _variants(label: str) -> tuple[str, ...]:
@@ -40,7 +31,7 @@ def _variants(label: str) -> tuple[str, ...]:
 def _rows(tid: str, side: str, *, parts: bool = False) -> tuple[NamedRow, ...]:
     """The named rows of one side of a table: those printed on their own, or (``parts``)
     those printed under another row."""
-    return tuple(r for r in tables()[tid].side_rows(side) if bool(r.part_of) == parts)
+    return tuple(r for r in tables()[tid].named_rows.values() if r.side == side and bool(r.part_of) == parts)
 
 
 def _named(label: str, rows: Iterable[NamedRow]) -> str | None:
