@@ -15,7 +15,7 @@ from jixiao.model.classification import Classification, catalog_data, economic_c
 
 #: Chinese ordinal prefixes of the 类 rows of 公开01表 / 公开04表 (一、 … 二十六、).
 _DIGITS = "零一二三四五六七八九"
-_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")  # as a named row's label begins: 一、
 
 
 def chinese_number(n: int) -> str:
@@ -172,8 +172,9 @@ class TableLayout:
         rows; the lower row, one per column: a grouped column's heading, else None."""
         upper: list[tuple[str, int, bool]] = []
         for col in self.all_columns():
-            if upper and col.group and upper[-1][:3:2] == (col.group, True):
-                upper[-1] = (col.group, upper[-1][1] + 1, True)
+            text, span, grouped = upper[-1] if upper else ("", 0, False)
+            if col.group and grouped and text == col.group:
+                upper[-1] = (text, span + 1, True)
             else:
                 upper.append((col.group or col.label, 1, bool(col.group)))
         lower = tuple((c.heading or c.label) if c.group else None for c in self.all_columns())
@@ -239,10 +240,6 @@ def two_sided_rows(spec: TableLayout) -> list[SideRow]:
         exp = expense.get(exp_no)
         out.append(SideRow(0, None, "", exp_no, exp.key if exp else None, exp.label if exp else ""))
     return out
-
-
-def _tuple(raw: Any) -> tuple[str, ...]:
-    return tuple(str(x) for x in raw or ())
 
 
 def _fields(raw: dict[str, Any]) -> dict[str, Any]:
@@ -318,7 +315,7 @@ def tables() -> Mapping[str, TableLayout]:
 
 def title_order() -> tuple[str, ...]:
     """The tables whose published titles are recognised, in the order they are tried."""
-    return _tuple(_raw()["title_order"])
+    return tuple(str(tid) for tid in _raw()["title_order"])
 
 
 @cache
