@@ -17,19 +17,8 @@ from typing import Any
 
 from jixiao.model.accounts import Accounts
 from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.model.tables import chinese_number, table_number, tables
+from jixiao.model.tables import table_number, tables, two_sided_rows
 from jixiao.render.fmt import money
-
-#: Named rows printed in bold (totals).
-_BOLD = frozenset({"income_total", "income_sum", "expense_total", "expense_sum", "total"})
-
-
-#: The 说明 an empty 公开07/08表 carries when the data gives none (seed 001's wording): an
-#: empty table never goes out without saying why.
-EMPTY_NOTES = {
-    "fund": "我部门没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。",
-    "capital": "我部门没有使用国有资本经营预算安排的支出，故本表无数据。",
-}
 
 
 @dataclass(frozen=True)
@@ -114,48 +103,33 @@ def _meta(tid: str, layout: str) -> tuple[str, str, str]:
 # --- 公开01表 and 公开04表: income on the left, expenditure by 类 on the right -------------
 
 
-def _two_sided(
-    acc: Accounts, tid: str, model: Any, income_head: str, expense_heads: tuple[str, ...]
-) -> PrintedTable:
+def _two_sided(acc: Accounts, tid: str) -> PrintedTable:
     spec = tables()[tid]
+    model = getattr(acc, tid)
     number, title, note = _meta(tid, acc.layout)
-    first = spec.class_first_no or 1
-    classes = function_catalog().classes()
-    income = {no: r for r in spec.named_rows.values() if r.side == "income" and (no := r.no) is not None}
-    expense = {no: r for r in spec.named_rows.values() if r.side == "expense" and (no := r.no) is not None}
-    exp_cols = next(iter(expense.values())).columns if expense else ()
+    exp_cols = spec.code_columns
     n_exp = len(exp_cols)
+    income_head = spec.income_columns[0].label
     head = (
         (_h("收入", 3), _h("支出", 2 + n_exp)),
-        (_h("项目"), _h("行次"), _h(income_head), _h("项目"), _h("行次"), *(_h(h) for h in expense_heads)),
+        (_h("项目"), _h("行次"), _h(income_head), _h("项目"), _h("行次"), *(_h(c.label) for c in exp_cols)),
         (_h("栏次"), _h(""), _h("1"), _h("栏次"), _h(""), *(_h(str(i)) for i in range(2, 2 + n_exp))),
     )
     body = []
-    last_expense = max([*expense, first + len(classes) - 1])
-    for i in range(max(first - 1, last_expense - first + 1)):
-        ino, eno = i + 1, first + i
-        row: list[Cell] = []
-        named = income.get(ino)
-        if named is not None:
-            bold = named.key in _BOLD
-            row += [_t(named.label, bold=bold), _no(ino), _m(_get(model, named.key), bold=bold)]
-        else:
-            row += [_t(""), _no(ino if ino < first else None), _m(None)]
-        k = eno - first
-        if 0 <= k < len(classes):
-            code = classes[k]
-            label = f"{chinese_number(k + 1)}、{function_catalog().name(code) or code}"
-            row += [_t(label), _no(eno), *_expense_cells(model.classes.get(code), exp_cols)]
-        elif eno in expense:
-            named_e = expense[eno]
-            bold = named_e.key in _BOLD
-            row += [
-                _t(named_e.label, bold=bold),
-                _no(eno),
-                *_expense_cells(_get(model, named_e.key), exp_cols, bold),
-            ]
-        else:
-            row += [_t(""), _no(eno if eno <= last_expense else None), *(_m(None) for _ in exp_cols)]
+    for line in two_sided_rows(spec):
+        inc = spec.named_rows.get(line.income_key or "")
+        bold = inc is not None and inc.total
+        value = _get(model, inc.key) if inc is not None else None
+        row = [_t(line.income_label, bold=bold), _no(line.income_no or None), _m(value, bold=bold)]
+        exp = spec.named_rows.get(line.expense_key or "")
+        bold = exp is not None and exp.total
+        key = line.expense_key
+        value = None if key is None else _get(model, key) if exp is not None else model.classes.get(key)
+        row += [
+            _t(line.expense_label, bold=bold),
+            _no(line.expense_no),
+            *_expense_cells(value, exp_cols, bold),
+        ]
         body.append(tuple(row))
     widths = (23.0, 5.0, 10.0, 28.0, 5.0, *(29.0 / n_exp,) * n_exp)
     return PrintedTable(tid, number, title, note, "", 5 + n_exp, widths, head, tuple(body))
@@ -170,15 +144,14 @@ def _expense_cells(value: Any, cols: Sequence[Any], bold: bool = False) -> list[
 # --- the coded tables: 收入/支出决算表, 一般公共预算, 政府性基金, 国有资本经营 -------------
 
 
-def _coded(
-    acc: Accounts, tid: str, table: Any, *, group: str = "", group_keys: tuple[str, ...] = ()
-) -> PrintedTable:
+def _coded(acc: Accounts, tid: str) -> PrintedTable:
     spec = tables()[tid]
+    table = getattr(acc, tid)
     number, title, note = _meta(tid, acc.layout)
     cols = spec.code_columns
     n = len(cols)
-    group = group or spec.header
-    grouped = set(group_keys) if group_keys else ({c.key for c in cols} if group else set())
+    group = spec.header
+    grouped = set(spec.header_columns or (c.key for c in cols)) if group else set()
     first_row: list[Cell] = [_h("项目", 2)]
     second_row: list[Cell] = [_h("功能分类科目编码"), _h("科目名称")]
     i = 0
@@ -213,24 +186,28 @@ def _coded(
         name = row.name or catalog.name(row.code) or ""
         body.append((_t(row.code), _t(name), *(_m(_get(row, c.key)) for c in cols)))
     widths = (12.0, 30.0, *((58.0 / n,) * n))
-    empty_note = (getattr(table, "note", "") or EMPTY_NOTES.get(tid, "")) if not body else ""
+    empty_note = (getattr(table, "note", "") or spec.empty_note) if not body else ""
     return PrintedTable(tid, number, title, note, empty_note, 2 + n, widths, head, tuple(body))
 
 
 # --- 公开06表: three column groups of economic classes --------------------------------------
 
 
-def _basic(acc: Accounts) -> PrintedTable:
-    number, title, note = _meta("basic", acc.layout)
+def _basic(acc: Accounts, tid: str) -> PrintedTable:
+    spec = tables()[tid]
+    number, title, note = _meta(tid, acc.layout)
     catalog = economic_catalog()
     groups: dict[int, list[str]] = {}
     for code, info in economic_classes().items():
         groups.setdefault(info.group, []).extend([code, *catalog.children(code)])
-    items = acc.basic.items
+    model = getattr(acc, tid)
+    items = model.items
     ordered = [groups[g] for g in sorted(groups)]
+    personnel, public = spec.groups
+    amount = spec.all_columns()[0].label
     head = (
-        (_h("人员经费", 3), _h("公用经费", 3 * (len(ordered) - 1))),
-        tuple(_h(text) for _ in ordered for text in ("经济分类科目编码", "科目名称", "决算数")),
+        (_h(personnel, 3), _h(public, 3 * (len(ordered) - 1))),
+        tuple(_h(text) for _ in ordered for text in ("经济分类科目编码", "科目名称", amount)),
     )
     body = []
     for i in range(max(len(g) for g in ordered)):
@@ -247,68 +224,43 @@ def _basic(acc: Accounts) -> PrintedTable:
             else:
                 row += [_t(""), _t(""), _m(None)]
         body.append(tuple(row))
+    personnel_total, public_total = spec.named_rows.values()
     last = (
-        _t("人员经费合计", bold=True, align="center", colspan=2),
-        _m(acc.basic.personnel_total, bold=True),
-        _t("公用经费合计", bold=True, align="center", colspan=3 * (len(ordered) - 1) - 1),
-        _m(acc.basic.public_total, bold=True),
+        _t(personnel_total.label, bold=True, align="center", colspan=2),
+        _m(_get(model, personnel_total.key), bold=True),
+        _t(public_total.label, bold=True, align="center", colspan=3 * (len(ordered) - 1) - 1),
+        _m(_get(model, public_total.key), bold=True),
     )
     body.append(last)
     widths = tuple(w for _ in ordered for w in (7.0, 18.0, 8.33))
-    return PrintedTable("basic", number, title, note, "", 3 * len(ordered), widths, head, tuple(body))
+    return PrintedTable(tid, number, title, note, "", 3 * len(ordered), widths, head, tuple(body))
 
 
 # --- 公开09表: “三公”经费, budget and actual side by side --------------------------------------
 
-_THREE = ("total", "abroad", "vehicle", "vehicle_purchase", "vehicle_running", "reception")
 
-
-def _three_public(acc: Accounts) -> PrintedTable:
-    number, title, note = _meta("three_public", acc.layout)
-
-    def half(label: str) -> tuple[Cell, ...]:
-        return (_h(label, 6),)
-
-    def group() -> tuple[Cell, ...]:
-        return (
-            _h("合计", rowspan=2),
-            _h("因公出国（境）费", rowspan=2),
-            _h("公务用车购置及运行维护费", 3),
-            _h("公务接待费", rowspan=2),
-        )
-
+def _three_public(acc: Accounts, tid: str) -> PrintedTable:
+    spec = tables()[tid]
+    number, title, note = _meta(tid, acc.layout)
+    cols = spec.all_columns()
+    halves = tuple(spec.named_rows.values())
+    upper, lower = spec.column_heads()
+    group = tuple(_h(text, span) if grouped else _h(text, rowspan=2) for text, span, grouped in upper)
+    width = len(halves) * len(cols)
     head = (
-        (*half("预算数"), *half("决算数")),
-        (*group(), *group()),
-        (_h("小计"), _h("公务用车购置费"), _h("公务用车运行维护费")) * 2,
-        tuple(_h(str(i)) for i in range(1, 13)),
+        tuple(_h(row.label, len(cols)) for row in halves),
+        group * len(halves),
+        tuple(_h(text) for text in lower if text is not None) * len(halves),
+        tuple(_h(str(i)) for i in range(1, width + 1)),
     )
-    t = acc.three_public
-    body = ((*(_m(_get(t.budget, k)) for k in _THREE), *(_m(_get(t.actual, k)) for k in _THREE)),)
-    return PrintedTable("three_public", number, title, note, "", 12, (100 / 12,) * 12, head, body)
+    model = getattr(acc, tid)
+    body = (tuple(_m(_get(_get(model, row.key), c.key)) for row in halves for c in cols),)
+    return PrintedTable(tid, number, title, note, "", width, (100 / width,) * width, head, body)
 
 
 def printed_tables(acc: Accounts) -> list[PrintedTable]:
     """The nine tables in the printed order of the accounts' layout (henan-2024 or mof)."""
     from jixiao.model.tables import printed_tables as order
 
-    build = {
-        "summary": lambda: _two_sided(acc, "summary", acc.summary, "决算数", ("决算数",)),
-        "income": lambda: _coded(acc, "income", acc.income),
-        "expense": lambda: _coded(acc, "expense", acc.expense),
-        "fiscal": lambda: _two_sided(
-            acc,
-            "fiscal",
-            acc.fiscal,
-            "金额",
-            ("合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"),
-        ),
-        "general": lambda: _coded(acc, "general", acc.general),
-        "basic": lambda: _basic(acc),
-        "fund": lambda: _coded(
-            acc, "fund", acc.fund, group="本年支出", group_keys=("total", "basic", "project")
-        ),
-        "capital": lambda: _coded(acc, "capital", acc.capital),
-        "three_public": lambda: _three_public(acc),
-    }
-    return [build[tid]() for tid in order(acc.layout)]
+    build = {"two_sided": _two_sided, "coded": _coded, "economic": _basic, "three_public": _three_public}
+    return [build[tables()[tid].shape](acc, tid) for tid in order(acc.layout)]

@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from jixiao.core.deadline import TimeLimitExceeded
 from jixiao.core.findings import Finding, InputError, Location, Severity, finding
+from jixiao.model.accounts import TABLE_IDS
 from jixiao.model.document import Block, Paragraph, PublishedDocument, Table
+from jixiao.model.tables import layouts, table_name, tables
 from jixiao.read.published.accounts.cells import Reader
 from jixiao.read.published.accounts.coded import read_coded
 from jixiao.read.published.accounts.economic import read_basic, read_three_public
 from jixiao.read.published.accounts.find import Source, find_tables
-from jixiao.read.published.accounts.names import TABLE_IDS, norm
+from jixiao.read.published.accounts.names import norm
 from jixiao.read.published.accounts.sides import read_two_sided
 from jixiao.read.published.flow import clean
 
@@ -183,12 +185,12 @@ def _recognise(doc: PublishedDocument) -> _Recognised | None:
     found = _Recognised(sources, descriptions, findings, lines, None, set(read), year)
     if not read:
         return found
-    three = sources.get("three_public")
+    three = sources["three_public"].number if "three_public" in sources else ""  # numbered by layout
     data.update(
         department=_department(doc) or "（未注明部门）",
         year=year or 2000,  # without a year only the tables are checked, not the text
         unit="万元",
-        layout="mof" if three is not None and three.number == "公开07表" else "henan-2024",
+        layout=next((k for k, n in layouts().items() if n["three_public"] == three), "henan-2024"),
     )
     try:
         found.accounts = _accounts(data, doc.name)
@@ -212,18 +214,17 @@ def _describe(source: Source, table: dict[str, Any] | None) -> str:
         return f"{source.display}（未能读取）"
     if not any(table.get(k) for k in ("rows", "total", "items", "classes", "budget", "actual")):
         return f"{source.display}（{'本表无数据' if source.note else '空表'}）"
-    if source.tid == "basic":
+    shape = tables()[source.tid].shape
+    if shape == "economic":
         return f"{source.display}（{len(table.get('items', {}))}个经济分类科目）"
-    if source.tid in ("summary", "fiscal"):
+    if shape == "two_sided":
         return f"{source.display}（{len(table.get('classes', {}))}个功能分类类级科目）"
-    if source.tid == "three_public":
+    if shape == "three_public":
         return f"{source.display}（预算数、决算数）"
     return f"{source.display}（{len(table.get('rows', []))}个功能分类科目）"
 
 
 def _missing(read: list[str], missing: list[str], layout: str, name: str) -> Finding:
-    from jixiao.model.tables import table_name
-
     return finding(
         "accounts-tables-missing",
         Location(file=name),
@@ -274,8 +275,6 @@ def _check_tables(
 
 
 def _table_of(f: Finding, layout: str, present: set[str]) -> str | None:
-    from jixiao.model.tables import table_name
-
     for tid in present:
         if f.location.table == table_name(tid, layout):
             return tid
@@ -284,8 +283,6 @@ def _table_of(f: Finding, layout: str, present: set[str]) -> str | None:
 
 def _relocate(f: Finding, sources: dict[str, Source], layout: str, name: str) -> Finding:
     """The Finding with the document's name, and its table as the document prints it."""
-    from jixiao.model.tables import table_name
-
     loc = f.location
     update: dict[str, Any] = {"file": name}
     for tid, source in sources.items():

@@ -8,10 +8,8 @@ reader finds it (by title first, so renumbered sheets still read).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from jixiao.model.classification import economic_catalog, economic_classes, function_catalog
-from jixiao.model.tables import TableLayout, chinese_number, tables
+from jixiao.model.tables import TableLayout
 
 TITLE_ROW = 1
 NUMBER_ROW = 2
@@ -25,58 +23,6 @@ EXPLANATIONS_SHEET = "出错说明"
 BUDGET_HEADER = ["功能分类科目编码", "科目名称", "年初预算", "决算数与年初预算数存在差异的主要原因"]
 PROJECT_HEADER = ["项目名称", "自评得分", "全年预算数", "执行数", "绩效目标完成情况"]
 PROJECT_FIELDS = ("name", "score", "budget", "actual", "summary")
-
-
-@dataclass(frozen=True)
-class SideRow:
-    """One line of a two-sided table: the 行次, key and label of each side (key None for a
-    printed blank line; a 类 row has its code as key)."""
-
-    income_no: int
-    income_key: str | None
-    income_label: str
-    expense_no: int
-    expense_key: str | None
-    expense_label: str
-
-
-def two_sided_rows(spec: TableLayout) -> list[SideRow]:
-    """The printed lines of 公开01表 / 公开04表, pairing 行次 i with i + offset as printed."""
-    income = {r.no: r for r in spec.named_rows.values() if r.side == "income" and r.no is not None}
-    expense = {r.no: r for r in spec.named_rows.values() if r.side == "expense" and r.no is not None}
-    classes = function_catalog().classes()
-    first = spec.class_first_no or 0
-    last_income = max(income)
-    offset = first - 1
-    out: list[SideRow] = []
-    for no in range(1, last_income + 1):
-        inc = income.get(no)
-        exp_no = no + offset
-        exp = expense.get(exp_no)
-        class_index = exp_no - first
-        if exp is not None:
-            ekey, elabel = exp.key, exp.label
-        elif 0 <= class_index < len(classes):
-            code = classes[class_index]
-            ekey, elabel = code, f"{chinese_number(class_index + 1)}、{function_catalog().name(code)}"
-        else:
-            ekey, elabel = None, ""
-        out.append(
-            SideRow(
-                income_no=no,
-                income_key=inc.key if inc else None,
-                income_label=inc.label if inc else "",
-                expense_no=exp_no,
-                expense_key=ekey,
-                expense_label=elabel,
-            )
-        )
-    # the expense side may run longer than the income side (公开04表: 32 vs 64)
-    last_expense = max(expense)
-    for exp_no in range(last_income + offset + 1, last_expense + 1):
-        exp = expense.get(exp_no)
-        out.append(SideRow(0, None, "", exp_no, exp.key if exp else None, exp.label if exp else ""))
-    return out
 
 
 def economic_groups(extra_codes: list[str] = ()) -> dict[int, list[str]]:  # type: ignore[assignment]
@@ -95,8 +41,13 @@ def economic_groups(extra_codes: list[str] = ()) -> dict[int, list[str]]:  # typ
     return groups
 
 
-def table_specs() -> dict[str, TableLayout]:
-    return {tid: spec for tid, spec in tables().items() if spec.shape != "data"}
+def basic_header(spec: TableLayout) -> list[str]:
+    """The column headers of 公开06表: code, name and amount of each of the three groups."""
+    return ["经济分类科目编码", "科目名称", spec.all_columns()[0].label] * 3
+
+
+#: (label column, amount column) of the 人员经费合计 and 公用经费合计 of 公开06表.
+BASIC_TOTAL_CELLS = ((1, 3), (4, 9))
 
 
 #: Chinese labels of the narrative fields, for the 情况说明数据 sheet.

@@ -20,6 +20,7 @@ from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.model.classification import function_catalog
 from jixiao.model.tables import TableLayout, layouts, printed_tables, table_number, tables
 from jixiao.read.accounts.form_cells import (
+    BASIC_TOTAL_CELLS,
     BUDGET_SHEET,
     DEPARTMENT_ROW,
     EXPLANATIONS_SHEET,
@@ -30,6 +31,7 @@ from jixiao.read.accounts.form_cells import (
     PROJECT_FIELDS,
     PROJECTS_SHEET,
     TITLE_ROW,
+    basic_header,
 )
 from jixiao.read.accounts.form_write import width_of
 from jixiao.read.workbook import open_values
@@ -414,20 +416,21 @@ def _read_coded(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str) ->
 
 
 def _read_basic(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str) -> dict[str, Any]:
-    _unit(ws, file, 9)
-    _check_header(ws, HEADER_ROW + 1, 1, ["经济分类科目编码", "科目名称", "决算数"] * 3, file)
+    _unit(ws, file, width_of(spec))
+    _check_header(ws, HEADER_ROW + 1, 1, basic_header(spec), file)
+    totals = tuple(spec.named_rows.values())
     items: dict[str, Any] = {}
     data: dict[str, Any] = {}
     for r in range(HEADER_ROW + 2, ws.max_row + 1):
         first = _text(ws.cell(r, 1).value)
         if first.startswith("注"):
             break
-        if first == "人员经费合计":
-            for key, col in (("personnel_total", 3), ("public_total", 9)):
+        if first == totals[0].label:
+            for row, (_label_col, col) in zip(totals, BASIC_TOTAL_CELLS, strict=True):
                 value = _value(ws.cell(r, col).value)
                 if value is not None:
-                    data[key] = value
-                    origin.cells[(spec.id, key)] = f"{get_column_letter(col)}{r}"
+                    data[row.key] = value
+                    origin.cells[(spec.id, row.key)] = f"{get_column_letter(col)}{r}"
             continue
         for g in range(3):
             col = 1 + g * 3
@@ -444,10 +447,11 @@ def _read_basic(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str) ->
 
 
 def _read_three_public(ws: Worksheet, spec: TableLayout, origin: _Origin, file: str) -> dict[str, Any]:
-    _unit(ws, file, 12)
+    width = width_of(spec)
+    _unit(ws, file, width)
     numbers_row = None
     for r in range(HEADER_ROW, min(ws.max_row, HEADER_ROW + 10) + 1):
-        if _int(ws.cell(r, 1).value) == 1 and _int(ws.cell(r, 12).value) == 12:
+        if _int(ws.cell(r, 1).value) == 1 and _int(ws.cell(r, width).value) == width:
             numbers_row = r
             break
     if numbers_row is None:
@@ -456,17 +460,17 @@ def _read_three_public(ws: Worksheet, spec: TableLayout, origin: _Origin, file: 
                 finding(
                     "invalid-structure",
                     Location(file=file, sheet=ws.title),
-                    detail="找不到栏次行（1 至 12）；请用 jixiao template 生成的模板填写",
+                    detail=f"找不到栏次行（1 至 {width}）；请用 jixiao template 生成的模板填写",
                 )
             ]
         )
     r = numbers_row + 1
-    cols = tables()["three_public"].all_columns()
+    cols = spec.all_columns()
     data: dict[str, Any] = {}
-    for half, key in enumerate(("budget", "actual")):
+    for half, key in enumerate(spec.named_rows):
         values = {}
         for j, c in enumerate(cols):
-            col = 1 + half * 6 + j
+            col = 1 + half * len(cols) + j
             value = _value(ws.cell(r, col).value)
             if value is not None:
                 values[c.key] = value

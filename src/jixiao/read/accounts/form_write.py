@@ -20,8 +20,9 @@ from jixiao.core import outputs
 from jixiao.core.sheets import text_only
 from jixiao.model.accounts import VEHICLE_CATEGORIES, Accounts
 from jixiao.model.classification import economic_catalog, function_catalog
-from jixiao.model.tables import TableLayout, printed_tables, table_number, tables
+from jixiao.model.tables import TableLayout, printed_tables, table_number, tables, two_sided_rows
 from jixiao.read.accounts.form_cells import (
+    BASIC_TOTAL_CELLS,
     BUDGET_HEADER,
     BUDGET_SHEET,
     DEPARTMENT_ROW,
@@ -34,9 +35,9 @@ from jixiao.read.accounts.form_cells import (
     PROJECT_HEADER,
     PROJECTS_SHEET,
     TITLE_ROW,
+    basic_header,
     economic_groups,
     narrative_label,
-    two_sided_rows,
 )
 
 _THIN = Side(style="thin")
@@ -49,8 +50,6 @@ _MONEY = "0.00"
 #: without a password, so a label cannot be typed over by mistake), numbers only.
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _UNLOCKED = Protection(locked=False)
-#: The tables that say why they are empty (公开07表, 公开08表: ……故本表无数据).
-EMPTY_NOTE_TABLES = ("fund", "capital")
 #: Blank rows offered under the 合计 of a coded table (公开02/03/05/07/08表) to fill in.
 BLANK_CODED_ROWS = 60
 
@@ -100,7 +99,7 @@ def width_of(spec: TableLayout) -> int:
     if spec.shape == "economic":
         return 9
     if spec.shape == "three_public":
-        return 12
+        return len(spec.named_rows) * len(spec.all_columns())
     return 2 + len(spec.code_columns)
 
 
@@ -173,6 +172,11 @@ def _protect(ws: Worksheet) -> None:
     p.formatCells = False
 
 
+def _merge(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Merge the cells of ``row`` from column ``first`` to ``last``."""
+    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
 def _note(ws: Worksheet, row: int, text: str) -> None:
     if text:
         ws.cell(row, 1, text)
@@ -182,8 +186,8 @@ def _write_two_sided(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> 
     expense_cols = spec.code_columns
     income_label = spec.income_columns[0].label
     width = width_of(spec)
-    ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=HEADER_ROW, end_column=3)
-    ws.merge_cells(start_row=HEADER_ROW, start_column=4, end_row=HEADER_ROW, end_column=width)
+    _merge(ws, HEADER_ROW, 1, 3)
+    _merge(ws, HEADER_ROW, 4, width)
     _header(ws, HEADER_ROW, ["收入", None, None, "支出", *([None] * (width - 4))])
     _header(
         ws, HEADER_ROW + 1, ["项目", "行次", income_label, "项目", "行次", *(c.label for c in expense_cols)]
@@ -224,10 +228,10 @@ def _side_value(table: Any, key: str | None, column: str) -> Any:
 
 def _write_coded(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None:
     cols = spec.code_columns
-    group = spec.header or ("本年支出" if spec.id == "fund" else "")
+    group = spec.header
     top = ["项目", None]
     for c in cols:
-        in_group = bool(group) and (spec.id != "fund" or c.key in ("total", "basic", "project"))
+        in_group = bool(group) and (not spec.header_columns or c.key in spec.header_columns)
         top.append(group if in_group else c.label)
     _header(ws, HEADER_ROW, top)
     _header(ws, HEADER_ROW + 1, ["功能分类科目编码", "科目名称", *(c.label for c in cols)])
@@ -253,21 +257,22 @@ def _write_coded(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None
         row += 1
     _note(ws, row + 1, f"注：{spec.note}")
     note = getattr(table, "note", "") if table is not None else ""
-    if spec.id in EMPTY_NOTE_TABLES:
+    if spec.empty_note:
         # the 说明 of an empty table (……故本表无数据): a field of its own, beside its label
         ws.cell(row + 2, 1, "说明：")
         _put(ws, row + 2, 2, note or None, entry=True)
-        ws.merge_cells(start_row=row + 2, start_column=2, end_row=row + 2, end_column=2 + len(cols))
+        _merge(ws, row + 2, 2, 2 + len(cols))
         ws.cell(row + 2, 2).alignment = Alignment(wrap_text=True, vertical="top")
     elif note:
         _note(ws, row + 2, f"说明：{note}")
 
 
 def _write_basic(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None:
-    ws.merge_cells(start_row=HEADER_ROW, start_column=1, end_row=HEADER_ROW, end_column=3)
-    ws.merge_cells(start_row=HEADER_ROW, start_column=4, end_row=HEADER_ROW, end_column=9)
-    _header(ws, HEADER_ROW, ["人员经费", None, None, "公用经费", None, None, None, None, None])
-    _header(ws, HEADER_ROW + 1, ["经济分类科目编码", "科目名称", "决算数"] * 3)
+    _merge(ws, HEADER_ROW, 1, 3)
+    _merge(ws, HEADER_ROW, 4, 9)
+    personnel, public = spec.groups
+    _header(ws, HEADER_ROW, [personnel, None, None, public, None, None, None, None, None])
+    _header(ws, HEADER_ROW + 1, basic_header(spec))
     items = acc.basic.items if acc is not None else {}
     catalog = economic_catalog()
     groups = economic_groups(list(items))
@@ -281,39 +286,40 @@ def _write_basic(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None
             _put(ws, start + i, col + 1, (catalog.name(code) or "") if code else None, entry=code is None)
             _put(ws, start + i, col + 2, items.get(code) if code else None, money=True)
     total = start + length
-    _put(ws, total, 1, "人员经费合计")
-    _put(ws, total, 3, acc.basic.personnel_total if acc is not None else None, money=True)
-    _put(ws, total, 4, "公用经费合计")
-    _put(ws, total, 9, acc.basic.public_total if acc is not None else None, money=True)
+    for (label_col, value_col), row in zip(BASIC_TOTAL_CELLS, spec.named_rows.values(), strict=True):
+        _put(ws, total, label_col, row.label)
+        _put(ws, total, value_col, getattr(acc.basic, row.key) if acc is not None else None, money=True)
     # each label spans up to its input cell: nothing can be typed between them
-    ws.merge_cells(start_row=total, start_column=1, end_row=total, end_column=2)
-    ws.merge_cells(start_row=total, start_column=4, end_row=total, end_column=8)
+    _merge(ws, total, 1, 2)
+    _merge(ws, total, 4, 8)
     _note(ws, total + 2, f"注：{spec.note}")
 
 
 def _write_three_public(ws: Worksheet, spec: TableLayout, acc: Accounts | None) -> None:
-    for start in (1, 7):
-        ws.merge_cells(start_row=HEADER_ROW, start_column=start, end_row=HEADER_ROW, end_column=start + 5)
-        ws.merge_cells(
-            start_row=HEADER_ROW + 1, start_column=start + 2, end_row=HEADER_ROW + 1, end_column=start + 4
-        )
-    half = ["合计", "因公出国（境）费", "公务用车购置及运行维护费", None, None, "公务接待费"]
-    sub = [None, None, "小计", "公务用车购置费", "公务用车运行维护费", None]
-    _header(ws, HEADER_ROW, ["预算数", *([None] * 5), "决算数", *([None] * 5)])
-    _header(ws, HEADER_ROW + 1, half * 2)
-    _header(ws, HEADER_ROW + 2, sub * 2)
-    _header(ws, HEADER_ROW + 3, list(range(1, 13)))
+    cols = spec.all_columns()
+    n = len(cols)
+    halves = list(spec.named_rows.values())
+    upper, lower = spec.column_heads()
+    for h in range(len(halves)):
+        first = 1 + h * n
+        _merge(ws, HEADER_ROW, first, first + n - 1)
+        for _text, span, grouped in upper:
+            if grouped:
+                _merge(ws, HEADER_ROW + 1, first, first + span - 1)
+            first += span
+    _header(ws, HEADER_ROW, [v for half in halves for v in (half.label, *([None] * (n - 1)))])
+    _header(
+        ws,
+        HEADER_ROW + 1,
+        [v for text, span, _ in upper for v in (text, *([None] * (span - 1)))] * len(halves),
+    )
+    _header(ws, HEADER_ROW + 2, list(lower) * len(halves))
+    _header(ws, HEADER_ROW + 3, list(range(1, n * len(halves) + 1)))
     row = HEADER_ROW + 4
-    for half_index, key in enumerate(("budget", "actual")):
-        values = getattr(acc.three_public, key) if acc is not None else None
-        for j, col in enumerate(spec.code_columns or tables()["three_public"].all_columns()):
-            _put(
-                ws,
-                row,
-                1 + half_index * 6 + j,
-                getattr(values, col.key) if values is not None else None,
-                money=True,
-            )
+    for h, half in enumerate(halves):
+        values = getattr(acc.three_public, half.key) if acc is not None else None
+        for j, c in enumerate(cols):
+            _put(ws, row, 1 + h * n + j, getattr(values, c.key) if values is not None else None, money=True)
     _note(ws, row + 2, f"注：{spec.note}")
 
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # find.py reads cells with this module: the import goes one w
     from jixiao.read.published.accounts.find import Source
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.model.document import Paragraph
+from jixiao.model.tables import tables
 
 # --------------------------------------------------------------------------- cells
 
@@ -166,57 +167,21 @@ class Reader:
 
 # --------------------------------------------------------------------------- column labels
 
-_COLUMNS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "income": (
-        ("total", ("本年收入合计", "收入合计", "合计", "本年收入")),
-        ("fiscal", ("财政拨款收入", "财政拨款")),
-        ("superior", ("上级补助收入",)),
-        ("business", ("事业收入",)),
-        ("operating", ("经营收入",)),
-        ("affiliated", ("附属单位上缴收入",)),
-        ("other", ("其他收入",)),
-    ),
-    "expense": (
-        ("total", ("本年支出合计", "支出合计", "合计", "本年支出")),
-        ("basic", ("基本支出",)),
-        ("project", ("项目支出",)),
-        ("remit", ("上缴上级支出",)),
-        ("operating", ("经营支出",)),
-        ("subsidy", ("对附属单位补助支出", "对附属单位补助")),
-    ),
-    "general": (
-        ("total", ("小计", "合计", "本年支出合计", "本年支出", "支出合计", "本年支出小计")),
-        ("basic", ("基本支出",)),
-        ("project", ("项目支出",)),
-    ),
-    "fund": (
-        ("opening", ("年初结转和结余", "年初结转结余")),
-        ("income", ("本年收入",)),
-        ("total", ("小计", "合计", "本年支出小计", "本年支出合计", "本年支出")),
-        ("basic", ("基本支出",)),
-        ("project", ("项目支出",)),
-        ("closing", ("年末结转和结余", "年末结转结余")),
-    ),
-}
-_COLUMNS["capital"] = _COLUMNS["general"]
-
 
 def _column_key(tid: str, texts: list[str], seq: int | None) -> str | None:
     """The model column a header names: its lowest label, else its labels joined, else
     (when the labels say nothing) its 栏次 number in the standard layout."""
-    names = _COLUMNS[tid]
+    columns = tables()[tid].code_columns
     if texts:
         for text in (texts[-1], "".join(texts)):
-            for key, labels in names:
-                if text in labels:
-                    return key
+            for col in columns:
+                if text in col.names:
+                    return col.key
         return None
-    if seq is not None and 1 <= seq <= len(names):
-        return names[seq - 1][0]
+    if seq is not None and 1 <= seq <= len(columns):
+        return columns[seq - 1].key
     return None
 
 
 def column_label(key: str, tid: str) -> str:
-    from jixiao.model.tables import tables
-
     return tables()[tid].column_label(key)

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.model.document import Paragraph
+from jixiao.model.tables import tables
 from jixiao.read.published.accounts.cells import TOTALS, Reader, amount, column_label, is_seq_row
 from jixiao.read.published.accounts.names import label_text, norm
 
 # --------------------------------------------------------------------------- 公开06表
 
 _ECONOMIC = re.compile(r"^(\d{3}|\d{5})$")
-_BASIC_TOTALS = {"人员经费合计": "personnel_total", "公用经费合计": "public_total"}
 
 
 def _economic_groups(reader: Reader) -> tuple[list[tuple[int, int | None, int]], int]:
@@ -33,13 +33,14 @@ def _economic_groups(reader: Reader) -> tuple[list[tuple[int, int | None, int]],
         (i for i in range(len(rows)) if any(_ECONOMIC.match(norm(reader.cell(i, j))) for j in starts)),
         len(rows),
     )
+    spec = tables()["basic"]
     groups = []
     for g, start in enumerate(starts):
         stop = starts[g + 1] if g + 1 < len(starts) else width
         amount = None
         for j in range(start + 1, stop):
             texts = reader.header_texts(range(first), j)
-            if texts and any(w in texts[-1] for w in ("决算数", "金额", "合计", "决算")):
+            if texts and spec.header_key(texts[-1], ["amount"]):
                 amount = j
                 break
         if amount is None:
@@ -56,6 +57,7 @@ def read_basic(reader: Reader) -> dict[str, Any] | None:
             return {}
         reader.unrecognised("找不到经济分类科目编码列")
         return None
+    totals = {r.label: r.key for r in tables()["basic"].named_rows.values()}
     items: dict[str, Decimal] = {}
     seen: dict[str, Decimal | None] = {}
     data: dict[str, Any] = {}
@@ -77,7 +79,7 @@ def read_basic(reader: Reader) -> dict[str, Any] | None:
             if value is not None:
                 items[code] = value
         for j, text in enumerate(row):
-            key = _BASIC_TOTALS.get(label_text(text))
+            key = totals.get(label_text(text))
             if key is None:
                 continue
             used.add(j)
@@ -131,27 +133,15 @@ def _broken_economic_row(
 
 
 def _three_key(label: str) -> str | None:
-    if "接待" in label:
-        return "reception"
-    if "出国" in label:
-        return "abroad"
-    if label == "小计" or ("购置" in label and "运行" in label):
-        return "vehicle"
-    if "购置" in label:
-        return "vehicle_purchase"
-    if "运行" in label:
-        return "vehicle_running"
-    if label in ("合计", "总计"):
-        return "total"
-    return None
+    """The “三公” column a header names."""
+    spec = tables()["three_public"]
+    return spec.header_key(label, [c.key for c in spec.all_columns()])
 
 
 def _three_group(label: str) -> str | None:
-    if "预算" in label and "决算" not in label:
-        return "budget"
-    if "决算" in label or "实际" in label:
-        return "actual"
-    return None
+    """The half (预算数 or 决算数) a header names."""
+    spec = tables()["three_public"]
+    return spec.header_key(label, spec.named_rows)
 
 
 def read_three_public(reader: Reader) -> dict[str, Any] | None:
@@ -202,7 +192,7 @@ def read_three_public(reader: Reader) -> dict[str, Any] | None:
             half = data.setdefault(target, {})
             if key in half:
                 continue
-            label = ("预算数" if target == "budget" else "决算数") + column_label(key, "three_public")
+            label = tables()["three_public"].named_rows[target].label + column_label(key, "three_public")
             half[key] = reader.amount(i, j, label)
             reader.line(target, i)
         if not by_row:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from jixiao.core.findings import Location
 from jixiao.model.document import Block, Paragraph, PublishedDocument, Table
+from jixiao.model.tables import tables
 from jixiao.read.published.accounts.cells import CODE, amount
 from jixiao.read.published.accounts.names import FULL, NUMBER, TITLE_LENGTH, norm, table_id
 from jixiao.read.published.flow import clean
@@ -162,7 +163,7 @@ def _continues(source: Source, table: Table, between: list[Paragraph]) -> bool:
         return True  # the header repeated on the next page
     if not any(amount(c)[0] is not None and "." in c for t in source.blocks for r in t.rows for c in r):
         return all(len(t) <= 12 for t in texts)  # no figure yet: the header alone
-    if source.tid in ("summary", "fiscal", "three_public") or any(len(t) > 12 for t in texts):
+    if tables()[source.tid].shape in ("two_sided", "three_public") or any(len(t) > 12 for t in texts):
         return False
     width = max(len(r) for r in source.blocks[0].rows)
     if max(len(r) for r in table.rows) not in (width, width - 1):

@@ -1,28 +1,17 @@
-"""Names of the nine tables and how their titles are written."""
+"""How the titles and labels of the nine tables are written (the patterns themselves are
+declared in model/catalogs/tables.yaml)."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
-#: The nine tables, in the model's (Henan 2024) order.
-TABLE_IDS = ("summary", "income", "expense", "fiscal", "general", "basic", "fund", "capital", "three_public")
+from jixiao.model.tables import tables, title_order
 
 CJK = "\u4e00-\u9fff"
 #: what may stand before a short title (start, punctuation, a year, 部门 / 单位) — so that
 #: 支出决算表 does not match 项目支出决算表 or 一般公共预算财政拨款支出决算表
 _LEAD = rf"(?:^|[^{CJK}]|\d{{4}}年度?|部门|单位)"
-#: most specific first: 财政拨款收入支出决算总表 contains 收入支出决算总表
-_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("three_public", re.compile(r"三公经费.*决算")),
-    ("fund", re.compile(r"政府性基金预算财政拨款.*决算.*表")),
-    ("capital", re.compile(r"国有资本经营预算财政拨款.*决算.*表")),
-    ("basic", re.compile(r"一般公共预算财政拨款基本支出决算(?:明细)?表")),
-    ("general", re.compile(r"一般公共预算财政拨款支出决算表")),
-    ("fiscal", re.compile(r"财政拨款收入支出决算总表")),
-    ("summary", re.compile(_LEAD + r"收入支出决算总表")),
-    ("income", re.compile(_LEAD + r"收入决算表")),
-    ("expense", re.compile(_LEAD + r"支出决算表")),
-)
 NUMBER = re.compile(r"公开\s*(\d{1,2})\s*表")
 TITLE_LENGTH = 50  # a title paragraph is short; a sentence naming a table is not its title
 
@@ -46,10 +35,20 @@ def label_text(text: str) -> str:
     return _ORDINAL.sub("", norm(text))
 
 
+@cache
+def _titles() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each table's title pattern, in the order they are tried."""
+    specs = tables()
+    return tuple(
+        (tid, re.compile((_LEAD if specs[tid].short_title else "") + specs[tid].title_pattern))
+        for tid in title_order()
+    )
+
+
 def table_id(title: str) -> str | None:
     """The table a title names (``summary`` … ``three_public``), None for any other title."""
     text = NUMBER.sub(" ", norm(title))
-    for tid, pattern in _TITLES:
+    for tid, pattern in _titles():
         if pattern.search(text):
             return tid
     return None
