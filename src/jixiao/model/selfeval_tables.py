@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 #: The parts of a layout: the 预算执行 block, the indicator table, the project rows.
 Part = Literal["execution", "indicators", "projects"]
+#: The words of each part's columns, and of the 预算执行 block's copied into running text.
+Vocabulary = Literal["execution", "execution_text", "indicators", "projects"]
 _NOTE = re.compile(r"[（(].*?[)）]")
 
 
@@ -70,25 +72,21 @@ class SelfEvalTables(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    words: Mapping[Part, Mapping[str, Words]]
+    words: Mapping[Vocabulary, Mapping[str, Words]]
     layouts: Mapping[str, SelfEvalLayout]
 
     @model_validator(mode="after")
     def _heads_recognised(self) -> SelfEvalTables:
         """A header jixiao prints is one a published table is recognised by."""
+        parts: tuple[Part, ...] = ("execution", "indicators", "projects")
         for name, layout in self.layouts.items():
-            for part, words in self.words.items():
+            for part in parts:
                 for key, head in getattr(layout, part):
-                    found = words.get(key)
+                    found = self.words[part].get(key)
                     text = without_note(head) if part == "indicators" else head
                     if found is not None and (found.words or found.prefixes) and not found.matches(text):
                         raise ValueError(f"{name}: “{head}” is not among the words of {part}.{key}")
         return self
-
-    def heads_of(self, *keys: str) -> tuple[str, ...]:
-        """The headers of these indicator-table columns in every layout, each once, in order."""
-        found = (h for layout in self.layouts.values() for k, h in layout.indicators if k in keys)
-        return tuple(dict.fromkeys(found))
 
 
 @cache
@@ -103,11 +101,12 @@ def selfeval_layout(name: str) -> SelfEvalLayout:
     return selfeval_tables().layouts[name]
 
 
-def words(part: Part) -> Mapping[str, Words]:
+def words(part: Vocabulary) -> Mapping[str, Words]:
     """The words of ``part``'s columns, by key, in the order a cell is matched."""
     return selfeval_tables().words[part]
 
 
 def heads_of(*keys: str) -> tuple[str, ...]:
-    """The headers of these indicator-table columns in every layout (see ``SelfEvalTables``)."""
-    return selfeval_tables().heads_of(*keys)
+    """The headers of these indicator-table columns in every layout, each once, in order."""
+    found = (h for layout in selfeval_tables().layouts.values() for k, h in layout.indicators if k in keys)
+    return tuple(dict.fromkeys(found))

@@ -88,7 +88,7 @@ def read_workbook_data(path: Path, defaults: Mapping[str, Any] | None = None) ->
     for key, value in (defaults or {}).items():
         if data.get(key) in (None, ""):
             data[key] = value
-    table = next((ws for ws in wb.worksheets if ws.title != INFO_SHEET and _header(ws)[0]), None)
+    table = next((ws for ws in wb.worksheets if ws.title != INFO_SHEET and find_header(ws)[0]), None)
     if table is None:
         detail = "找不到指标表（表头含“一级指标、二级指标、三级指标”的工作表）"
         raise InputError([finding("invalid-structure", loc, detail=detail)])
@@ -157,7 +157,9 @@ def _info(ws: Worksheet) -> tuple[dict[str, Any], dict[str, str]]:
     return data, cells
 
 
-def _header(ws: Worksheet) -> tuple[int | None, dict[str, int]]:
+def find_header(ws: Worksheet) -> tuple[int | None, dict[str, int]]:
+    """The indicator table's header row (the one naming 一级指标 and 三级指标) and the
+    column of each header text; (None, {}) when the sheet has none."""
     for row in ws.iter_rows(max_row=min(ws.max_row, 60)):
         texts = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
         if all(set(heads_of(key)) & texts.keys() for key in ("l1", "l3")):
@@ -166,7 +168,7 @@ def _header(ws: Worksheet) -> tuple[int | None, dict[str, int]]:
 
 
 def _indicators(ws: Worksheet, file: str) -> list[dict[str, Any]]:
-    head, columns = _header(ws)
+    head, columns = find_header(ws)
     assert head is not None
     keys = ("l1", "l2", "l3", "target", "actual", "weight", "score", "reason")
     col = {key: next((columns[h] for h in heads_of(key) if h in columns), None) for key in keys}

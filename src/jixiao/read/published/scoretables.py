@@ -463,10 +463,10 @@ def summary_tables(doc: PublishedDocument) -> Iterator[tuple[Table, int, dict[st
     for table in doc.tables():
         for i, row in enumerate(table.rows[:3]):
             cols: dict[str, int] = {}
-            for j, c in enumerate(_norm(c) for c in row):
-                key = next((k for k, w in columns.items() if w.matches(c)), None)
+            for j, cell in enumerate(_norm(c) for c in row):
+                key = next((k for k, w in columns.items() if w.matches(cell)), None)
                 if key == "level_rate":  # "产出指标得分率": the rate of that level-1 indicator
-                    key = "rate:" + c.split(columns[key].contains[0])[0]
+                    key = "rate:" + cell.split(columns[key].contains[0])[0]
                 if key is not None:
                     cols[key] = j
             if {"name", "total"} <= set(cols) and any(k.startswith("rate:") for k in cols):
