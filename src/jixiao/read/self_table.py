@@ -3,8 +3,9 @@
 
 The 填报信息 sheet gives who, the year, the framework and the money figures; the first sheet
 is the indicator table in its seed layout, found by its header row (一级指标 … 三级指标,
-指标值/完成值, 分值, 得分). Level names merged over several rows are carried down. What
-cannot be read is an InputError naming the sheet and the cell.
+指标值/完成值, 分值, 得分: the headers of ``model/catalogs/selfeval_tables.yaml``). Level
+names merged over several rows are carried down. What cannot be read is an InputError naming
+the sheet and the cell.
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.core.numbers import plain
+from jixiao.model.selfeval_tables import heads_of
 from jixiao.model.submission import Submission
 from jixiao.read.structured import ParsedFile
 from jixiao.read.submission import submissions_from
 from jixiao.read.workbook import check, open_values
 
 INFO_SHEET = "填报信息"
-_TARGET = ("指标值", "年初目标值（A）", "年度指标值")
-_ACTUAL = ("完成值", "实际完成值（B）", "实际完成值")
 _WEIGHT_SUFFIX = re.compile(r"（\s*\d+(?:\.\d+)?\s*分）$")
 _END = ("总分", "合计")
 
@@ -87,7 +87,7 @@ def read_workbook_data(path: Path, defaults: Mapping[str, Any] | None = None) ->
     for key, value in (defaults or {}).items():
         if data.get(key) in (None, ""):
             data[key] = value
-    table = next((ws for ws in wb.worksheets if ws.title != INFO_SHEET and _header(ws)[0]), None)
+    table = next((ws for ws in wb.worksheets if ws.title != INFO_SHEET and find_header(ws)[0]), None)
     if table is None:
         detail = "找不到指标表（表头含“一级指标、二级指标、三级指标”的工作表）"
         raise InputError([finding("invalid-structure", loc, detail=detail)])
@@ -156,27 +156,21 @@ def _info(ws: Worksheet) -> tuple[dict[str, Any], dict[str, str]]:
     return data, cells
 
 
-def _header(ws: Worksheet) -> tuple[int | None, dict[str, int]]:
+def find_header(ws: Worksheet) -> tuple[int | None, dict[str, int]]:
+    """The indicator table's header row (the one naming 一级指标 and 三级指标) and the
+    column of each header text; (None, {}) when the sheet has none."""
     for row in ws.iter_rows(max_row=min(ws.max_row, 60)):
         texts = {str(c.value).strip(): c.column for c in row if isinstance(c.value, str)}
-        if "三级指标" in texts and "一级指标" in texts:
+        if all(set(heads_of(key)) & texts.keys() for key in ("l1", "l3")):
             return row[0].row, texts
     return None, {}
 
 
 def _indicators(ws: Worksheet, file: str) -> list[dict[str, Any]]:
-    head, columns = _header(ws)
+    head, columns = find_header(ws)
     assert head is not None
-    col = {
-        "l1": columns.get("一级指标"),
-        "l2": columns.get("二级指标"),
-        "l3": columns.get("三级指标"),
-        "target": next((columns[h] for h in _TARGET if h in columns), None),
-        "actual": next((columns[h] for h in _ACTUAL if h in columns), None),
-        "weight": columns.get("分值"),
-        "score": columns.get("得分"),
-        "reason": columns.get("偏差原因分析及改进措施"),
-    }
+    keys = ("l1", "l2", "l3", "target", "actual", "weight", "score", "reason")
+    col = {key: next((columns[h] for h in heads_of(key) if h in columns), None) for key in keys}
     out: list[dict[str, Any]] = []
     l1 = l2 = ""
     problems: list[Finding] = []

@@ -32,14 +32,8 @@ from docx.styles.style import CharacterStyle
 from docx.table import Table, _Cell
 from docx.text.run import Run
 
-from jixiao.render.layout import (
-    PROJECT_INDICATOR_COLUMNS,
-    SUMMARY_COLUMNS,
-    Block,
-    Outline,
-    OutlineSection,
-    outlines,
-)
+from jixiao.model.selfeval_tables import selfeval_layout
+from jixiao.render.layout import Block, Outline, OutlineSection, outlines
 from jixiao.render.template_store import CATEGORY
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "方正小标宋简体"
@@ -234,13 +228,12 @@ def _findings_appendix(doc: Document) -> None:
 
 # --- the indicator tables -------------------------------------------------------------
 
-TREE_HEAD = ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"]
 TREE_WIDTHS = [2.0, 2.3, 3.3, 2.9, 2.9, 1.3, 1.5]
 
 
 def _tree_table(doc: Document) -> None:
     table = _table(doc, 7, TREE_WIDTHS)
-    _row(table, TREE_HEAD, bold=True, header=True)
+    _row(table, selfeval_layout("tree").heads("indicators"), bold=True, header=True)
     _loop_rows(
         table,
         "for r in rows",
@@ -298,7 +291,7 @@ def _table_notes(doc: Document) -> None:
 
 
 def self_table_tree() -> Document:
-    doc = _new_document("部门整体支出绩效自评表", "self-table-tree")
+    doc = _new_document(selfeval_layout("tree").title, "self-table-tree")
     _para(doc, "{{ department }}整体绩效自评表", align="center", bold=True, size=18, font=TITLE_FONT)
     _para(doc, "（{{ year }}年度）", align="center")
     _para(doc, "部门（单位）名称：{{ department }}", size=TABLE_PT)
@@ -313,6 +306,7 @@ def self_table_tree() -> Document:
 
 def self_table_execution_block() -> Document:
     """Seed 002: 预算执行情况 block, 年度目标, 绩效指标, 偏差原因分析, 改进措施."""
+    layout = selfeval_layout("execution-block")
     doc = _new_document("部门整体绩效自评表", "self-table-execution-block")
     _para(
         doc,
@@ -338,10 +332,8 @@ def self_table_execution_block() -> Document:
         row.cells[0], "预算执行情况（万元）（{{ execution.weight|score if execution else '' }}分）", bold=True
     )
     _cell(row.cells[1].merge(row.cells[2]), "")
-    _cell(row.cells[3], "预算数（A）", bold=True)
-    _cell(row.cells[4], "执行数（B）", bold=True)
-    _cell(row.cells[5], "执行率（B/A）", bold=True)
-    _cell(row.cells[6], "得分", bold=True)
+    for cell, text in zip(row.cells[3:], layout.heads("execution"), strict=True):
+        _cell(cell, text, bold=True)
     row = table.add_row()
     _cell(row.cells[0], "")
     _cell(row.cells[1].merge(row.cells[2]), "部门整体支出总额")
@@ -354,12 +346,7 @@ def self_table_execution_block() -> Document:
     _cell(row.cells[0], "年度目标", bold=True)
     _cell(row.cells[1].merge(row.cells[6]), "{{ text('年度履职目标')|join('\\n') }}", align="left")
     table = _table(doc, 7, widths)
-    _row(
-        table,
-        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
-        bold=True,
-        header=True,
-    )
+    _row(table, layout.heads("indicators"), bold=True, header=True)
     _loop_rows(
         table,
         "for r in indicator_rows",
@@ -395,8 +382,9 @@ def self_table_execution_block() -> Document:
 
 def project_table() -> Document:
     """项目支出绩效自评表 (财预〔2020〕10号 附件 表样)."""
-    doc = _new_document("项目支出绩效自评表", "project-table")
-    _para(doc, "项目支出绩效自评表", align="center", bold=True, size=18, font=TITLE_FONT)
+    layout = selfeval_layout("project")
+    doc = _new_document(layout.title, "project-table")
+    _para(doc, layout.title, align="center", bold=True, size=18, font=TITLE_FONT)
     _para(doc, "（{{ year }}年度）", align="center")
     widths = [1.5, 1.8, 1.9, 2.6, 1.8, 1.8, 1.1, 1.6, 2.1]
     table = _table(doc, 9, widths)
@@ -410,9 +398,7 @@ def project_table() -> Document:
     _cell(row.cells[6].merge(row.cells[8]), "{{ text_or('实施单位', department) }}", align="left")
     row = table.add_row()
     _cell(row.cells[0].merge(row.cells[1]), "项目资金（万元）", bold=True)
-    for cell, text in zip(
-        row.cells[2:], ["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], strict=True
-    ):
+    for cell, text in zip(row.cells[2:], ["", *layout.heads("execution")], strict=True):
         _cell(cell, text, bold=True)
     funds_rows = [
         (
@@ -444,12 +430,7 @@ def project_table() -> Document:
     )
     _cell(row.cells[6].merge(row.cells[8]), "{{ text('实际完成情况')|join('\\n') }}", align="left")
     table = _table(doc, 9, widths)
-    _row(
-        table,
-        list(PROJECT_INDICATOR_COLUMNS),
-        bold=True,
-        header=True,
-    )
+    _row(table, layout.heads("indicators"), bold=True, header=True)
     _loop_rows(
         table,
         "for r in indicator_rows",
@@ -477,12 +458,7 @@ def project_table() -> Document:
 
 def _projects_table(doc: Document) -> None:
     table = _table(doc, 10, [0.9, 4.0, 1.5, 1.4, 1.3, 1.3, 1.3, 1.3, 1.2, 1.9])
-    _row(
-        table,
-        list(SUMMARY_COLUMNS),
-        bold=True,
-        header=True,
-    )
+    _row(table, selfeval_layout("project-summary").heads("projects"), bold=True, header=True)
     _loop_rows(
         table,
         "for p in projects",
@@ -504,8 +480,9 @@ def _projects_table(doc: Document) -> None:
 
 def project_summary() -> Document:
     """部门（单位）项目支出自评汇总表 (seed 001, 第五部分 附件)."""
-    doc = _new_document("部门（单位）项目支出自评汇总表", "project-summary", landscape=True)
-    _para(doc, "部门（单位）项目支出自评汇总表", align="center", bold=True, size=18, font=TITLE_FONT)
+    title = selfeval_layout("project-summary").title
+    doc = _new_document(title, "project-summary", landscape=True)
+    _para(doc, title, align="center", bold=True, size=18, font=TITLE_FONT)
     _para(doc, "（{{ year }}年度）", align="center")
     _para(doc, "部门（单位）名称：{{ department }}", size=TABLE_PT)
     _projects_table(doc)

@@ -20,15 +20,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any, Literal
-
-import yaml
 
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.frameworks.catalog import Catalog
 from jixiao.model.accounts import Accounts
+from jixiao.model.selfeval_tables import Notes, selfeval_layout, selfeval_tables
 from jixiao.render import charts as chart_mod
 from jixiao.render.context import Charts, Pair, base, funds, project_lines, project_totals
 from jixiao.render.layout import Outline, layouts, outlines
@@ -138,7 +135,7 @@ def plan(pairs: Sequence[Pair], catalog: Catalog, *, outline: str | None = None)
         docs.append(
             Doc(
                 kind="self-table",
-                title="部门整体支出绩效自评表",
+                title=selfeval_layout(choice.table).title,
                 stem=f"{stem}部门整体支出绩效自评表",
                 template=f"self-table-{choice.table}",
                 layout=choice.table,
@@ -167,7 +164,7 @@ def plan(pairs: Sequence[Pair], catalog: Catalog, *, outline: str | None = None)
             docs.append(
                 Doc(
                     kind="project-table",
-                    title="项目支出绩效自评表",
+                    title=selfeval_layout("project").title,
                     stem=f"{stem}项目支出绩效自评表-{i:02d}-{name}",
                     template="project-table",
                     layout="project",
@@ -177,7 +174,7 @@ def plan(pairs: Sequence[Pair], catalog: Catalog, *, outline: str | None = None)
         docs.append(
             Doc(
                 kind="project-summary",
-                title="部门（单位）项目支出自评汇总表",
+                title=selfeval_layout("project-summary").title,
                 stem=f"{stem}项目支出自评汇总表",
                 template="project-summary",
                 layout="project-summary",
@@ -235,22 +232,10 @@ def build_context(doc: Doc, *, with_findings: bool, want_charts: bool) -> dict[s
     return ctx | project_totals(lines)
 
 
-@dataclass(frozen=True)
-class TableNotes:
-    """The notes printed under a table: their heading (注 / 备注) and the numbered texts."""
-
-    head: str
-    notes: tuple[str, ...]
-
-
-@cache
-def table_notes(layout: str) -> TableNotes:
-    """The notes of a self-evaluation table layout (``table_notes.yaml``); none for others."""
-    raw = yaml.safe_load(
-        resources.files("jixiao.render").joinpath("table_notes.yaml").read_text(encoding="utf-8")
-    )
-    spec = raw.get(layout) or {}
-    return TableNotes(str(spec.get("head", "注")), tuple(str(n) for n in spec.get("notes", ())))
+def table_notes(layout: str) -> Notes:
+    """The notes of a self-evaluation table layout (``selfeval_tables.yaml``); none for others."""
+    found = selfeval_tables().layouts.get(layout)
+    return found.notes if found is not None else Notes()
 
 
 @dataclass(frozen=True)

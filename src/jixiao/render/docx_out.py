@@ -22,6 +22,7 @@ from markupsafe import Markup
 from jixiao.core import outputs
 from jixiao.core.findings import Finding, InputError, finding
 from jixiao.core.templating import refused
+from jixiao.model.selfeval_tables import heads_of
 from jixiao.render import template_store
 from jixiao.render.accounts_tables import Cell, PrintedTable
 from jixiao.render.documents import Doc
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
     from docx.document import Document
 
 #: Header texts of the columns whose repeated names become one merged cell.
-MERGED_HEADERS = ("一级指标", "二级指标")
+MERGED_HEADERS = heads_of("l1", "l2")
 #: Header texts of label columns that span the whole indicator block (seed 002, 财预10号表样).
-LABEL_HEADERS = ("绩效指标", "年度绩效指标")
+LABEL_HEADERS = heads_of("label")
 
 #: Width of the charts in a Word page (mm).
 CHART_WIDTH_MM = 150

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from jixiao.core import outputs
 from jixiao.core.findings import InputError, finding
+from jixiao.model.selfeval_tables import selfeval_layout
 from jixiao.render.context import LeafRow
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import environment
@@ -29,6 +30,7 @@ def _env() -> jinja2.Environment:
     process); no user writes an HTML template, so it is not sandboxed."""
     env = environment(trusted=True)
     env.loader = jinja2.PackageLoader("jixiao.render", "templates")
+    env.globals["heads"] = lambda layout, part: selfeval_layout(layout).heads(part)  # column headers
     return env
 
 

@@ -182,31 +182,3 @@ def fields() -> Mapping[str, str]:
     if not isinstance(raw, dict):  # pragma: no cover - package data
         raise TypeError("fields.yaml must be a mapping")
     return MappingProxyType({str(k): str(v) for k, v in raw.items()})
-
-
-#: The columns of the 项目支出自评汇总表, in the order the published table prints them.
-SUMMARY_COLUMNS = (
-    "序号",
-    "项目名称",
-    "全年预算数（万元）",
-    "执行数（万元）",
-    "执行率",
-    "产出指标得分率",
-    "效益指标得分率",
-    "满意度指标得分率",
-    "自评得分",
-    "偏差原因",
-)
-
-#: The indicator columns of the 项目支出绩效自评表 (MOF layout).
-PROJECT_INDICATOR_COLUMNS = (
-    "绩效指标",
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-)

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jixiao.core import outputs
 from jixiao.derive.ratios import figure_labels, figure_units
 from jixiao.frameworks.catalog import Catalog, builtin
+from jixiao.model.selfeval_tables import heads_of
 from jixiao.model.submission import Submission
 
 #: The sheet holding the submission's fields; its presence marks a self-evaluation workbook.
@@ -34,12 +35,6 @@ INFO_FIELDS = (
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-#: The header texts of the indicator columns a user fills in, in every layout.
-INPUT_HEADS = frozenset(
-    {"指标值", "完成值", "年初目标值（A）", "实际完成值（B）", "年度指标值", "实际完成值"}
-)
-SCORE_HEADS = frozenset({"得分"})
-REASON_HEADS = frozenset({"偏差原因分析及改进措施"})
 
 
 def info_sheet(
@@ -103,11 +98,13 @@ def _line(ws: Worksheet, row: int, values: tuple[str, str, Any]) -> None:
 def mark_inputs(ws: Worksheet) -> int:
     """Fill the cells of the indicator table a user fills in (指标值, 完成值, 得分, 偏差原因)
     from the header row down to the 总分 row; returns how many were marked."""
+    from jixiao.read.self_table import find_header
+
     head_row, columns = find_header(ws)
     if head_row is None:
         return 0
-    wanted = [c for c, h in columns.items() if h in INPUT_HEADS | SCORE_HEADS | REASON_HEADS]
-    names = [c for c, h in columns.items() if h in ("二级指标", "三级指标")]
+    wanted = [c for h, c in columns.items() if h in heads_of("target", "actual", "score", "reason")]
+    names = [c for h, c in columns.items() if h in heads_of("l2", "l3")]
     marked = 0
     for r in range(head_row + 1, ws.max_row + 1):
         first = next((str(v).strip() for v in (ws.cell(r, c).value for c in range(1, 4)) if v), "")
@@ -122,15 +119,6 @@ def mark_inputs(ws: Worksheet) -> int:
             cell.fill = INPUT_FILL
             marked += 1
     return marked
-
-
-def find_header(ws: Worksheet) -> tuple[int | None, dict[int, str]]:
-    """The row of the indicator table's header (the one naming 三级指标) and its columns."""
-    for row in ws.iter_rows(max_row=min(ws.max_row, 60)):
-        texts = {c.column: str(c.value).strip() for c in row if isinstance(c.value, str)}
-        if "三级指标" in texts.values():
-            return row[0].row, texts
-    return None, {}
 
 
 def write_blank(framework_id: str, path: Path, *, catalog: Catalog | None = None) -> None:
@@ -196,10 +184,10 @@ def write_filled(submission: Submission, path: Path, *, catalog: Catalog | None 
 def _stated_scores(ws: Worksheet, submission: Submission) -> None:
     """The 得分 column as the department stated it (blank where it stated none), not as
     computed: read back, the workbook gives the same data it was written from."""
-    from jixiao.read.self_table import _header, _indicators
+    from jixiao.read.self_table import _indicators, find_header
 
-    head, columns = _header(ws)
-    col = columns.get("得分")
+    head, columns = find_header(ws)
+    col = next((columns[h] for h in heads_of("score") if h in columns), None)
     if head is None or col is None:
         return
     stated = {e.path: e.score for e in submission.indicators}

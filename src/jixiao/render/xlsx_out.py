@@ -21,10 +21,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.core import outputs
 from jixiao.core.sheets import text_only
+from jixiao.model.selfeval_tables import selfeval_layout
 from jixiao.render.context import LeafRow
 from jixiao.render.documents import Doc
 from jixiao.render.fmt import pct, score
-from jixiao.render.layout import PROJECT_INDICATOR_COLUMNS, SUMMARY_COLUMNS
 
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -307,7 +307,7 @@ def notes_lines(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
 
 
 def _tree_rows(sheet: Sheet, ctx: Mapping[str, Any]) -> None:
-    head = sheet.cells(["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"], head=True)
+    head = sheet.cells(selfeval_layout("tree").heads("indicators"), head=True)
     sheet.repeat_rows(head, head)
     rows: list[LeafRow] = ctx["rows"]
     first = sheet.row
@@ -343,9 +343,8 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) 
     )
     weight = ex.weight if ex else None
     label = f"预算执行情况（万元）（{score(weight)}分）" if weight is not None else "预算执行情况（万元）"
-    top = sheet.cells(
-        [label, None, None, "预算数（A）", "执行数（B）", "执行率（B/A）", "得分"], head=True, spans=[(2, 3)]
-    )
+    heads = selfeval_layout("execution-block").heads
+    top = sheet.cells([label, None, None, *heads("execution")], head=True, spans=[(2, 3)])
     sheet.cells(
         [None, "部门整体支出总额", None, f.budget_total, f.spent, f.execution_rate, ex.score if ex else None],
         formats=[None, None, None, MONEY, MONEY, RATE, SCORE],
@@ -358,10 +357,7 @@ def self_table_execution_block(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) 
         aligns="cl",
         spans=[(2, 7)],
     )
-    head = sheet.cells(
-        ["年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）", "得分"],
-        head=True,
-    )
+    head = sheet.cells(heads("indicators"), head=True)
     rows: list[LeafRow] = ctx["indicator_rows"]
     first = sheet.row
     for r in rows:
@@ -413,7 +409,8 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     """项目支出绩效自评表 (财预〔2020〕10号 表样)."""
     sheet = Sheet(ws, [10, 12, 12, 20, 14, 14, 8, 8, 22])
     sheet.ws.title = "项目自评表"
-    sheet.title("项目支出绩效自评表")
+    layout = selfeval_layout("project")
+    sheet.title(layout.title)
     sheet.line(f"（{ctx['year']}年度）", align="center")
     text_or: Callable[[str, str], str] = ctx["text_or"]
     f, ex = ctx["funds"], ctx["execution"]
@@ -437,11 +434,7 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
         aligns="ccl",
         spans=[(1, 2), (3, 5), (7, 9)],
     )
-    top = sheet.cells(
-        ["项目资金（万元）", None, None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-        head=True,
-        spans=[(1, 2)],
-    )
+    top = sheet.cells(["项目资金（万元）", None, None, *layout.heads("execution")], head=True, spans=[(1, 2)])
     fmts = [None, None, None, MONEY, MONEY, MONEY, SCORE, RATE, SCORE]
     sheet.cells(
         [
@@ -492,10 +485,7 @@ def project_table(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
         spans=[(1, 2), (3, 6), (7, 9)],
     )
     sheet.merge_down(1, goal, goal + 1)
-    head = sheet.cells(
-        list(PROJECT_INDICATOR_COLUMNS),
-        head=True,
-    )
+    head = sheet.cells(layout.heads("indicators"), head=True)
     rows: list[LeafRow] = ctx["indicator_rows"]
     first = sheet.row
     for r in rows:
@@ -520,28 +510,15 @@ def project_summary(doc: Doc, ctx: Mapping[str, Any], ws: Worksheet) -> None:
     sheet = Sheet(ws, [6, 40, 13, 12, 10, 11, 11, 11, 9, 30])
     sheet.ws.title = "项目支出自评汇总表"
     sheet.ws.page_setup.orientation = "landscape"
-    sheet.title("部门（单位）项目支出自评汇总表")
+    layout = selfeval_layout("project-summary")
+    sheet.title(layout.title)
     sheet.line(f"（{ctx['year']}年度）", align="center")
     sheet.line(f"部门（单位）名称：{ctx['department']}")
-    head = sheet.cells(
-        list(SUMMARY_COLUMNS),
-        head=True,
-    )
+    head = sheet.cells(layout.heads("projects"), head=True)
     sheet.repeat_rows(head, head)
     for p in ctx["projects"]:
         sheet.cells(
-            [
-                p.number,
-                p.name,
-                p.budget_total,
-                p.spent,
-                p.execution_rate,
-                p.output_rate,
-                p.effect_rate,
-                p.satisfaction_rate,
-                p.total,
-                p.reason,
-            ],
+            [getattr(p, key) for key, _ in layout.projects],
             formats=[None, None, MONEY, MONEY, RATE, RATE, RATE, RATE, MONEY],  # one format a column
             aligns="clrrrrrrrl",
         )

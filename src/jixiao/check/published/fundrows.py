@@ -24,14 +24,17 @@ from decimal import Decimal, InvalidOperation
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import ZERO, Interval, plain, rounding_interval
 from jixiao.model.document import Paragraph, PublishedDocument, Table
-from jixiao.read.published import synonyms
+from jixiao.model.selfeval_tables import selfeval_layout
+from jixiao.model.selfeval_tables import words as column_words
 
 # -- columns and labels of the project form's fund block ------------------------------------
 #: The columns of the fund block in the template's order, the first three the amounts, and
-#: other templates' words for each (synonyms.yaml, ``fund_columns``).
-_COLUMN_NAMES = tuple(c for c, _ in synonyms.groups("fund_columns"))
+#: other templates' words for each (``model/catalogs/selfeval_tables.yaml``: the project
+#: layout's ``execution`` part, ``words.execution_text``).
+_FUNDS = selfeval_layout("project").execution
+_COLUMN_NAMES = tuple(head for _, head in _FUNDS)
 _AMOUNT_COLUMNS = _COLUMN_NAMES[:3]
-_SAME_COLUMN = {word: c for c, words in synonyms.groups("fund_columns") for word in words}
+_SAME_COLUMN = {word: head for key, head in _FUNDS for word in column_words("execution_text")[key].words}
 _WORDS = sorted(_COLUMN_NAMES + tuple(_SAME_COLUMN), key=len, reverse=True)  # 年初预算数 before 年初预算
 _HEADER_WORD = re.compile("(" + "|".join(map(re.escape, _WORDS)) + r")\s*(?:[（(][A-Za-z/×*]+[)）])?")
 _TOTAL_LABEL = re.compile(r"年度资金总额\s*[:：]?")

@@ -27,6 +27,7 @@ from jixiao.core.numbers import NumberFormatError, half_unit, parse_measure, per
 from jixiao.frameworks.catalog import Catalog, builtin
 from jixiao.model.document import Paragraph, PublishedDocument, Table
 from jixiao.model.framework import Framework, IndicatorSpec, RuleKind
+from jixiao.model.selfeval_tables import without_note, words
 from jixiao.read.published.flow import clean
 
 #: Submission data as a table gives it, before Submission.model_validate reads it.
@@ -111,27 +112,15 @@ def adhoc_framework(level1: dict[str, Decimal | None], execution: Decimal | None
 
 
 # -- indicator tables in rows -----------------------------------------------------------------
-_HEAD = {
-    "l1": ("一级指标",),
-    "l2": ("二级指标",),
-    "l3": ("三级指标",),
-    "target": ("指标值", "目标值", "年度指标值", "年初目标值", "年初指标值"),
-    "actual": ("完成值", "实际完成值", "全年完成值", "实际完成情况"),
-    "weight": ("分值", "权重", "指标权重"),
-    "score": ("得分", "指标得分"),
-    "reason": ("偏差原因", "偏差原因分析及改进措施", "未完成原因分析", "偏差原因分析"),
-}
-
-
 def _header_map(row: Sequence[str]) -> dict[str, int] | None:
-    cells = [_norm(c) for c in row]
+    """The indicator columns a header row names (``selfeval_tables.yaml``: words.indicators),
+    when it names enough of them to be an indicator table's."""
+    cells = [without_note(_norm(c)) for c in row]
     found: dict[str, int] = {}
-    for key, words in _HEAD.items():
-        for i, cell in enumerate(cells):
-            base = re.sub(r"[（(].*?[)）]", "", cell)
-            if base in words or (key == "reason" and base.startswith("偏差")):
-                found.setdefault(key, i)
-                break
+    for key, column in words("indicators").items():
+        i = next((i for i, cell in enumerate(cells) if column.matches(cell)), None)
+        if i is not None:
+            found[key] = i
     if {"l1", "l3", "score"} <= set(found) and ("target" in found or "actual" in found):
         return found
     return None
@@ -139,14 +128,13 @@ def _header_map(row: Sequence[str]) -> dict[str, int] | None:
 
 def _execution_block(table: Table, start: int) -> tuple[RawData, Decimal | None] | None:
     """预算数(A) / 执行数(B) / 执行率 / 得分(20分*执行率) header and the row below it."""
+    columns = words("execution")
     for i in range(start, min(start + 6, len(table.rows) - 1)):
         cells = [_norm(c) for c in table.rows[i]]
-        budget = next((j for j, c in enumerate(cells) if c.startswith(("预算数", "全年预算数"))), None)
-        spent = next((j for j, c in enumerate(cells) if c.startswith(("执行数", "全年执行数"))), None)
+        col = {k: next((j for j, c in enumerate(cells) if w.matches(c)), None) for k, w in columns.items()}
+        budget, spent, rate, score = col["budget"], col["spent"], col["rate"], col["score"]
         if budget is None or spent is None:
             continue
-        rate = next((j for j, c in enumerate(cells) if c.startswith("执行率")), None)
-        score = next((j for j, c in enumerate(cells) if c.startswith("得分")), None)
         weight = None
         for c in cells:
             m = re.search(r"[（(]?(\d+)分", c)
@@ -154,7 +142,7 @@ def _execution_block(table: Table, start: int) -> tuple[RawData, Decimal | None]
                 weight = Decimal(m.group(1))
                 break
         values = table.rows[i + 1]
-        column = next((j for j, c in enumerate(cells) if c in ("分值", "权重")), None)
+        column = col["weight"]
         if weight is None and column is not None and column < len(values):
             weight = _decimal(values[column])  # the weight in its own column: 分值 10
         if budget >= len(values) or spent >= len(values):
@@ -306,7 +294,9 @@ def _safe(name: str) -> str:
 
 
 # -- the same table broken into lines -----------------------------------------------------------
-_BROKEN_HEAD = re.compile(r"一级指标\s*二级指标\s*三级指标")
+#: The header of an indicator table broken into lines: 一级指标 二级指标 三级指标 in a row.
+_BROKEN_HEAD = re.compile(r"\s*".join(words("indicators")[k].words[0] for k in ("l1", "l2", "l3")))
+_SCORE = words("indicators")["score"].words[0]
 
 
 def broken_tables(doc: PublishedDocument) -> Iterator[tuple[int, int]]:
@@ -315,7 +305,7 @@ def broken_tables(doc: PublishedDocument) -> Iterator[tuple[int, int]]:
     i = 0
     while i < len(paras):
         block = paras[i]
-        if isinstance(block, Paragraph) and _BROKEN_HEAD.search(block.text) and "得分" in block.text:
+        if isinstance(block, Paragraph) and _BROKEN_HEAD.search(block.text) and _SCORE in block.text:
             j = i + 1
             while j < len(paras) and isinstance(paras[j], Paragraph):
                 text = clean(paras[j].text)  # type: ignore[union-attr]
@@ -467,27 +457,19 @@ def _split_row(body: list[str]) -> tuple[str, str, str]:
 
 # -- project summary tables -------------------------------------------------------------------
 def summary_tables(doc: PublishedDocument) -> Iterator[tuple[Table, int, dict[str, int]]]:
+    """Project summary tables, by the words of their columns (``selfeval_tables.yaml``:
+    words.projects): each with its header row and columns."""
+    columns = words("projects")
     for table in doc.tables():
         for i, row in enumerate(table.rows[:3]):
-            cells = [_norm(c) for c in row]
             cols: dict[str, int] = {}
-            for j, c in enumerate(cells):
-                if c.startswith("项目名称"):
-                    cols["name"] = j
-                elif c.startswith(("全年预算数", "预算数")):
-                    cols["budget"] = j
-                elif c.startswith("执行数"):
-                    cols["spent"] = j
-                elif c.startswith("执行率"):
-                    cols["rate"] = j
-                elif "得分率" in c:
-                    level = c.split("得分率")[0]
-                    cols[f"rate:{level}"] = j
-                elif c.startswith("自评得分") or c == "得分":
-                    cols["score"] = j
-                elif c.startswith("偏差原因"):
-                    cols["reason"] = j
-            if {"name", "score"} <= set(cols) and any(k.startswith("rate:") for k in cols):
+            for j, cell in enumerate(_norm(c) for c in row):
+                key = next((k for k, w in columns.items() if w.matches(cell)), None)
+                if key == "level_rate":  # "产出指标得分率": the rate of that level-1 indicator
+                    key = "rate:" + cell.split(columns[key].contains[0])[0]
+                if key is not None:
+                    cols[key] = j
+            if {"name", "total"} <= set(cols) and any(k.startswith("rate:") for k in cols):
                 yield table, i, cols
                 break
 
@@ -513,14 +495,14 @@ def recognise_summary(
             continue
         indicators: list[RawData] = []
         exec_name = next((s.name for s in fw.indicators if s.rule and s.rule.value == "execution_rate"), None)
-        if exec_name and cell(cols.get("rate")):
-            indicators.append({"path": exec_name, "actual": cell(cols.get("rate")), "line": line})
+        if exec_name and cell(cols.get("execution_rate")):
+            indicators.append({"path": exec_name, "actual": cell(cols.get("execution_rate")), "line": line})
         for level, j in levels.items():
             if level in names and cell(j):
                 indicators.append({"path": level, "score_rate": cell(j), "line": line})
         figures = {}
-        if cell(cols.get("budget")) and cell(cols.get("spent")):
-            figures = {"budget_total": cell(cols.get("budget")), "spent": cell(cols.get("spent"))}
+        if cell(cols.get("budget_total")) and cell(cols.get("spent")):
+            figures = {"budget_total": cell(cols.get("budget_total")), "spent": cell(cols.get("spent"))}
         data = {
             "department": _department(doc),
             "project": project,
@@ -529,7 +511,7 @@ def recognise_summary(
             "origin": "published",
             "figures": figures,
             "indicators": indicators,
-            "stated": {"total": cell(cols["score"]), "line": line} if cell(cols["score"]) else {},
+            "stated": {"total": cell(cols["total"]), "line": line} if cell(cols["total"]) else {},
         }
         yield Recognised(f"项目自评汇总表中的“{project}”", fw, data)
 
