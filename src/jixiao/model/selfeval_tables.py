@@ -106,6 +106,7 @@ def words(part: Vocabulary) -> Mapping[str, Words]:
     return selfeval_tables().words[part]
 
 
+@cache
 def heads_of(*keys: str) -> tuple[str, ...]:
     """The headers of these indicator-table columns in every layout, each once, in order."""
     found = (h for layout in selfeval_tables().layouts.values() for k, h in layout.indicators if k in keys)
