@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from jixiao.read.published.accounts.names import norm
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # find.py reads cells with this module: the import goes one w
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.model.document import Paragraph
 from jixiao.model.tables import tables
+
+V = TypeVar("V")
 
 # --------------------------------------------------------------------------- cells
 
@@ -115,6 +117,16 @@ class Reader:
                 detail=detail,
             )
         )
+
+    def repeated(self, seen: dict[str, V], code: str, values: V, i: int) -> bool:
+        """Whether ``code`` was read before (a table going on over a page repeats rows):
+        a repeat with other figures is a bad row. A first reading is kept in ``seen``."""
+        if code in seen:
+            if seen[code] != values:
+                self.bad_row(i, f"与前面的科目“{code}”重复而数字不同")
+            return True
+        seen[code] = values
+        return False
 
     def bad_column(self, label: str) -> None:
         self.findings.append(

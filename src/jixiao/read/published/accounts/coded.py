@@ -135,11 +135,8 @@ def read_coded(reader: Reader) -> dict[str, Any] | None:
                 reader.bad_row(i, "不是科目编码，也不是合计行")
             continue
         values = {k: reader.amount(i, j, column_label(k, tid)) for j, k in columns.items()}
-        if code in seen:
-            if seen[code] != values:
-                reader.bad_row(i, f"与前面的科目“{code}”重复而数字不同")
+        if reader.repeated(seen, code, values, i):
             continue
-        seen[code] = values
         reader.line(code, i)
         out_rows.append({"code": code, "name": _compact(name), **values})
     return {"total": total, "rows": out_rows}

@@ -70,11 +70,8 @@ def read_basic(reader: Reader) -> dict[str, Any] | None:
                 continue
             used.update(range(code_col, amount_col + 1))
             value = reader.amount(i, amount_col, None)
-            if code in seen:
-                if seen[code] != value:
-                    reader.bad_row(i, f"与前面的科目“{code}”重复而数字不同")
+            if reader.repeated(seen, code, value, i):
                 continue
-            seen[code] = value
             reader.line(code, i)
             if value is not None:
                 items[code] = value
