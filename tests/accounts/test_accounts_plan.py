@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.check.formulas import evaluate, expr
-from jixiao.check.formulas.ruleset import Outcome, RuleSpec, _compile, _Context, _run_rule
+from jixiao.check.formulas.ruleset import Outcome, Record, RuleSpec, _compile, _Context, _run_rule
 from jixiao.core.numbers import ZERO
 from jixiao.model.accounts_grid import TableGrid
 from jixiao.model.classification import function_catalog
@@ -198,8 +198,9 @@ def test_a_compiled_rule_gives_each_instance_what_the_tree_says(left, right, tab
     doc = parse("rules: []", "t.yaml")
     rule = _compile(RuleSpec.model_validate(raw), doc, ["rules", 0])
     g = _grid(*table)
-    outcomes: list[Outcome] = []
-    _run_rule(rule, g, _Context(_accounts(), None), [], outcomes)
+    records: list[Record] = []
+    _run_rule(rule, g, _Context(_accounts(), None), [], records)
+    outcomes = list(map(Outcome._make, records))
     rows = list(g["income"].rows) if each else [None]
     printed = {c for c in COLUMNS if any(cells.get(c) is not None for cells in g["income"].rows.values())}
     expected = []

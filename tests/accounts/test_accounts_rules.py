@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from jixiao import api
 from jixiao.check.formulas import evaluate, expr
-from jixiao.check.formulas.ruleset import RuleSet, builtin_rules, run
+from jixiao.check.formulas.ruleset import Outcome, RuleSet, builtin_rules, run
 from jixiao.cli.main import app
 from jixiao.core.findings import InputError
 from jixiao.model.accounts_grid import build
@@ -47,8 +47,8 @@ def _accounts(text: str):
 
 
 def _outcomes(acc, rules=None):
-    findings, outcomes = run(rules or builtin_rules(), acc, build(acc))
-    return findings, {(o.rule, o.row, o.column): o for o in outcomes}
+    findings, records = run(rules or builtin_rules(), acc, build(acc))
+    return findings, {(o.rule, o.row, o.column): o for o in map(Outcome._make, records)}
 
 
 def test_a_tail_within_n_times_half_a_cent_is_a_note_beyond_it_an_error():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from itertools import filterfalse
 
 from pydantic import BaseModel
 
@@ -25,7 +26,18 @@ _ZERO = Decimal(0)
 class TableGrid:
     """The rows of one table; ``codes`` are the coded rows in printed order."""
 
-    __slots__ = ("_children", "_lists", "_parent_of", "_printed", "_sums", "catalog", "codes", "id", "rows")
+    __slots__ = (
+        "_children",
+        "_lists",
+        "_parent_of",
+        "_printed",
+        "_sums",
+        "_unprinted",
+        "catalog",
+        "codes",
+        "id",
+        "rows",
+    )
 
     def __init__(self, tid: str, catalog: Classification | None) -> None:
         self.id = tid
@@ -37,6 +49,7 @@ class TableGrid:
         self._lists: dict[object, list[str]] = {}  # parents / leaves / level(n), computed once
         self._parent_of: dict[str, str | None] | None = None
         self._sums: dict[str, dict[str, tuple[Decimal, int]]] = {}
+        self._unprinted: dict[tuple[str | None, ...], frozenset[str]] = {}
 
     def add(self, key: str, cells: Cells, *, coded: bool = False) -> None:
         if key in self.rows:  # duplicates are refused when read; keep the first one
@@ -66,8 +79,11 @@ class TableGrid:
             if catalog is None:
                 self._parent_of = dict.fromkeys(self.codes)
             else:  # a catalog code's parent is looked up; any other is worked out
-                known, parent = catalog.parent_map, catalog.parent
-                self._parent_of = {c: known[c] if c in known else parent(c) for c in self.codes}
+                known, codes = catalog.parent_map, self.codes
+                found = dict(zip(codes, map(known.get, codes), strict=True))  # C-level calls alone
+                for code in filterfalse(known.__contains__, codes):
+                    found[code] = catalog.parent(code)
+                self._parent_of = found
         return self._parent_of
 
     def child_sums(self, column: str) -> dict[str, tuple[Decimal, int]]:
@@ -101,6 +117,16 @@ class TableGrid:
             )
         return found
 
+    def unprinted(self, columns: tuple[str | None, ...]) -> frozenset[str]:
+        """Those of ``columns`` in which no row has a value (asked by every rule that runs
+        over them, answered once per table and set of columns)."""
+        found = self._unprinted.get(columns)
+        if found is None:
+            found = self._unprinted[columns] = frozenset(
+                c for c in columns if c is not None and not self.printed(c)
+            )
+        return found
+
     def parents(self) -> list[str]:
         """Coded rows that have at least one child row in this table."""
         return self._lists["parents"] if "parents" in self._lists else self._split()["parents"]
@@ -113,8 +139,8 @@ class TableGrid:
         """The coded rows split once into parents and leaves (from the index of children)."""
         self.children("")  # the index of children, built once
         index = self._children or {}
-        self._lists["parents"] = [c for c in self.codes if c in index]
-        self._lists["leaves"] = [c for c in self.codes if c not in index]
+        self._lists["parents"] = list(filter(index.__contains__, self.codes))
+        self._lists["leaves"] = list(filterfalse(index.__contains__, self.codes))
         return self._lists
 
     def level(self, n: int) -> list[str]:

@@ -159,6 +159,8 @@ class _SourceWriter:
         self.top: list[str] = []
         self.per_row: list[str] = []
         self.cells: dict[tuple[str, str], str] = {}
+        #: whether a value can be missing under ``zero`` (only a division by zero makes one)
+        self.divides = False
 
     def bind(self, value: object) -> str:
         name = f"k{len(self.names)}"
@@ -228,6 +230,7 @@ class _SourceWriter:
             if node.op not in ("+", "-", "*", "/"):  # pragma: no cover - the parser makes no other
                 raise ExprError(f"未知的运算符“{node.op}”", node.pos)
             if node.op == "/":
+                self.divides = True
                 self.emit(d, f"{v} = _divide({a}, {b})")
             else:
                 self.emit(d, f"{v} = None if {a} is None or {b} is None else {a} {node.op} {b}")
@@ -337,15 +340,16 @@ def compile_expr(node: Node, *, zero: bool) -> Compiled:
     return w.function("side", "G, row, column", w.lines)
 
 
-#: A compiled rule: (grid, outcomes.append, fail) -> None, where ``fail(row, column, left,
-#: right, n, gap)`` records a failing instance and returns its Outcome.
+#: A compiled rule: (grid, records.append, fail) -> None. Each instance appends its record,
+#: a plain tuple (rule, row, column, status, left, right, terms, finding); ``fail(row, column,
+#: left, right, n, gap)`` makes the record of an instance that does not hold.
 Plan = Callable[[Grid, Callable[[Any], None], Callable[..., Any]], None]
 
 _COMPARE = {
-    "=": ("gap = left - right", "not gap"),
-    "≤": ("gap = left - right", "gap <= 0"),
-    "≥": ("gap = right - left", "gap <= 0"),
-    "≠": ("gap = ZERO", "left != right"),
+    "=": ("gap = {l} - {r}", "not gap"),
+    "≤": ("gap = {l} - {r}", "gap <= 0"),
+    "≥": ("gap = {r} - {l}", "gap <= 0"),
+    "≠": ("gap = ZERO", "{l} != {r}"),
 }
 
 
@@ -359,40 +363,43 @@ def compile_plan(
     domain: RowsFn | None,
     columns: tuple[str | None, ...],
     dollar_tables: tuple[str, ...],
-    outcome: type,
 ) -> Plan:
     """The whole rule as one function: for each row of ``domain`` (one pass with row None
     without it) and each of ``columns``, both sides evaluated inline, compared with ``op``,
-    and an ``outcome`` appended (made by ``fail`` for an instance that does not hold).
+    and its record appended (made by ``fail`` for an instance that does not hold).
 
     ``dollar_tables``: a column printed in none of them holds trivially (status empty)."""
     w = _SourceWriter(zero)
-    w.names.update(RID=rid, DOMAIN=domain, COLUMNS=columns, DOLLAR=dollar_tables, Outcome=outcome)
-    w.names["PRINTED"] = lambda g, c, tables: (g[t].printed(c) for t in tables)
-    w.names["new"] = tuple.__new__  # NamedTuple's own __new__ is Python code; this is the C one
+    w.names.update(RID=rid, DOMAIN=domain, COLUMNS=columns)
+    first, *others = dollar_tables or ("",)
+    w.names["DEAD"] = lambda g: (
+        g[first].unprinted(columns).intersection(*(g[t].unprinted(columns) for t in others))
+    )
     # the loops over rows and columns only where the rule has them
     outer = 2 if domain is not None else 1
     d = outer + 1 if columns != (None,) else outer
     w.emit(d, "n = 0")
-    w.emit(d, f"left = {w.expr(left, d)}")
-    w.emit(d, f"right = {w.expr(right, d)}")
-    gap, holds = _COMPARE[op]
-    w.emit(d, "if left is None or right is None:")
-    w.emit(d + 1, "append(new(Outcome, (RID, row, column, 'skip', left, right, n, None)))")
-    w.emit(d, "else:")
-    w.emit(d + 1, gap)
-    w.emit(d + 1, f"if {holds}:")
-    w.emit(d + 2, "append(new(Outcome, (RID, row, column, 'pass' if n else 'empty', left, right, n, None)))")
-    w.emit(d + 1, "else: append(fail(row, column, left, right, n, gap))")
+    a, b = w.expr(left, d), w.expr(right, d)
+    gap, holds = (part.format(l=a, r=b) for part in _COMPARE[op])
+    done, e = f"{a}, {b}, n, None))", d
+    if not zero or w.divides:  # else neither side can be missing
+        w.emit(d, f"if {a} is None or {b} is None:")
+        w.emit(d + 1, f"append((RID, row, column, 'skip', {done}")
+        w.emit(d, "else:")
+        e += 1
+    w.emit(e, gap)
+    w.emit(e, f"if {holds}:")
+    w.emit(e + 1, f"append((RID, row, column, 'pass' if n else 'empty', {done}")
+    w.emit(e, f"else: append(fail(row, column, {a}, {b}, n, gap))")
     body: list[str] = []
     if dollar_tables:
         # nothing printed in a column of the $ tables: 0 = 0 without evaluating
-        body.append("    dead = {c for c in COLUMNS if c is not None and not any(PRINTED(G, c, DOLLAR))}")
+        body.append("    dead = DEAD(G)")
     body.append("    for row in DOMAIN(G, None, None):" if domain is not None else "    row = None")
     body += ["    " * outer + line for line in w.per_row]
     body.append("    " * outer + ("for column in COLUMNS:" if d > outer else "column = None"))
     if dollar_tables:
         body.append("    " * d + "if column in dead:")
-        body.append("    " * d + "    append(new(Outcome, (RID, row, column, 'empty', ZERO, ZERO, 0, None)))")
+        body.append("    " * d + "    append((RID, row, column, 'empty', ZERO, ZERO, 0, None))")
         body.append("    " * d + "    continue")
     return w.function("plan", "G, append, fail", body + w.lines, f"rule {rid}")

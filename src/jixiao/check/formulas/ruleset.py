@@ -39,7 +39,7 @@ from jixiao.core.findings import Finding, InputError, Location, Severity, catalo
 from jixiao.core.numbers import tail_tolerance
 from jixiao.model.accounts import Accounts
 from jixiao.model.accounts_grid import TableGrid
-from jixiao.model.tables import table_name, tables
+from jixiao.model.tables import TableLayout, table_name, tables
 from jixiao.read.structured import ParsedFile, load, parse, validation_findings
 
 OPERATORS = {"=": "=", "==": "=", "≤": "≤", "<=": "≤", "≥": "≥", ">=": "≥", "≠": "≠", "!=": "≠"}
@@ -160,6 +160,11 @@ class Rule:
         if col is None and anchor.single:
             col = expr.implied_column(anchor)
         return anchor.table, fixed, col
+
+    @cached_property
+    def anchor_table(self) -> TableLayout | None:
+        """The layout of the table its Findings point to."""
+        return tables().get(self.anchor.table) if self.anchor else None
 
     @cached_property
     def left(self) -> evaluate.Compiled:
@@ -342,7 +347,6 @@ def _compile(spec: RuleSpec, doc: ParsedFile, base: list[int | str]) -> Rule:
             domain=domain,
             columns=columns,
             dollar_tables=dollar,
-            outcome=Outcome,
         )
     except expr.ExprError as exc:  # pragma: no cover - check() refuses what cannot compile
         where = [*base, "left"]
@@ -434,7 +438,10 @@ class Outcome(NamedTuple):
     cell was missing under ``missing: skip``), tail (off within the rounding tail), fail,
     explained (fails and the data explains why), crash (the rule raised; see its Finding).
     ``left``/``right`` are the two sides' values, ``terms`` how many printed amounts they read.
-    (A NamedTuple: a check makes hundreds of these, and tuples are cheap to build.)
+
+    The engine records each instance as a plain tuple of these fields (:data:`Record`): a
+    check makes hundreds, a plain tuple is several times cheaper to make than a NamedTuple,
+    and most runs never look at them one by one. ``Outcome._make(record)`` reads one.
     """
 
     rule: str
@@ -450,6 +457,9 @@ class Outcome(NamedTuple):
     def key(self) -> str:
         return ":".join(p for p in (self.rule, self.row, self.column) if p)
 
+
+#: One rule instance as the engine records it: :class:`Outcome`'s fields, in order.
+Record = tuple[str, str | None, str | None, str, Decimal | None, Decimal | None, int, Finding | None]
 
 _CENT = Decimal("0.01")
 #: n × 0.005 for the usual numbers of terms, computed once
@@ -498,7 +508,6 @@ class _Context:
         self.file = file
         self.explanations = acc.explanations
         self.used: set[str] = set()
-        self._locations: dict[tuple[str, str | None, str | None], Location] = {}
 
     def explanation(self, rule: Rule, row: str | None, column: str | None) -> str | None:
         if not self.explanations and rule.spec.explained_by is None:
@@ -531,20 +540,23 @@ class _Context:
         key = row if fixed is None else fixed
         if col == "$":
             col = column
-        cache_key = (table, key, col)
-        where = self._locations.get(cache_key)
-        if where is None:
-            spec = tables()[table]
-            where = Location(
-                file=self.file,
-                line=self.lines.get((table, key)) if key else None,
-                sheet=self.sheets.get(table),
-                table=table_name(table, self.layout),
-                row=spec.row_name(key) if key else None,
-                column=spec.column_label(col) if col and not spec.single_column else None,
-            )
-            self._locations[cache_key] = where
-        return where
+        name, row_name, column_label = _place(table, key, col, self.layout)
+        return Location(
+            file=self.file,
+            line=self.lines.get((table, key)) if key else None,
+            sheet=self.sheets.get(table),
+            table=name,
+            row=row_name,
+            column=column_label,
+        )
+
+
+@lru_cache(maxsize=4096)
+def _place(table: str, key: str | None, col: str | None, layout: str) -> tuple[str, str | None, str | None]:
+    """The table, row and column a Location names for a cell (the same for every department)."""
+    spec = tables()[table]
+    row = spec.row_name(key) if key else None
+    return table_name(table, layout), row, spec.column_label(col) if col and not spec.single_column else None
 
 
 def run(
@@ -555,17 +567,17 @@ def run(
     file: str | None = None,
     lines: Mapping[tuple[str, str], int] | None = None,
     sheets: Mapping[str, str] | None = None,
-) -> tuple[list[Finding], list[Outcome]]:
-    """Run ``rules`` on ``acc`` (whose grid is ``grid``); Findings and every instance's Outcome.
+) -> tuple[list[Finding], list[Record]]:
+    """Run ``rules`` on ``acc`` (whose grid is ``grid``); Findings and every instance's Record.
 
     ``lines`` maps (table, row) to the input line and ``sheets`` a table to its worksheet,
     to put them on the Findings."""
     ctx = _Context(acc, file, lines, sheets)
     findings: list[Finding] = []
-    outcomes: list[Outcome] = []
+    records: list[Record] = []
     for rule in rules.rules:
         try:
-            _run_rule(rule, grid, ctx, findings, outcomes)
+            _run_rule(rule, grid, ctx, findings, records)
         except TimeLimitExceeded:  # the document's time is up: no further rule runs
             raise
         except Exception as exc:
@@ -573,9 +585,9 @@ def run(
                 "internal-error", Location(file=file), rule=rule.id, detail=f"{type(exc).__name__}: {exc}"
             )
             findings.append(f)
-            outcomes.append(Outcome(rule.id, None, None, "crash", finding=f))
+            records.append((rule.id, None, None, "crash", None, None, 0, f))
     findings += _explanation_findings(rules, ctx, file)
-    return findings, outcomes
+    return findings, records
 
 
 def _run_rule(
@@ -583,96 +595,59 @@ def _run_rule(
     grid: dict[str, TableGrid],
     ctx: _Context,
     findings: list[Finding],
-    outcomes: list[Outcome],
+    records: list[Record],
 ) -> None:
     """Every instance of ``rule`` through its compiled plan; a Finding only for those that fail."""
-    rid, tails = rule.spec.id, rule.spec.tails
+    rid = rule.spec.id
 
-    def fail(*instance: Any) -> Outcome:
-        row, column, left, right, n, gap = instance
-        f = _failed(rule, ctx, row=row, column=column, left=left, right=right, n=n, gap=gap, tails=tails)
+    def fail(*instance: Any) -> Record:  # (row, column, left, right, n, gap)
+        row, column, left, right, n, _ = instance
+        f = _failed(rule, ctx, instance)
         findings.append(f)
         status = "tail" if f.code == _TAIL else ("explained" if f.explanation else "fail")
-        return Outcome(rid, row, column, status, left, right, n, f)
+        return rid, row, column, status, left, right, n, f
 
-    rule.plan(grid, outcomes.append, fail)  # type: ignore[misc]
+    rule.plan(grid, records.append, fail)  # type: ignore[misc]
 
 
 _TAIL = "accounts-rounding-tail"
 
 
-def _failed(
-    rule: Rule,
-    ctx: _Context,
-    *,
-    row: str | None,
-    column: str | None,
-    left: Decimal,
-    right: Decimal,
-    n: int,
-    gap: Decimal,
-    tails: bool,
-) -> Finding:
-    """The Finding of an instance that does not hold: a rounding tail, or the rule's own."""
-    gap = abs(gap)
-    tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
-    is_tail = tails and rule.op != "≠" and gap <= tolerance
-    return _finding(
-        rule,
-        ctx,
-        row=row,
-        column=column,
-        left=left,
-        right=right,
-        n=n,
-        tail=is_tail,
-        explanation=ctx.explanation(rule, row, column),
-    )
-
-
-def _finding(
-    rule: Rule,
-    ctx: _Context,
-    *,
-    row: str | None,
-    column: str | None,
-    left: Decimal,
-    right: Decimal,
-    n: int,
-    tail: bool,
-    explanation: str | None,
-) -> Finding:
-    """The Finding of a failing instance, built once with its final severity.
+def _failed(rule: Rule, ctx: _Context, instance: tuple[Any, ...]) -> Finding:
+    """The Finding of an instance (row, column, left, right, n, gap) that does not hold, a
+    rounding tail or the rule's own, built once with its final severity.
 
     Hot when a department has many rounding tails: only what the message uses is computed,
     and the Finding is built directly from the catalogue's template (what ``finding()`` does).
     """
+    row, column, left, right, n, gap = instance
+    spec = rule.spec
+    tolerance = _TOLERANCE[n] if n < 256 else tail_tolerance(n)
+    tail = spec.tails and rule.op != "≠" and abs(gap) <= tolerance
+    explanation = ctx.explanation(rule, row, column)
     where = ctx.location(rule, row, column)
-    spec = tables().get(rule.anchor.table) if rule.anchor else None
     shown_left, shown_right, places = _shown_pair(left, right)
     diff = _show(abs(left - right), places)
-    fields = rule.fields
-    params: dict[str, object] = {"left": shown_left, "right": shown_right, "diff": diff}
+    shown_tolerance = _shown_tolerance(n)
+    params = {"left": shown_left, "right": shown_right, "diff": diff, "n": str(n)}
+    params["tolerance"] = shown_tolerance
+    fields, table = rule.fields, rule.anchor_table
     if "row" in fields:
-        params["row"] = (spec.row_name(row) if spec else row) if row else ""
+        params["row"] = (table.row_name(row) if table else row) if row else ""
     if "code" in fields:
         params["code"] = row or ""
     if "column" in fields:
-        params["column"] = (spec.column_label(column) if spec else column) if column else ""
+        params["column"] = (table.column_label(column) if table else column) if column else ""
     if "table" in fields:
         params["table"] = where.table or ""
-    shown_tolerance = _shown_tolerance(n)
-    params["n"] = str(n)
-    params["tolerance"] = shown_tolerance
-    text = rule.spec.message.format(**params)
+    text = spec.message.format_map(params)
     if tail:
-        code, severity = "accounts-rounding-tail", Severity.note
-        message = _TEMPLATES()[code].format(
-            text=text, rule=rule.id, diff=diff, n=n, tolerance=shown_tolerance
-        )
+        code, severity = _TAIL, Severity.note
+        template = _TEMPLATES()[code]
+        message = template.format(text=text, rule=spec.id, diff=diff, n=n, tolerance=shown_tolerance)
     else:
-        code, severity = rule.spec.code, rule.spec.severity
-        message = _TEMPLATES()[code].format(text=text, rule=rule.id)
+        code, severity = spec.code, spec.severity
+        message = _TEMPLATES()[code].format(text=text, rule=spec.id)
     if explanation:
         # explained: kept, visible, but no longer an error (see the module docstring)
         severity, message = Severity.note, f"（已说明）{message}"
