@@ -219,3 +219,20 @@ def test_not_a_workbook(tmp_path):
     (f,) = _refused(path)
     assert f.code == "syntax-error"
     assert "Excel" in f.message
+
+
+@pytest.mark.parametrize(
+    ("items", "flagged"),
+    [
+        # sub-cent terms adding up to whole cents: each is still flagged
+        ('{"30201": 0.005, "30202": 0.005}', {"30201 办公费", "30202 印刷费"}),
+        # a sum too long to be exact: the sub-cent digits would be rounded away
+        ('{"30201": 999999999999999, "30202": 0.000000000000001}', {"30202 印刷费"}),
+        # a trailing zero is not more precision
+        ('{"30201": 2.200, "30202": 1}', set()),
+    ],
+)
+def test_every_amount_below_the_cent_is_flagged(tmp_path, items, flagged):
+    report = api.check_accounts(api.load_accounts(_write(tmp_path, GOOD + f"basic: {{items: {items}}}\n")))
+    got = {f.location.row for f in report.findings if f.code == "accounts-precision"}
+    assert got == flagged

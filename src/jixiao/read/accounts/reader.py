@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, Rounded, localcontext
+from functools import partial
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -291,16 +293,16 @@ def data_findings(
 
     for tid in ("income", "expense", "general", "fund", "capital"):
         table = getattr(acc, tid)
-        codes = {r.code for r in table.rows}
         catalog = tables()[tid].classification
         if catalog is None:  # pragma: no cover - coded tables always have one
             continue
-        names = catalog.names
+        names, present = catalog.names, grid[tid].rows
+        parents = grid[tid].parents_of()  # worked out once, for the rules too
         for row in table.rows:
             if not row.name or names.get(row.code) != row.name:  # else known, named as the catalog
                 out += _code_findings(catalog, row.code, row.name, tid, where)
-            parent = catalog.parent(row.code)
-            if parent and parent not in codes:
+            parent = parents[row.code]
+            if parent and parent not in present:
                 out.append(
                     finding("accounts-missing-parent", where(tid, row.code), item=row.code, parent=parent)
                 )
@@ -369,6 +371,8 @@ def _precision(
 ) -> list[Finding]:
     out: list[Finding] = []
     for tid in TABLE_IDS:
+        if _whole_cents(grid[tid].rows):
+            continue  # the usual case, proved at once
         for key, cells in grid[tid].rows.items():
             for column, value in cells.items():
                 # quantize is the cheapest test (as_tuple builds a tuple of digits); 2.200 is
@@ -392,6 +396,23 @@ def _precision(
 
 
 _CENT = Decimal("0.01")
+_IS_AMOUNT = partial(type.__instancecheck__, Decimal)
+#: the default context, where a sum that would round raises instead
+_EXACT = Context(traps=[Rounded, InvalidOperation])
+
+
+def _whole_cents(rows: dict[str, gridmod.Cells]) -> bool:
+    """True when no amount of ``rows`` has digits below the cent, proved by one sum: an exact
+    sum keeps the smallest exponent of its terms. False when unsure (2.200 has exponent -3,
+    a sum may round): then each cell is tested."""
+    cells = chain.from_iterable(map(dict.values, rows.values()))
+    amounts = cast("Iterable[Decimal]", filter(_IS_AMOUNT, cells))
+    try:
+        with localcontext(_EXACT):
+            exponent = sum(amounts, Decimal(0)).as_tuple().exponent
+    except ArithmeticError:
+        return False
+    return isinstance(exponent, int) and exponent >= -2
 
 
 def _places(value: Decimal) -> int:
