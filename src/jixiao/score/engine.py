@@ -27,7 +27,6 @@ from jixiao.score.tree import (
     compile_plan,
     first_line,
     total_of,
-    weight_of,
 )
 
 TOTAL = "（总分）"
@@ -195,7 +194,7 @@ class _Walk:
         return self._branch(node) if node.children else self._leaf(node)
 
     def _branch(self, node: Node) -> IndicatorResult:
-        weight = weight_of(node)
+        weight = node.weight
         entry = node.entry
         children = tuple(self.node(c) for c in node.children)
         scores = [c.score for c in children]
@@ -258,7 +257,7 @@ class _Walk:
         )
 
     def _leaf(self, node: Node) -> IndicatorResult:
-        weight = weight_of(node)
+        weight = node.weight
         entry = node.entry
         where = self.where(node)
         leaf = self.leaves.score(node, weight, where)
