@@ -186,10 +186,6 @@ class _Walk:
         self.complete = True
         self.execution_rate: Decimal | None = None
 
-    def where(self, node: Node) -> Location:
-        line = node.entry.line if node.entry else None
-        return _location(self.file, line, node.key)
-
     def node(self, node: Node) -> IndicatorResult:
         return self._branch(node) if node.children else self._leaf(node)
 
@@ -214,7 +210,7 @@ class _Walk:
             self._above_weight(node, children, weight, score)
         if entry is None:
             return result
-        where = self.where(node)
+        where = _location(self.file, entry.line, node.key)
         printed = stated.score(entry.score, weight, where, self.findings)
         if printed is not None:
             summed = stated.sum_of(children)
@@ -259,7 +255,7 @@ class _Walk:
     def _leaf(self, node: Node) -> IndicatorResult:
         weight = node.weight
         entry = node.entry
-        where = self.where(node)
+        where = _location(self.file, entry.line if entry else None, node.key)
         leaf = self.leaves.score(node, weight, where)
         self.findings += leaf.findings
         if leaf.score is None:

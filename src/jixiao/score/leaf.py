@@ -125,7 +125,7 @@ class LeafScorer:
             self._missing(out, where, "该指标的下级指标或完成情况", printed)
             return out
         job = _Job(node, entry, weight, where, printed, out)
-        rule = _rule_of(node)
+        rule = entry.rule or (spec.rule if spec is not None else None)
         if entry.score_rate is not None and entry.actual is None and entry.tier is None and rule is None:
             self._summary(job)
             return out
@@ -444,12 +444,6 @@ _APPLY = {
 def _bare_entry(path: str) -> Entry:
     """The entry of a leaf computed from the figures alone (frozen: made once per path)."""
     return Entry(path=path)
-
-
-def _rule_of(node: Node) -> RuleKind | None:
-    if node.entry is not None and node.entry.rule is not None:
-        return node.entry.rule
-    return node.spec.rule if node.spec is not None else None
 
 
 def _missing_what(job: _Job) -> str:

@@ -350,37 +350,33 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
                 )
             if node.children:
                 own = node.weight
-                kids = [c.weight for c in node.children]
-                if own is not None and all(k is not None for k in kids):
-                    total = sum((k for k in kids if k is not None), ZERO)
-                    if total != own:
-                        line = entry.line if entry else first_line(node)
-                        out.append(
-                            finding(
-                                "weight-sum",
-                                Location(file=file, line=line, indicator=node.key),
-                                printed=plain(total),
-                                expected=plain(own),
-                                detail=_weights_to_fix(node, own, total),
-                            )
+                total = total_of(c.weight for c in node.children)
+                if own is not None and total is not None and total != own:
+                    line = entry.line if entry else first_line(node)
+                    out.append(
+                        finding(
+                            "weight-sum",
+                            Location(file=file, line=line, indicator=node.key),
+                            printed=plain(total),
+                            expected=plain(own),
+                            detail=_weights_to_fix(node, own, total),
                         )
+                    )
                 walk(node.children)
 
     walk(roots)
-    level1 = [n.weight for n in roots]
-    if all(w is not None for w in level1):
-        total = sum((w for w in level1 if w is not None), ZERO)
-        if total != framework.total:
-            top = Node(name="总分", path=(), key="", children=roots)
-            out.append(
-                finding(
-                    "weight-sum",
-                    Location(file=file, line=first_line(top), indicator="（总分）"),
-                    printed=plain(total),
-                    expected=plain(framework.total),
-                    detail=_weights_to_fix(top, framework.total, total),
-                )
+    total = total_of(n.weight for n in roots)
+    if total is not None and total != framework.total:
+        top = Node(name="总分", path=(), key="", children=roots)
+        out.append(
+            finding(
+                "weight-sum",
+                Location(file=file, line=first_line(top), indicator="（总分）"),
+                printed=plain(total),
+                expected=plain(framework.total),
+                detail=_weights_to_fix(top, framework.total, total),
             )
+        )
     return out
 
 
