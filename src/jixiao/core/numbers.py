@@ -109,6 +109,9 @@ class RoundingMode(StrEnum):
     down = "down"  # 截断 (truncate towards zero)
 
 
+_ROUNDINGS = {RoundingMode.half_up: ROUND_HALF_UP, RoundingMode.down: ROUND_DOWN}
+
+
 class Rounding(BaseModel):
     """How a framework rounds scores: ``places`` decimals, ``mode`` half-up or truncation."""
 
@@ -118,8 +121,7 @@ class Rounding(BaseModel):
     mode: RoundingMode = RoundingMode.half_up
 
     def apply(self, value: Decimal) -> Decimal:
-        rounding = ROUND_HALF_UP if self.mode is RoundingMode.half_up else ROUND_DOWN
-        return quantized(value, _step(self.places), rounding)
+        return quantized(value, _step(self.places), _ROUNDINGS[self.mode])
 
     def describe(self) -> str:
         how = "四舍五入" if self.mode is RoundingMode.half_up else "截断"

@@ -192,13 +192,13 @@ class _Walk:
     def _branch(self, node: Node) -> IndicatorResult:
         weight = node.weight
         entry = node.entry
-        children = tuple(self.node(c) for c in node.children)
+        children = tuple([self.node(c) for c in node.children])
         scores = [c.score for c in children]
         score = total_of(scores)
         result = IndicatorResult.assemble(
             path=node.key,
             name=node.name,
-            level=node.level,
+            level=len(node.path),
             weight=weight,
             score=score,
             stated=stated.text(entry.score) if entry else None,
@@ -276,7 +276,7 @@ class _Walk:
         return IndicatorResult.assemble(
             path=node.key,
             name=node.name,
-            level=node.level,
+            level=len(node.path),
             weight=weight,
             rule=leaf.rule,
             rule_text=leaf.rule_text,

@@ -91,10 +91,6 @@ class Node:
     children: list[Node] = field(default_factory=list)
     weight: Decimal | None = None  # resolved by build()
 
-    @property
-    def level(self) -> int:
-        return len(self.path)
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Slot:
