@@ -143,13 +143,19 @@ def build(plan: Plan, submission: Submission, file: str | None) -> tuple[list[No
 
 
 def _grow(slot: Slot, entries: Sequence[Entry]) -> Node:
-    """The node of ``slot`` with its entry and resolved weight, children first."""
+    """The node of ``slot`` with its entry and its weight: the entry's (unless the framework
+    fixes it), else the framework's, else the sum of the children's (grown first)."""
     entry = None if slot.entry is None else entries[slot.entry]
-    node = Node(slot.name, slot.path, slot.key, slot.spec, entry)
-    if slot.children:
-        node.children = [_grow(c, entries) for c in slot.children]
-    node.weight = _own_weight(node)
-    return node
+    spec = slot.spec
+    children = [_grow(c, entries) for c in slot.children]
+    weight = None
+    if entry is not None and entry.weight is not None:
+        weight = spec.weight if spec is not None and spec.fixed and spec.weight is not None else entry.weight
+    elif spec is not None and spec.weight is not None:
+        weight = spec.weight
+    elif children:
+        weight = total_of(c.weight for c in children)
+    return Node(slot.name, slot.path, slot.key, spec, entry, False, children, weight)
 
 
 def _slot(node: Node, placed: dict[int, int]) -> Slot:
@@ -293,20 +299,6 @@ def _optional_unused(node: Node) -> bool:
     if spec is None:
         return False
     return spec.weight is None or (spec.weight == 0 and node.entry is None)
-
-
-def _own_weight(node: Node) -> Decimal | None:
-    """The entry's weight, else the framework's, else the sum of the children's (resolved)."""
-    if node.entry is not None and node.entry.weight is not None:
-        if node.spec is not None and node.spec.fixed and node.spec.weight is not None:
-            return node.spec.weight
-        return node.entry.weight
-    if node.spec is not None and node.spec.weight is not None:
-        return node.spec.weight
-    if node.children:
-        weights = [c.weight for c in node.children]
-        return total_of(weights)
-    return None
 
 
 def total_of(values: Iterable[Decimal | None]) -> Decimal | None:
