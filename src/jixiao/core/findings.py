@@ -194,15 +194,16 @@ def finding(
     """
     spec = catalogue()[code]
     values = _Params({k: quoted(v, _MESSAGE_CHARS) for k, v in params.items()})
-    values.setdefault("printed", quoted(printed))
-    values.setdefault("expected", quoted(expected))
+    shown, wanted = quoted(printed), quoted(expected)
+    values.setdefault("printed", shown)
+    values.setdefault("expected", wanted)
     return Finding(
         severity=severity or spec.severity,
         code=code,
         message=spec.template.format_map(values),
         location=location or Location(),
-        printed=None if printed is None else str(quoted(printed)),
-        expected=None if expected is None else str(quoted(expected)),
+        printed=None if printed is None else str(shown),
+        expected=None if expected is None else str(wanted),
     )
 
 

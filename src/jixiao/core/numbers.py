@@ -109,6 +109,9 @@ class RoundingMode(StrEnum):
     down = "down"  # 截断 (truncate towards zero)
 
 
+_ROUNDINGS = {RoundingMode.half_up: ROUND_HALF_UP, RoundingMode.down: ROUND_DOWN}
+
+
 class Rounding(BaseModel):
     """How a framework rounds scores: ``places`` decimals, ``mode`` half-up or truncation."""
 
@@ -118,8 +121,7 @@ class Rounding(BaseModel):
     mode: RoundingMode = RoundingMode.half_up
 
     def apply(self, value: Decimal) -> Decimal:
-        rounding = ROUND_HALF_UP if self.mode is RoundingMode.half_up else ROUND_DOWN
-        return quantized(value, _step(self.places), rounding)
+        return quantized(value, _step(self.places), _ROUNDINGS[self.mode])
 
     def describe(self) -> str:
         how = "四舍五入" if self.mode is RoundingMode.half_up else "截断"
@@ -246,18 +248,20 @@ def check_magnitude(value: Decimal, text: object = None) -> Decimal:
     take gigabytes when printed or quantized, are refused where they are read
     (limits: ``number_digits``, ``number_exponent``).
     """
-    shown = quoted(value if text is None else text)
     if not value.is_finite():
-        raise NumberFormatError(f"“{shown}”不是有限的数值")
+        raise NumberFormatError(f"“{quoted(value if text is None else text)}”不是有限的数值")
     lim = limits.LIMITS
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if value and not -lim.number_exponent <= value.adjusted() <= lim.number_exponent:
         raise NumberFormatError(
-            f"“{shown}”的数量级超出范围（应在 1e-{lim.number_exponent} 与 1e{lim.number_exponent} 之间）"
+            f"“{quoted(value if text is None else text)}”的数量级超出范围"
+            f"（应在 1e-{lim.number_exponent} 与 1e{lim.number_exponent} 之间）"
         )
     if len(digits) > lim.number_digits or exponent < -(lim.number_digits + lim.number_exponent):
-        raise NumberFormatError(f"“{shown}”的位数过多（有效数字最多 {lim.number_digits} 位）")
+        raise NumberFormatError(
+            f"“{quoted(value if text is None else text)}”的位数过多（有效数字最多 {lim.number_digits} 位）"
+        )
     return value
 
 

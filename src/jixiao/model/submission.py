@@ -10,16 +10,24 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, WrapValidator, field_validator
+from pydantic_core import PydanticCustomError, core_schema
 
 from jixiao.core import limits
 from jixiao.core.numbers import Comparator, Dec
 from jixiao.model.framework import RuleKind, Tier
 
+
+def _text_as_written(value: object, handler: core_schema.ValidatorFunctionWrapHandler) -> object:
+    """Text is kept as written, as the union below keeps it, without first being tried as a
+    number; anything else is validated by the union."""
+    return value if type(value) is str else handler(value)
+
+
 #: A value as written: a number or a text such as '≥90%', '7个', '达标'.
-Written = Dec | str
+Written = Annotated[Dec | str, WrapValidator(_text_as_written)]
 
 
 class Origin(StrEnum):

@@ -27,7 +27,6 @@ from jixiao.score.tree import (
     compile_plan,
     first_line,
     total_of,
-    weight_of,
 )
 
 TOTAL = "（总分）"
@@ -187,23 +186,19 @@ class _Walk:
         self.complete = True
         self.execution_rate: Decimal | None = None
 
-    def where(self, node: Node) -> Location:
-        line = node.entry.line if node.entry else None
-        return _location(self.file, line, node.key)
-
     def node(self, node: Node) -> IndicatorResult:
         return self._branch(node) if node.children else self._leaf(node)
 
     def _branch(self, node: Node) -> IndicatorResult:
-        weight = weight_of(node)
+        weight = node.weight
         entry = node.entry
-        children = tuple(self.node(c) for c in node.children)
+        children = tuple([self._branch(c) if c.children else self._leaf(c) for c in node.children])
         scores = [c.score for c in children]
         score = total_of(scores)
         result = IndicatorResult.assemble(
             path=node.key,
             name=node.name,
-            level=node.level,
+            level=len(node.path),
             weight=weight,
             score=score,
             stated=stated.text(entry.score) if entry else None,
@@ -215,7 +210,7 @@ class _Walk:
             self._above_weight(node, children, weight, score)
         if entry is None:
             return result
-        where = self.where(node)
+        where = _location(self.file, entry.line, node.key)
         printed = stated.score(entry.score, weight, where, self.findings)
         if printed is not None:
             summed = stated.sum_of(children)
@@ -258,9 +253,9 @@ class _Walk:
         )
 
     def _leaf(self, node: Node) -> IndicatorResult:
-        weight = weight_of(node)
+        weight = node.weight
         entry = node.entry
-        where = self.where(node)
+        where = _location(self.file, entry.line if entry else None, node.key)
         leaf = self.leaves.score(node, weight, where)
         self.findings += leaf.findings
         if leaf.score is None:
@@ -281,7 +276,7 @@ class _Walk:
         return IndicatorResult.assemble(
             path=node.key,
             name=node.name,
-            level=node.level,
+            level=len(node.path),
             weight=weight,
             rule=leaf.rule,
             rule_text=leaf.rule_text,

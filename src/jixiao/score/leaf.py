@@ -74,28 +74,28 @@ class LeafScore:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class _Job:
-    """One leaf being scored: its node, entry, weight, location, printed score, outcome."""
+@dataclass(slots=True, kw_only=True)
+class _Job(LeafScore):
+    """One leaf being scored: its node, entry, weight, location and printed score, and the
+    outcome so far."""
 
     node: Node
     entry: Entry
     weight: Decimal
     where: Location
-    stated: Decimal | None
-    out: LeafScore
+    stated: Decimal | None = None
     #: the target as read when the rule was inferred from it (read once per leaf)
     target: Measure | None = None
 
     def report(self, code: str, fld: str | None = None, **params: Any) -> None:
-        self.out.findings.append(finding(code, self.where.merged(field=fld), **params))
+        self.findings.append(finding(code, self.where.merged(field=fld), **params))
 
     def unverifiable(self, code: str, fld: str, published: bool, **params: Any) -> None:
         """A row that cannot be scored as written: an error for data being entered; for a
         published document a warning (the document is not shown wrong), and its printed
         score is then counted with a note."""
         severity = Severity.warning if published else None
-        self.out.findings.append(finding(code, self.where.merged(field=fld), severity=severity, **params))
+        self.findings.append(finding(code, self.where.merged(field=fld), severity=severity, **params))
 
 
 class LeafScorer:
@@ -107,35 +107,34 @@ class LeafScorer:
         self.published = submission.origin.value == "published"
 
     def score(self, node: Node, weight: Decimal | None, where: Location) -> LeafScore:
-        out = LeafScore()
         entry = node.entry
         spec = node.spec
         if entry is None and spec is not None and (spec.derive or spec.rule is RuleKind.execution_rate):
             entry = _bare_entry(node.key)  # computed from the figures alone
-        if weight is None:
+        if weight is None or entry is None:
+            out = LeafScore()
+            if weight is not None:
+                self._missing(out, where, "该指标的下级指标或完成情况", None)
+                return out
             # A transcription holds only what the document prints: a row printed without its
             # weight is unknown, so its printed score is counted and marked, never judged.
             printed = stated.score(entry.score, None, where, out.findings) if entry is not None else None
             self._missing(out, where.merged(field="weight"), "该指标的分值", printed)
             return out
-        printed = None
-        if entry is not None and entry.score is not None:
-            printed = stated.score(entry.score, weight, where, out.findings)
-        if entry is None:
-            self._missing(out, where, "该指标的下级指标或完成情况", printed)
-            return out
-        job = _Job(node, entry, weight, where, printed, out)
-        rule = _rule_of(node)
+        job = _Job(node=node, entry=entry, weight=weight, where=where)
+        if entry.score is not None:
+            job.stated = stated.score(entry.score, weight, where, job.findings)
+        rule = entry.rule or (spec.rule if spec is not None else None)
         if entry.score_rate is not None and entry.actual is None and entry.tier is None and rule is None:
             self._summary(job)
-            return out
-        out.rule = rule or self._infer_rule(job)
-        if out.rule is RuleKind.qualitative:
+            return job
+        job.rule = rule or self._infer_rule(job)
+        if job.rule is RuleKind.qualitative:
             self._qualitative(job)
-            return out
-        _APPLY[out.rule](self, job)
+            return job
+        _APPLY[job.rule](self, job)
         self._settle(job)
-        return out
+        return job
 
     # -- inputs ---------------------------------------------------------------------------
     def _infer_rule(self, job: _Job) -> RuleKind:
@@ -181,7 +180,7 @@ class LeafScorer:
         execution rate always is, when the figures are given); checked against the printed."""
         spec = job.node.spec
         rid = job.entry.derive or (spec.derive if spec else None)
-        if rid is None and job.out.rule is RuleKind.execution_rate:
+        if rid is None and job.rule is RuleKind.execution_rate:
             rid = "budget_execution_rate"
         if rid is None:
             return None
@@ -196,7 +195,7 @@ class LeafScorer:
                 names = ratio.denominator.names()
                 fld = f"figures.{names[0]}" if names else "actual"
                 where = job.where.merged(field=fld, line=self.sub.lines.get(fld))
-                job.out.findings.append(
+                job.findings.append(
                     finding("zero-denominator", where, what=ratio.name, formula=ratio.formula)
                 )
             return None
@@ -257,7 +256,7 @@ class LeafScorer:
     # -- rules ----------------------------------------------------------------------------
     def _summary(self, job: _Job) -> None:
         """A level given only as a printed score rate (项目自评汇总表): weight × rate."""
-        out = job.out
+        out = job
         written = job.entry.score_rate
         rate = stated.rate(written, job.where, out.findings) if written is not None else None
         if rate is None:
@@ -270,7 +269,7 @@ class LeafScorer:
             stated.rate_mismatch(written, job.stated, job.weight, job.where, out.findings)
 
     def _quantitative(self, job: _Job) -> None:
-        entry, out, spec = job.entry, job.out, job.node.spec
+        entry, out, spec = job.entry, job, job.node.spec
         target_written = entry.target if entry.target is not None else (spec.target if spec else None)
         target = job.target or self._measure(job, target_written, "target")
         actual = self._measure(job, entry.actual, "actual")
@@ -302,7 +301,7 @@ class LeafScorer:
 
     def _overshoot(self, job: _Job, target: Decimal, actual: Decimal, direction: Comparator) -> None:
         rule = self.fw.overshoot
-        out = job.out
+        out = job
         if rule is None or direction is not Comparator.at_least or target <= 0 or out.raw is None:
             return
         ratio = actual / target
@@ -321,7 +320,7 @@ class LeafScorer:
         out.raw = max(ZERO, out.raw - penalty)
 
     def _execution(self, job: _Job) -> None:
-        out = job.out
+        out = job
         out.rule_text = f"预算执行率：{plain(job.weight)}分×执行率，不超过分值"
         printed = self._measure(job, job.entry.actual, "actual")
         rate = self._derived(job, printed)
@@ -338,9 +337,9 @@ class LeafScorer:
         spec = job.node.spec
         pass_values = (spec.pass_values if spec and spec.pass_values else None) or self.fw.pass_values
         target = stated.text(job.entry.target) or (spec.target if spec else None)
-        job.out.rule_text = "是否判断：符合得满分，否则不得分"
+        job.rule_text = "是否判断：符合得满分，否则不得分"
         if job.entry.actual is not None:
-            job.out.raw = rules.judgement(job.weight, str(job.entry.actual), target, pass_values)
+            job.raw = rules.judgement(job.weight, str(job.entry.actual), target, pass_values)
 
     def _deduction(self, job: _Job) -> None:
         spec = job.node.spec
@@ -348,12 +347,12 @@ class LeafScorer:
         if per_case is None:
             job.report("missing-value", "per_case", what="每例扣分数")
             return
-        job.out.rule_text = f"扣分：每发现一例扣{plain(per_case)}分，扣完为止"
+        job.rule_text = f"扣分：每发现一例扣{plain(per_case)}分，扣完为止"
         if job.entry.cases is not None:
-            job.out.raw = rules.deduction(job.weight, per_case, job.entry.cases)
+            job.raw = rules.deduction(job.weight, per_case, job.entry.cases)
 
     def _qualitative(self, job: _Job) -> None:
-        out, weight, printed = job.out, job.weight, job.stated
+        out, weight, printed = job, job.weight, job.stated
         out.rule_text = "定性指标：按档次区间确定分值"
         tier = job.entry.tier
         if tier is None and printed is not None and weight:
@@ -388,7 +387,7 @@ class LeafScorer:
 
     def _settle(self, job: _Job) -> None:
         """Round the rule's score and compare it with the printed one."""
-        out, weight, printed = job.out, job.weight, job.stated
+        out, weight, printed = job, job.weight, job.stated
         if out.raw is None:
             if not any(f.severity is Severity.error for f in out.findings):
                 self._missing(out, job.where, _missing_what(job), printed)
@@ -446,14 +445,8 @@ def _bare_entry(path: str) -> Entry:
     return Entry(path=path)
 
 
-def _rule_of(node: Node) -> RuleKind | None:
-    if node.entry is not None and node.entry.rule is not None:
-        return node.entry.rule
-    return node.spec.rule if node.spec is not None else None
-
-
 def _missing_what(job: _Job) -> str:
-    rule = job.out.rule
+    rule = job.rule
     if rule is RuleKind.quantitative:
         spec = job.node.spec
         has_target = job.entry.target is not None or bool(spec and spec.target)
@@ -467,7 +460,7 @@ def _missing_what(job: _Job) -> str:
 
 def _mismatch_hint(job: _Job, printed: Decimal) -> str:
     """Why a printed score may differ: the usual slips, recognised by recomputing them."""
-    weight, out = job.weight, job.out
+    weight, out = job.weight, job
     actual = out.actual_value
     if printed == weight and out.raw is not None and out.raw < weight:
         return "；所列为满分，但完成值未达到指标值要求"

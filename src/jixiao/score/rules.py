@@ -7,6 +7,7 @@ never returns more than the weight nor less than zero.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from jixiao.core.numbers import ONE, ZERO, Comparator
 from jixiao.model.framework import Band, ReverseRule
@@ -69,6 +70,7 @@ def quantitative(
     return equal(weight, target, actual)
 
 
+@cache
 def quantitative_text(direction: Comparator, reverse: ReverseRule = ReverseRule.ratio) -> str:
     """The rule in words, for Findings and documents."""
     if direction is Comparator.at_least:

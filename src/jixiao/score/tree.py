@@ -8,9 +8,10 @@ values for the rest. The result is a tree of :class:`Node` for the engine to sco
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from jixiao.core.findings import Finding, Location, finding
 from jixiao.core.numbers import ZERO, plain
@@ -45,6 +46,8 @@ class Plan:
     by_name: Mapping[str, tuple[Shape, ...]]
     #: the near-miss names of each new path met so far (see _near_misses); bounded
     slips: dict[tuple[str, ...], tuple[tuple[str, str, str, str], ...]] = field(default_factory=dict)
+    #: the layout of each list of entry paths met so far (see build); bounded
+    layouts: dict[tuple[str, ...], Layout] = field(default_factory=dict)
 
 
 def _shape(spec: IndicatorSpec, parent: tuple[str, ...]) -> Shape:
@@ -86,18 +89,29 @@ class Node:
     entry: Entry | None = None
     open: bool = False
     children: list[Node] = field(default_factory=list)
-    weight: Decimal | None = None  # resolved by build(), see weight_of()
+    weight: Decimal | None = None  # resolved by build()
 
-    @property
-    def level(self) -> int:
-        return len(self.path)
 
-    @property
-    def is_leaf(self) -> bool:
-        return not self.children
+@dataclass(frozen=True, slots=True, eq=False)
+class Slot:
+    """A node of a :class:`Layout`: the node without values, and the index of its entry."""
 
-    def child(self, name: str) -> Node | None:
-        return next((c for c in self.children if c.name == name), None)
+    name: str
+    path: tuple[str, ...]
+    key: str
+    spec: IndicatorSpec | None
+    entry: int | None
+    children: tuple[Slot, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Layout:
+    """Where a submission's entries go in the plan's tree (pruned), and the problems met as
+    (entry index, Finding code, parameters): the same for every submission that names the
+    same indicators in the same order, so judged once for them all."""
+
+    roots: tuple[Slot, ...]
+    problems: tuple[tuple[int, str, dict[str, Any]], ...]
 
 
 def _from_shape(shape: Shape, out: dict[tuple[str, ...], Node]) -> Node:
@@ -109,13 +123,53 @@ def _from_shape(shape: Shape, out: dict[tuple[str, ...], Node]) -> Node:
     return node
 
 
+_LAYOUTS_KEPT = 1_000
+
+
 def build(plan: Plan, submission: Submission, file: str | None) -> tuple[list[Node], list[Finding]]:
     """The indicator tree of ``submission`` under the plan's framework, and the problems met."""
+    entries = submission.indicators
+    paths = tuple(e.path for e in entries)
+    layout = plan.layouts.get(paths)
+    if layout is None:
+        if len(plan.layouts) >= _LAYOUTS_KEPT:
+            plan.layouts.clear()  # memory stays flat however many distinct layouts stream by
+        layout = plan.layouts[paths] = _lay_out(plan, entries)
+    findings = [
+        finding(code, Location(file=file, line=entries[i].line, indicator=paths[i]), **params)
+        for i, code, params in layout.problems
+    ]
+    return [_grow(s, entries) for s in layout.roots], findings
+
+
+def _grow(slot: Slot, entries: Sequence[Entry]) -> Node:
+    """The node of ``slot`` with its entry and its weight: the entry's (unless the framework
+    fixes it), else the framework's, else the sum of the children's (grown first)."""
+    entry = None if slot.entry is None else entries[slot.entry]
+    spec = slot.spec
+    children = [_grow(c, entries) for c in slot.children]
+    weight = None
+    if entry is not None and entry.weight is not None:
+        weight = spec.weight if spec is not None and spec.fixed and spec.weight is not None else entry.weight
+    elif spec is not None and spec.weight is not None:
+        weight = spec.weight
+    elif children:
+        weight = total_of(c.weight for c in children)
+    return Node(slot.name, slot.path, slot.key, spec, entry, False, children, weight)
+
+
+def _slot(node: Node, placed: dict[int, int]) -> Slot:
+    children = tuple(_slot(c, placed) for c in node.children)
+    return Slot(node.name, node.path, node.key, node.spec, placed.get(id(node)), children)
+
+
+def _lay_out(plan: Plan, entries: Sequence[Entry]) -> Layout:
     by_path: dict[tuple[str, ...], Node] = {}
     roots = [_from_shape(s, by_path) for s in plan.roots]
-    findings: list[Finding] = []
+    problems: list[tuple[int, str, dict[str, Any]]] = []
     added: dict[str, list[Node]] = {}  # the submission's own indicators, by name
-    for entry in submission.indicators:
+    placed: dict[int, int] = {}  # the index of each node's entry, by the node's id
+    for i, entry in enumerate(entries):
         names = entry.names
         node = by_path.get(names)
         if node is None and len(names) == 1:
@@ -125,17 +179,15 @@ def build(plan: Plan, submission: Submission, file: str | None) -> tuple[list[No
         if node is None:
             node = _attach(by_path, names, added)
             if node is not None:
-                findings += _near_misses(plan, names, file, entry)
-        if node is None or node.entry is not None:
-            where = Location(file=file, line=entry.line, indicator=entry.path)
-            if node is None:
-                findings.append(_unknown(plan.framework, names, where))
-            else:
-                findings.append(finding("duplicate-indicator", where, name=node.key))
-            continue
-        node.entry = entry
+                problems += [(i, "indicator-name-near-miss", slip) for slip in _near_misses(plan, names)]
+        if node is None:
+            problems.append((i, "unknown-indicator", _unknown(plan.framework, names)))
+        elif node.entry is not None:
+            problems.append((i, "duplicate-indicator", {"name": node.key}))
+        else:
+            node.entry, placed[id(node)] = entry, i
     _prune(roots)
-    return roots, findings
+    return Layout(tuple(_slot(n, placed) for n in roots), tuple(problems))
 
 
 def _attach(
@@ -167,15 +219,16 @@ def _closest(name: str, choices: list[str]) -> list[str]:
     return difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
 
 
-def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> Finding:
-    """Say what was read, why it does not fit, and the closest valid name."""
+def _unknown(framework: Framework, names: tuple[str, ...]) -> dict[str, Any]:
+    """The parameters of ``unknown-indicator``: what was read, why it does not fit, and the
+    closest valid name."""
     wide = next((c for c in _WIDE_SEPARATORS if any(c in n for n in names)), None)
     if wide is not None:
         fixed = SEP.join(names)
         for c in _WIDE_SEPARATORS:
             fixed = fixed.replace(c, SEP)
         hint = f"；路径中的“{wide}”不是层级分隔符，层级之间请用半角“/”，如“{fixed}”"
-        return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
+        return {"framework": framework.id, "name": SEP.join(names), "hint": hint}
     specs = list(framework.indicators)
     parent = ""
     for depth, name in enumerate(names):
@@ -195,13 +248,13 @@ def _unknown(framework: Framework, names: tuple[str, ...], where: Location) -> F
         specs, parent = list(match.children), name
     else:
         hint = "；其上级指标不允许自定义下级指标，请核对名称"
-    return finding("unknown-indicator", where, framework=framework.id, name=SEP.join(names), hint=hint)
+    return {"framework": framework.id, "name": SEP.join(names), "hint": hint}
 
 
 _SLIPS_KEPT = 20_000
 
 
-def _near_misses(plan: Plan, names: tuple[str, ...], file: str | None, entry: Entry) -> list[Finding]:
+def _near_misses(plan: Plan, names: tuple[str, ...]) -> list[dict[str, Any]]:
     """A new name under an open parent that is one slip away from a name the framework lists
     there (数量指票 for 数量指标) is accepted as the user's own indicator, but never silently.
 
@@ -212,11 +265,8 @@ def _near_misses(plan: Plan, names: tuple[str, ...], file: str | None, entry: En
         if len(plan.slips) >= _SLIPS_KEPT:
             plan.slips.clear()  # memory stays flat however many distinct paths stream by
         slips = plan.slips[names] = _slips(plan, names)
-    if not slips:
-        return []
-    where = Location(file=file, line=entry.line, indicator=entry.path)
     return [
-        finding("indicator-name-near-miss", where, name=name, parent=parent, near=near, listed=listed)
+        {"name": name, "parent": parent, "near": near, "listed": listed}
         for name, parent, near, listed in slips
     ]
 
@@ -236,13 +286,10 @@ def _slips(plan: Plan, names: tuple[str, ...]) -> tuple[tuple[str, str, str, str
 
 
 def _prune(nodes: list[Node]) -> None:
-    """Drop optional framework leaves (no weight) that the submission did not fill in, and
-    resolve the weights of what remains, bottom up (one pass)."""
+    """Drop optional framework leaves (no weight) that the submission did not fill in."""
     for node in nodes:
         _prune(node.children)
     nodes[:] = [n for n in nodes if not _optional_unused(n)]
-    for node in nodes:
-        node.weight = _own_weight(node)
 
 
 def _optional_unused(node: Node) -> bool:
@@ -252,25 +299,6 @@ def _optional_unused(node: Node) -> bool:
     if spec is None:
         return False
     return spec.weight is None or (spec.weight == 0 and node.entry is None)
-
-
-def weight_of(node: Node) -> Decimal | None:
-    """The node's weight, as resolved when the tree was built."""
-    return node.weight
-
-
-def _own_weight(node: Node) -> Decimal | None:
-    """The entry's weight, else the framework's, else the sum of the children's (resolved)."""
-    if node.entry is not None and node.entry.weight is not None:
-        if node.spec is not None and node.spec.fixed and node.spec.weight is not None:
-            return node.spec.weight
-        return node.entry.weight
-    if node.spec is not None and node.spec.weight is not None:
-        return node.spec.weight
-    if node.children:
-        weights = [c.weight for c in node.children]
-        return total_of(weights)
-    return None
 
 
 def total_of(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -309,38 +337,34 @@ def check_weights(framework: Framework, roots: list[Node], file: str | None) -> 
                     )
                 )
             if node.children:
-                own = weight_of(node)
-                kids = [weight_of(c) for c in node.children]
-                if own is not None and all(k is not None for k in kids):
-                    total = sum((k for k in kids if k is not None), ZERO)
-                    if total != own:
-                        line = entry.line if entry else first_line(node)
-                        out.append(
-                            finding(
-                                "weight-sum",
-                                Location(file=file, line=line, indicator=node.key),
-                                printed=plain(total),
-                                expected=plain(own),
-                                detail=_weights_to_fix(node, own, total),
-                            )
+                own = node.weight
+                total = total_of(c.weight for c in node.children)
+                if own is not None and total is not None and total != own:
+                    line = entry.line if entry else first_line(node)
+                    out.append(
+                        finding(
+                            "weight-sum",
+                            Location(file=file, line=line, indicator=node.key),
+                            printed=plain(total),
+                            expected=plain(own),
+                            detail=_weights_to_fix(node, own, total),
                         )
+                    )
                 walk(node.children)
 
     walk(roots)
-    level1 = [weight_of(n) for n in roots]
-    if all(w is not None for w in level1):
-        total = sum((w for w in level1 if w is not None), ZERO)
-        if total != framework.total:
-            top = Node(name="总分", path=(), key="", children=roots)
-            out.append(
-                finding(
-                    "weight-sum",
-                    Location(file=file, line=first_line(top), indicator="（总分）"),
-                    printed=plain(total),
-                    expected=plain(framework.total),
-                    detail=_weights_to_fix(top, framework.total, total),
-                )
+    total = total_of(n.weight for n in roots)
+    if total is not None and total != framework.total:
+        top = Node(name="总分", path=(), key="", children=roots)
+        out.append(
+            finding(
+                "weight-sum",
+                Location(file=file, line=first_line(top), indicator="（总分）"),
+                printed=plain(total),
+                expected=plain(framework.total),
+                detail=_weights_to_fix(top, framework.total, total),
             )
+        )
     return out
 
 
