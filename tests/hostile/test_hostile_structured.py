@@ -121,3 +121,22 @@ def test_an_indicator_path_of_a_thousand_levels_is_refused_not_walked(tmp_path: 
     assert "最多 8 级" in findings[0].message
     assert "1003 级" in findings[0].message
     assert len(findings[0].message) < 300
+
+
+@pytest.mark.parametrize("escape", ["", "\\u0041"])  # with a \u escape every node is walked
+@pytest.mark.parametrize("inner", ["", "1", "[]", '{"a": 1}'])
+def test_json_depth_is_bounded_at_the_same_level_however_it_is_checked(escape: str, inner: str) -> None:
+    from jixiao.core import limits
+
+    def nested(levels: int) -> str:
+        return f'{{"k{escape}": ' * (levels - 1) + "[" + inner + "]" + "}" * (levels - 1)
+
+    def depth(levels: int) -> int:  # of the deepest value, the root at 1
+        return levels + {"": 0, "1": 1, "[]": 1, '{"a": 1}': 2}[inner]
+
+    limit = limits.LIMITS.nesting_depth
+    for levels in range(limit - 3, limit + 2):
+        if depth(levels) > limit:
+            assert "嵌套" in refused(parse, nested(levels), "x.json")[0].message
+        else:
+            assert parse(nested(levels), "x.json").data is not None

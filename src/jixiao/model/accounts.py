@@ -9,13 +9,14 @@ Rows of the coded tables are keyed by classification codes: 功能分类 (类 3 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
-from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, parse_measure
+from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, check_magnitude, parse_measure
 from jixiao.model.classification import economic_catalog, function_catalog
 
 
@@ -37,6 +38,8 @@ def _amount(value: Any) -> Decimal | None:
         if not text:
             return None
         try:
+            if _PLAIN.fullmatch(text):  # most cells: what parse_measure gives, without its steps
+                return _non_negative(check_magnitude(Decimal(text), text), value)
             measure = parse_measure(text)
         except NumberFormatError as exc:
             raise PydanticCustomError("amount_text", "{detail}", {"detail": str(exc)}) from None
@@ -52,6 +55,14 @@ def _amount(value: Any) -> Decimal | None:
         number = measure.value
     if not number.is_finite():
         raise PydanticCustomError("amount_text", "“{value}”不是金额", {"value": value})
+    return _non_negative(number, value)
+
+
+#: an amount written as digits with at most one decimal point
+_PLAIN = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
+
+
+def _non_negative(number: Decimal, value: Any) -> Decimal:
     if number < 0:
         raise PydanticCustomError("negative_amount", "金额为负数（{value}）", {"value": value})
     return number

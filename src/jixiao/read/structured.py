@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -295,7 +296,7 @@ def _parse_json(text: str, name: str) -> Any:
     except RecursionError:
         data = None
         _refuse_depth(name)
-    _check_tree(data, name)
+    _check_json(data, name, text)
     return data
 
 
@@ -332,8 +333,48 @@ def _refuse_depth(name: str) -> None:
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def _check_json(data: Any, name: str, text: str) -> None:
+    """Bound a parsed JSON tree as the YAML loader bounds its own (nodes, depth, strings).
+
+    What the text proves is not walked again: a tree has at most one node per character of
+    its text and no string longer than it, and a lone surrogate comes from a ``\\u`` escape
+    or is already in the text (which then cannot be encoded). Else every node is walked."""
+    lim = limits.LIMITS
+    if len(text) > min(lim.yaml_nodes, lim.string_chars) or "\\u" in text or not _encodable(text):
+        _check_tree(data, name)
+    elif _too_deep(data, lim.nesting_depth):
+        _refuse_depth(name)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
+def _too_deep(data: Any, limit: int) -> bool:
+    """Whether a node of ``data`` lies deeper than ``limit`` (the root at depth 1), one level
+    of lists and mappings at a time, their scalars skipped by C-level calls."""
+    level = [data] if type(data) in _CONTAINERS else []
+    depth = 1
+    while level:
+        if depth >= limit and any(level):  # their elements lie one deeper
+            return True
+        below: list[Any] = []
+        for container in level:
+            values = container.values() if type(container) is dict else container
+            below.extend(compress(values, map(_CONTAINERS.__contains__, map(type, values))))
+        level, depth = below, depth + 1
+    return False
+
+
 def _check_tree(data: Any, name: str) -> None:
-    """Bound a parsed JSON tree as the YAML loader bounds its own (nodes, depth, strings)."""
+    """Bound a parsed JSON tree node by node (nodes, depth, strings)."""
     lim = limits.LIMITS
     nodes = 0
     stack: list[tuple[Any, int]] = [(data, 1)]
