@@ -131,3 +131,24 @@ def test_excel_and_yaml_round_trip(tmp_path_factory, acc):
         path = folder / name
         api.write_accounts(acc, path)
         assert api.load_accounts(path).accounts == acc
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"\A\s?0{0,20}[0-9]{1,20}(\.[0-9]{1,24})?\s?\Z"))
+def test_an_amount_written_as_digits_reads_as_the_general_parser_reads_it(text: str) -> None:
+    # Plain digits are read by a shortcut; it must give the value, or refuse with the message,
+    # that the parser of every other writing gives.
+    from pydantic_core import PydanticCustomError
+
+    from jixiao.core.numbers import NumberFormatError, parse_measure
+    from jixiao.model.accounts import _amount
+
+    try:
+        expected: object = parse_measure(text.strip()).value
+    except NumberFormatError as exc:
+        expected = str(exc)
+    try:
+        got: object = _amount(text)
+    except PydanticCustomError as exc:
+        got = str(exc)
+    assert (got, str(got)) == (expected, str(expected))

@@ -16,13 +16,21 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
-from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, check_magnitude, parse_measure
+from jixiao.core import limits
+from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, parse_measure
 from jixiao.model.classification import economic_catalog, function_catalog
 
 
 def _amount(value: Any) -> Decimal | None:
     """A cell as written -> Decimal (万元) or None (empty). Text, other units and negative
     amounts are refused with a Chinese message."""
+    if type(value) is str and _PLAIN.fullmatch(value):  # most cells: digits and a point
+        number = Decimal(value)
+        lim = limits.LIMITS
+        if len(value) <= lim.number_digits and (
+            not number or -lim.number_exponent <= number.adjusted() <= lim.number_exponent
+        ):
+            return number  # within every bound check_magnitude tests, and not negative
     if value is None:
         return None
     if isinstance(value, bool):
@@ -38,8 +46,6 @@ def _amount(value: Any) -> Decimal | None:
         if not text:
             return None
         try:
-            if _PLAIN.fullmatch(text):  # most cells: what parse_measure gives, without its steps
-                return _non_negative(check_magnitude(Decimal(text), text), value)
             measure = parse_measure(text)
         except NumberFormatError as exc:
             raise PydanticCustomError("amount_text", "{detail}", {"detail": str(exc)}) from None
@@ -58,8 +64,8 @@ def _amount(value: Any) -> Decimal | None:
     return _non_negative(number, value)
 
 
-#: an amount written as digits with at most one decimal point
-_PLAIN = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
+#: an amount written as digits with at most one decimal point, nothing around them
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _non_negative(number: Decimal, value: Any) -> Decimal:
