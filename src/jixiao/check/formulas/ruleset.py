@@ -469,8 +469,9 @@ _TOLERANCE = tuple(tail_tolerance(n) for n in range(256))
 def _show(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "（空）"
-    quantum = _CENT if places == 2 else Decimal(1).scaleb(-places)
-    return format(value.quantize(quantum, rounding=ROUND_HALF_UP), "f")
+    if places == 2:  # the usual case; str() writes a two-decimal Decimal in full
+        return str(value.quantize(_CENT, ROUND_HALF_UP))
+    return format(value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP), "f")
 
 
 def _places(value: Decimal) -> int:
