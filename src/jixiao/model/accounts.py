@@ -24,12 +24,10 @@ from jixiao.model.classification import economic_catalog, function_catalog
 def _amount(value: Any) -> Decimal | None:
     """A cell as written -> Decimal (万元) or None (empty). Text, other units and negative
     amounts are refused with a Chinese message."""
-    if type(value) is str and _PLAIN.fullmatch(value):  # most cells: digits and a point
-        number = Decimal(value)
-        lim = limits.LIMITS
-        if len(value) <= lim.number_digits and (
-            not number or -lim.number_exponent <= number.adjusted() <= lim.number_exponent
-        ):
+    lim = limits.LIMITS
+    if type(value) is str and len(value) <= lim.number_digits and _PLAIN.fullmatch(value):
+        number = Decimal(value)  # most cells: digits and a point, no more digits than allowed
+        if not number or -lim.number_exponent <= number.adjusted() <= lim.number_exponent:
             return number  # within every bound check_magnitude tests, and not negative
     if value is None:
         return None
