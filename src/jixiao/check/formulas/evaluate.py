@@ -372,9 +372,12 @@ def compile_plan(
     w = _SourceWriter(zero)
     w.names.update(RID=rid, DOMAIN=domain, COLUMNS=columns)
     first, *others = dollar_tables or ("",)
-    w.names["DEAD"] = lambda g: (
-        g[first].unprinted(columns).intersection(*(g[t].unprinted(columns) for t in others))
-    )
+    if others:
+        w.names["DEAD"] = lambda g: (
+            g[first].unprinted(columns).intersection(*(g[t].unprinted(columns) for t in others))
+        )
+    else:  # the usual case: one table
+        w.names["DEAD"] = lambda g: g[first].unprinted(columns)
     # the loops over rows and columns only where the rule has them
     outer = 2 if domain is not None else 1
     d = outer + 1 if columns != (None,) else outer
