@@ -342,3 +342,17 @@ def test_an_unknown_rule_name_in_only_is_refused(seed_path):
     assert "“T99”不是有效的规则编号或标签" in caught.value.findings[0].message
     result = CliRunner().invoke(app, ["check", str(seed_path), "--only", "T99"])
     assert result.exit_code == 2
+
+
+FIGURES = ["0", "-0", "-0.004", "0.005", "1E+5", "1E-9", "2.200", "123.455", "-123.455", "99999999.995"]
+
+
+@pytest.mark.parametrize("text", FIGURES)
+def test_a_figure_in_a_message_is_written_in_full_rounded_half_up(text: str) -> None:
+    from decimal import ROUND_HALF_UP
+
+    from jixiao.check.formulas.ruleset import _show
+
+    value = Decimal(text)
+    assert _show(value) == format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    assert "E" not in _show(value)
