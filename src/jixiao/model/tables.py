@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -335,6 +335,17 @@ def table_name(table: str, layout: str = "henan-2024") -> str:
     spec = tables()[table]
     number = table_number(table, layout)
     return f"{number}（{spec.title}）" if number else spec.title
+
+
+@lru_cache(maxsize=4096)
+def cell_names(
+    table: str, row: str | None, column: str | None, layout: str
+) -> tuple[str, str | None, str | None]:
+    """How a Location names a cell: the table, the row (its code and name, or its label) and
+    the column (none in a one-column table); the same for every department, so kept."""
+    spec = tables()[table]
+    label = spec.column_label(column) if column and not spec.single_column else None
+    return table_name(table, layout), spec.row_name(row) if row else None, label
 
 
 def printed_tables(layout: str) -> list[str]:

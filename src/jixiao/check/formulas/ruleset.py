@@ -39,7 +39,7 @@ from jixiao.core.findings import Finding, InputError, Location, Severity, catalo
 from jixiao.core.numbers import tail_tolerance
 from jixiao.model.accounts import Accounts
 from jixiao.model.accounts_grid import TableGrid
-from jixiao.model.tables import TableLayout, table_name, tables
+from jixiao.model.tables import TableLayout, cell_names, tables
 from jixiao.read.structured import ParsedFile, load, parse, validation_findings
 
 OPERATORS = {"=": "=", "==": "=", "≤": "≤", "<=": "≤", "≥": "≥", ">=": "≥", "≠": "≠", "!=": "≠"}
@@ -541,7 +541,7 @@ class _Context:
         key = row if fixed is None else fixed
         if col == "$":
             col = column
-        name, row_name, column_label = _place(table, key, col, self.layout)
+        name, row_name, column_label = cell_names(table, key, col, self.layout)
         return Location(
             file=self.file,
             line=self.lines.get((table, key)) if key else None,
@@ -550,14 +550,6 @@ class _Context:
             row=row_name,
             column=column_label,
         )
-
-
-@lru_cache(maxsize=4096)
-def _place(table: str, key: str | None, col: str | None, layout: str) -> tuple[str, str | None, str | None]:
-    """The table, row and column a Location names for a cell (the same for every department)."""
-    spec = tables()[table]
-    row = spec.row_name(key) if key else None
-    return table_name(table, layout), row, spec.column_label(col) if col and not spec.single_column else None
 
 
 def run(

@@ -24,7 +24,7 @@ from jixiao.core.findings import Finding, InputError, Location, finding
 from jixiao.model import accounts_grid as gridmod
 from jixiao.model.accounts import TABLE_IDS, Accounts
 from jixiao.model.classification import Classification, function_catalog
-from jixiao.model.tables import table_name, tables
+from jixiao.model.tables import cell_names, table_name, tables
 from jixiao.read.structured import ParsedFile, load, validation_findings
 
 SUPPORTED = (".yaml", ".yml", ".json", ".xlsx")
@@ -281,14 +281,9 @@ def data_findings(
     layout = acc.layout
 
     def where(tid: str, code: str, column: str | None = None) -> Location:
-        spec = tables()[tid]
+        table, row, label = cell_names(tid, code, column, layout)
         return Location(
-            file=file,
-            line=lines.get((tid, code)),
-            sheet=sheets.get(tid),
-            table=table_name(tid, layout),
-            row=spec.row_name(code),
-            column=spec.column_label(column) if column and not spec.single_column else None,
+            file=file, line=lines.get((tid, code)), sheet=sheets.get(tid), table=table, row=row, column=label
         )
 
     for tid in ("income", "expense", "general", "fund", "capital"):
@@ -421,13 +416,8 @@ def _places(value: Decimal) -> int:
 
 
 def _named(acc: Accounts, tid: str, key: str, column: str, file: str | None) -> Location:
-    spec = tables()[tid]
-    return Location(
-        file=file,
-        table=table_name(tid, acc.layout),
-        row=spec.row_name(key),
-        column=spec.column_label(column) if not spec.single_column else None,
-    )
+    table, row, label = cell_names(tid, key, column, acc.layout)
+    return Location(file=file, table=table, row=row, column=label)
 
 
 def _empty_tables(acc: Accounts, file: str | None, grid: dict[str, gridmod.TableGrid]) -> Iterable[Finding]:
