@@ -248,20 +248,19 @@ def check_magnitude(value: Decimal, text: object = None) -> Decimal:
     take gigabytes when printed or quantized, are refused where they are read
     (limits: ``number_digits``, ``number_exponent``).
     """
+
+    def refused(why: str) -> NumberFormatError:  # the value quoted only when refused
+        return NumberFormatError(f"“{quoted(value if text is None else text)}”{why}")
+
     if not value.is_finite():
-        raise NumberFormatError(f"“{quoted(value if text is None else text)}”不是有限的数值")
+        raise refused("不是有限的数值")
     lim = limits.LIMITS
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
     if value and not -lim.number_exponent <= value.adjusted() <= lim.number_exponent:
-        raise NumberFormatError(
-            f"“{quoted(value if text is None else text)}”的数量级超出范围"
-            f"（应在 1e-{lim.number_exponent} 与 1e{lim.number_exponent} 之间）"
-        )
+        raise refused(f"的数量级超出范围（应在 1e-{lim.number_exponent} 与 1e{lim.number_exponent} 之间）")
     if len(digits) > lim.number_digits or exponent < -(lim.number_digits + lim.number_exponent):
-        raise NumberFormatError(
-            f"“{quoted(value if text is None else text)}”的位数过多（有效数字最多 {lim.number_digits} 位）"
-        )
+        raise refused(f"的位数过多（有效数字最多 {lim.number_digits} 位）")
     return value
 
 

@@ -59,17 +59,13 @@ def _amount(value: Any) -> Decimal | None:
         number = measure.value
     if not number.is_finite():
         raise PydanticCustomError("amount_text", "“{value}”不是金额", {"value": value})
-    return _non_negative(number, value)
+    if number < 0:
+        raise PydanticCustomError("negative_amount", "金额为负数（{value}）", {"value": value})
+    return number
 
 
 #: an amount written as digits with at most one decimal point, nothing around them
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
-def _non_negative(number: Decimal, value: Any) -> Decimal:
-    if number < 0:
-        raise PydanticCustomError("negative_amount", "金额为负数（{value}）", {"value": value})
-    return number
 
 
 def _code(kind: str) -> Any:

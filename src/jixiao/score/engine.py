@@ -192,7 +192,7 @@ class _Walk:
     def _branch(self, node: Node) -> IndicatorResult:
         weight = node.weight
         entry = node.entry
-        children = tuple([self._branch(c) if c.children else self._leaf(c) for c in node.children])
+        children = tuple([self.node(c) for c in node.children])
         scores = [c.score for c in children]
         score = total_of(scores)
         result = IndicatorResult.assemble(

@@ -256,26 +256,25 @@ class LeafScorer:
     # -- rules ----------------------------------------------------------------------------
     def _summary(self, job: _Job) -> None:
         """A level given only as a printed score rate (项目自评汇总表): weight × rate."""
-        out = job
         written = job.entry.score_rate
-        rate = stated.rate(written, job.where, out.findings) if written is not None else None
+        rate = stated.rate(written, job.where, job.findings) if written is not None else None
         if rate is None:
             return
-        out.rule_text = "按所列得分率折算：分值×得分率"
-        out.raw = job.weight * rate
-        out.score = self.fw.rounding.apply(out.raw)
-        out.source = ScoreSource.summary
+        job.rule_text = "按所列得分率折算：分值×得分率"
+        job.raw = job.weight * rate
+        job.score = self.fw.rounding.apply(job.raw)
+        job.source = ScoreSource.summary
         if job.stated is not None and written is not None:
-            stated.rate_mismatch(written, job.stated, job.weight, job.where, out.findings)
+            stated.rate_mismatch(written, job.stated, job.weight, job.where, job.findings)
 
     def _quantitative(self, job: _Job) -> None:
-        entry, out, spec = job.entry, job, job.node.spec
+        entry, spec = job.entry, job.node.spec
         target_written = entry.target if entry.target is not None else (spec.target if spec else None)
         target = job.target or self._measure(job, target_written, "target")
         actual = self._measure(job, entry.actual, "actual")
         derived = self._derived(job, actual)
         direction = self._direction(job, target)
-        out.rule_text = rules.quantitative_text(direction, self.fw.reverse_rule)
+        job.rule_text = rules.quantitative_text(direction, self.fw.reverse_rule)
         if target is None or target.value is None:
             return
         value = derived
@@ -288,7 +287,7 @@ class LeafScorer:
             )
         if value is None:
             return
-        out.actual_value = value
+        job.actual_value = value
         if target.value == 0 and direction is Comparator.at_least:
             job.report("zero-target", "target")
             return
@@ -296,13 +295,12 @@ class LeafScorer:
             # a ratio to a negative target reads a miss as a success (≤-200 against -180)
             job.report("negative-measure", "target", target=target.text, actual=plain(value))
             return
-        out.raw = rules.quantitative(job.weight, target.value, value, direction, self.fw.reverse_rule)
+        job.raw = rules.quantitative(job.weight, target.value, value, direction, self.fw.reverse_rule)
         self._overshoot(job, target.value, value, direction)
 
     def _overshoot(self, job: _Job, target: Decimal, actual: Decimal, direction: Comparator) -> None:
         rule = self.fw.overshoot
-        out = job
-        if rule is None or direction is not Comparator.at_least or target <= 0 or out.raw is None:
+        if rule is None or direction is not Comparator.at_least or target <= 0 or job.raw is None:
             return
         ratio = actual / target
         if ratio < rule.ratio:
@@ -317,21 +315,20 @@ class LeafScorer:
             threshold=percent_text(rule.ratio, 0),
             penalty=text,
         )
-        out.raw = max(ZERO, out.raw - penalty)
+        job.raw = max(ZERO, job.raw - penalty)
 
     def _execution(self, job: _Job) -> None:
-        out = job
-        out.rule_text = f"预算执行率：{plain(job.weight)}分×执行率，不超过分值"
+        job.rule_text = f"预算执行率：{plain(job.weight)}分×执行率，不超过分值"
         printed = self._measure(job, job.entry.actual, "actual")
         rate = self._derived(job, printed)
         if rate is None and printed is not None and printed.value is not None:
             rate = stated.as_fraction(printed, printed.value)
         if rate is None:
             return
-        out.actual_value = out.execution_rate = rate
+        job.actual_value = job.execution_rate = rate
         if rate > ONE:
             job.report("execution-over-100", "actual", printed=percent_text(rate))
-        out.raw = rules.execution_rate(job.weight, rate)
+        job.raw = rules.execution_rate(job.weight, rate)
 
     def _judgement(self, job: _Job) -> None:
         spec = job.node.spec
@@ -352,30 +349,30 @@ class LeafScorer:
             job.raw = rules.deduction(job.weight, per_case, job.entry.cases)
 
     def _qualitative(self, job: _Job) -> None:
-        out, weight, printed = job, job.weight, job.stated
-        out.rule_text = "定性指标：按档次区间确定分值"
+        weight, printed = job.weight, job.stated
+        job.rule_text = "定性指标：按档次区间确定分值"
         tier = job.entry.tier
         if tier is None and printed is not None and weight:
             tier = self.fw.tier_of(printed / weight)
-        out.tier = tier
+        job.tier = tier
         if tier is None:
-            self._missing(out, job.where.merged(field="tier"), "定性指标的档次或得分", printed)
+            self._missing(job, job.where.merged(field="tier"), "定性指标的档次或得分", printed)
             return
         band = self.fw.band(tier)
         if printed is None:
             proposal = self.fw.rounding.apply(rules.band_top(weight, band))
             job.report("score-proposed", tier=tier.label, expected=plain(proposal))
-            out.raw = out.score = proposal
-            out.source = ScoreSource.proposed
+            job.raw = job.score = proposal
+            job.source = ScoreSource.proposed
             return
-        out.raw = out.score = printed
-        out.source = ScoreSource.evaluator
+        job.raw = job.score = printed
+        job.source = ScoreSource.evaluator
         if printed > weight:
             job.report("score-above-weight", "score", printed=plain(printed), expected=plain(weight))
-            out.score = weight
+            job.score = weight
         elif printed < 0:
             job.report("score-negative", "score", printed=plain(printed))
-            out.score = ZERO
+            job.score = ZERO
         elif not rules.in_band(weight, printed, band):
             job.report(
                 "score-out-of-band",
@@ -387,36 +384,36 @@ class LeafScorer:
 
     def _settle(self, job: _Job) -> None:
         """Round the rule's score and compare it with the printed one."""
-        out, weight, printed = job, job.weight, job.stated
-        if out.raw is None:
-            if not any(f.severity is Severity.error for f in out.findings):
-                self._missing(out, job.where, _missing_what(job), printed)
+        weight, printed = job.weight, job.stated
+        if job.raw is None:
+            if not any(f.severity is Severity.error for f in job.findings):
+                self._missing(job, job.where, _missing_what(job), printed)
             elif self.published and printed is not None:
-                out.score, out.source = printed, ScoreSource.stated
+                job.score, job.source = printed, ScoreSource.stated
             return
-        out.score = self.fw.rounding.apply(out.raw)
-        out.source = ScoreSource.rule
+        job.score = self.fw.rounding.apply(job.raw)
+        job.source = ScoreSource.rule
         if printed is None:
-            needs_reason = out.rule is not RuleKind.execution_rate and out.score < weight
+            needs_reason = job.rule is not RuleKind.execution_rate and job.score < weight
             if not self.published and needs_reason and not job.entry.deviation_reason:
-                job.report("deviation-reason-missing", printed=plain(out.score), weight=plain(weight))
+                job.report("deviation-reason-missing", printed=plain(job.score), weight=plain(weight))
             return
         if printed > weight:
             job.report("score-above-weight", "score", printed=plain(printed), expected=plain(weight))
             return
-        if printed == out.score:
+        if printed == job.score:
             return
         weight_places = max(0, -int(weight.normalize().as_tuple().exponent))
         for alt in ALTERNATIVE_ROUNDINGS:
             if alt.places < weight_places:
                 continue  # a weight of 1.25 is not scored in whole points: 0.9955 -> 0 is no tail
-            if alt != self.fw.rounding and alt.apply(out.raw) == printed:
+            if alt != self.fw.rounding and alt.apply(job.raw) == printed:
                 job.report(
                     "score-rounding",
                     "score",
                     printed=plain(printed),
-                    expected=plain(out.score),
-                    raw=plain(round_half_up(out.raw, 4)),
+                    expected=plain(job.score),
+                    raw=plain(round_half_up(job.raw, 4)),
                     used=alt.describe(),
                     framework=self.fw.rounding.describe(),
                 )
@@ -425,8 +422,8 @@ class LeafScorer:
             "score-mismatch",
             "score",
             printed=plain(printed),
-            expected=plain(out.score),
-            rule=out.rule_text,
+            expected=plain(job.score),
+            rule=job.rule_text,
             hint=_mismatch_hint(job, printed),
         )
 
@@ -460,11 +457,11 @@ def _missing_what(job: _Job) -> str:
 
 def _mismatch_hint(job: _Job, printed: Decimal) -> str:
     """Why a printed score may differ: the usual slips, recognised by recomputing them."""
-    weight, out = job.weight, job
-    actual = out.actual_value
-    if printed == weight and out.raw is not None and out.raw < weight:
+    weight = job.weight
+    actual = job.actual_value
+    if printed == weight and job.raw is not None and job.raw < weight:
         return "；所列为满分，但完成值未达到指标值要求"
-    if actual is None or out.rule is not RuleKind.quantitative:
+    if actual is None or job.rule is not RuleKind.quantitative:
         return ""
     if round_half_up(weight * actual, 2) == printed:
         return "；所列得分等于 分值×完成值，未与指标值相比"

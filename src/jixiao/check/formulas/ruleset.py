@@ -622,8 +622,13 @@ def _failed(rule: Rule, ctx: _Context, instance: tuple[Any, ...]) -> Finding:
     shown_left, shown_right, places = _shown_pair(left, right)
     diff = _show(abs(left - right), places)
     shown_tolerance = _shown_tolerance(n)
-    params = {"left": shown_left, "right": shown_right, "diff": diff, "n": str(n)}
-    params["tolerance"] = shown_tolerance
+    params = {
+        "left": shown_left,
+        "right": shown_right,
+        "diff": diff,
+        "n": str(n),
+        "tolerance": shown_tolerance,
+    }
     fields, table = rule.fields, rule.anchor_table
     if "row" in fields:
         params["row"] = (table.row_name(row) if table else row) if row else ""
