@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from jixiao import api
@@ -135,6 +135,13 @@ def test_excel_and_yaml_round_trip(tmp_path_factory, acc):
 
 @settings(max_examples=400, deadline=None)
 @given(st.from_regex(r"\A\s?0{0,20}[0-9]{1,20}(\.[0-9]{1,24})?\s?\Z"))
+# the bounds themselves: 24 and 25 significant digits, magnitude 1e15 and 1e16, 1e-15 and 1e-16
+@example("1.12345678901234567890123")
+@example("1.123456789012345678901234")
+@example("1234567890123456")
+@example("12345678901234567")
+@example("0.000000000000001")
+@example("0.0000000000000001")
 def test_an_amount_written_as_digits_reads_as_the_general_parser_reads_it(text: str) -> None:
     # Plain digits are read by a shortcut; it must give the value, or refuse with the message,
     # that the parser of every other writing gives.

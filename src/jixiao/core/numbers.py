@@ -264,6 +264,23 @@ def check_magnitude(value: Decimal, text: object = None) -> Decimal:
     return value
 
 
+#: a number written as digits with at most one decimal point, nothing around them
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def plain_number(text: str) -> Decimal | None:
+    """``text`` as a Decimal when it is plain digits (an optional point, no sign, unit or
+    blank) within every bound :func:`check_magnitude` tests: what the general parser would
+    give it, read at once. None for anything else, which the caller reads the general way."""
+    lim = limits.LIMITS
+    if len(text) > lim.number_digits or not _PLAIN.fullmatch(text):
+        return None
+    value = Decimal(text)
+    if value and not -lim.number_exponent <= value.adjusted() <= lim.number_exponent:
+        return None
+    return value
+
+
 def to_decimal(raw: object) -> Decimal:
     """Convert a YAML/JSON/Excel scalar or a written number to Decimal, or raise NumberFormatError."""
     if isinstance(raw, Decimal):

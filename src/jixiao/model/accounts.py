@@ -9,26 +9,23 @@ Rows of the coded tables are keyed by classification codes: 功能分类 (类 3 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 from pydantic_core import PydanticCustomError
 
-from jixiao.core import limits
-from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, parse_measure
+from jixiao.core.numbers import MONEY_UNITS, NumberFormatError, parse_measure, plain_number
 from jixiao.model.classification import economic_catalog, function_catalog
 
 
 def _amount(value: Any) -> Decimal | None:
     """A cell as written -> Decimal (万元) or None (empty). Text, other units and negative
     amounts are refused with a Chinese message."""
-    lim = limits.LIMITS
-    if type(value) is str and len(value) <= lim.number_digits and _PLAIN.fullmatch(value):
-        number = Decimal(value)  # most cells: digits and a point, no more digits than allowed
-        if not number or -lim.number_exponent <= number.adjusted() <= lim.number_exponent:
-            return number  # within every bound check_magnitude tests, and not negative
+    if type(value) is str:  # most cells: plain digits, read at once (never negative)
+        number = plain_number(value)
+        if number is not None:
+            return number
     if value is None:
         return None
     if isinstance(value, bool):
@@ -62,10 +59,6 @@ def _amount(value: Any) -> Decimal | None:
     if number < 0:
         raise PydanticCustomError("negative_amount", "金额为负数（{value}）", {"value": value})
     return number
-
-
-#: an amount written as digits with at most one decimal point, nothing around them
-_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def _code(kind: str) -> Any:
