@@ -123,7 +123,7 @@ def test_an_indicator_path_of_a_thousand_levels_is_refused_not_walked(tmp_path: 
     assert len(findings[0].message) < 300
 
 
-@pytest.mark.parametrize("escape", ["", "\\u0041"])  # with a \u escape every node is walked
+@pytest.mark.parametrize("escape", ["", "\\ud83d\\ude00"])  # an escaped surrogate pair: every node walked
 @pytest.mark.parametrize("inner", ["", "1", "[]", '{"a": 1}'])
 def test_json_depth_is_bounded_at_the_same_level_however_it_is_checked(escape: str, inner: str) -> None:
     from jixiao.core import limits

@@ -331,16 +331,23 @@ def _refuse_depth(name: str) -> None:
 
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: a JSON escape of a surrogate (or a text that merely looks like one: then every node is walked)
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _check_json(data: Any, name: str, text: str) -> None:
     """Bound a parsed JSON tree as the YAML loader bounds its own (nodes, depth, strings).
 
     What the text proves is not walked again: a tree has at most one node per character of
-    its text and no string longer than it, and a lone surrogate comes from a ``\\u`` escape
-    or is already in the text (which then cannot be encoded). Else every node is walked."""
+    its text and no string longer than it, and a lone surrogate comes from an escape
+    ``\\ud800``–``\\udfff`` or is already in the text (which then cannot be encoded). Else
+    every node is walked."""
     lim = limits.LIMITS
-    if len(text) > min(lim.yaml_nodes, lim.string_chars) or "\\u" in text or not _encodable(text):
+    if (
+        len(text) > min(lim.yaml_nodes, lim.string_chars)
+        or _ESCAPED_SURROGATE.search(text)
+        or not _encodable(text)
+    ):
         _check_tree(data, name)
     elif _too_deep(data, lim.nesting_depth):
         _refuse_depth(name)
